@@ -1,0 +1,95 @@
+# jianbao — typesetter for the 简报 bulletin.
+#   make         install missing Debian packages, build ./jianbao, typeset out/2019-03.pdf
+#   make test    the same set-up, then every test (unit, integration, bad input)
+#   make asan    the test suite under AddressSanitizer + UBSan
+#   make bench   median wall time and peak memory of typesetting the default issue
+#   make fuzz    libFuzzer targets for the readers (clang)
+#   make issues  rebuild every issue under issues/
+
+ISSUE   ?= issues/2019-03
+BUILD   ?= build
+CC      ?= cc
+PC_LIBS := harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng
+# Debian packages the build, the default issue and the tests need.
+DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev \
+	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
+	libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
+	poppler-utils qpdf mupdf-tools ghostscript clang libclang-rt-14-dev python3
+
+.PHONY: all deps build test test-only asan bench fuzz issues clean
+
+all: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory out/$(notdir $(ISSUE)).pdf
+
+# Installs only what is missing; apt-get update runs once, and only then.
+deps:
+	@missing=$$(dpkg-query -W -f='$${Package} $${db:Status-Abbrev}\n' $(DEB_PKGS) 2>/dev/null \
+		| awk '$$2 == "ii" { ok[$$1] = 1 } END { n = split("$(DEB_PKGS)", p, " "); \
+		for (i = 1; i <= n; i++) if (!(p[i] in ok)) printf "%s ", p[i] }'); \
+	if [ -n "$$missing" ]; then \
+		echo "jianbao: installing missing packages: $$missing"; \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing \
+		|| { echo "jianbao: could not install: $$missing" >&2; exit 1; }; \
+	fi
+
+# ---- everything below runs in a sub-make, after deps, so pkg-config sees the libraries ----
+PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
+PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
+OPT     ?= -O2
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall -Wextra -Werror \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -I. $(PC_CFLAGS)
+LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread
+
+LIB_SRC := $(filter-out layout/cli.c,$(wildcard fonts/*.c layout/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BIN     ?= jianbao
+
+build: $(BIN)
+
+$(BIN): $(BUILD)/layout/cli.o $(BUILD)/libjianbao.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/libjianbao.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjianbao.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libjianbao.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+out/%.pdf: jianbao FORCE
+	./jianbao build issues/$* -o $@
+
+FORCE:
+
+test: deps
+	@$(MAKE) --no-print-directory test-only
+
+test-only: $(BIN) $(TEST_BIN)
+	@JIANBAO=./$(BIN) BUILD=$(BUILD) sh tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/jianbao OPT=-O1 \
+		CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test-only
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@sh tests/bench.sh ./jianbao $(ISSUE)
+
+issues: deps
+	@$(MAKE) --no-print-directory build
+	./jianbao build issues/*
+
+clean:
+	rm -rf build build-asan build-fuzz jianbao

@@ -1,0 +1,311 @@
+/* shape — see shape.h. */
+#include "fonts/shape.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t utf8_next(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    size_t left = len - *i;
+    uint32_t c = p[0];
+    int n;
+    uint32_t min;
+    if (c < 0x80) {
+        *i += 1;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 2, c &= 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, c &= 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, c &= 0x07, min = 0x10000;
+    } else {
+        *i += 1;
+        return 0xFFFD;
+    }
+    if ((size_t)n > left) {
+        *i += 1;
+        return 0xFFFD;
+    }
+    for (int k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80) {
+            *i += 1;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (p[k] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        *i += 1;
+        return 0xFFFD;
+    }
+    *i += (size_t)n;
+    return c;
+}
+
+int utf8_put(uint32_t cp, char *b)
+{
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+shape_script shape_script_of(uint32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+        return SCRIPT_CONTROL;
+    if (cp == 0x20 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A))
+        return SCRIPT_SPACE;
+    /* Marks shared by both writing systems: they follow their neighbours. */
+    if (cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x00B7 ||
+        cp == 0x2014 || cp == 0x2026 || cp == 0x2013 || cp == 0x2015)
+        return SCRIPT_EITHER;
+    if (cp < 0x2E80 && cp != 0x25CB && !(cp >= 0x2460 && cp <= 0x24FF) &&
+        !(cp >= 0x2190 && cp <= 0x21FF) && !(cp >= 0x2500 && cp <= 0x27BF))
+        return SCRIPT_LATIN;
+    return SCRIPT_CJK;
+}
+
+static int out_push(shape_out *o, const shape_glyph *g)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 256;
+        shape_glyph *ng = realloc(o->g, cap * sizeof *ng);
+        if (!ng)
+            return -1;
+        o->g = ng;
+        o->cap = cap;
+    }
+    o->g[o->n++] = *g;
+    return 0;
+}
+
+void shape_out_clear(shape_out *o) { o->n = 0; }
+
+void shape_out_free(shape_out *o)
+{
+    free(o->g);
+    o->g = NULL;
+    o->n = o->cap = 0;
+}
+
+static hb_language_t zh_hans(void)
+{
+    static hb_language_t lang;
+    if (!lang)
+        lang = hb_language_from_string("zh-Hans", -1);
+    return lang;
+}
+
+/* Shapes text[start..end) with one font; the whole text is given as context. */
+static int shape_with(font *f, hb_buffer_t *buf, const char *text, size_t len, size_t start,
+                      size_t end, shape_out *out, size_t *first)
+{
+    hb_buffer_clear_contents(buf);
+    hb_buffer_add_utf8(buf, text, (int)len, (unsigned)start, (int)(end - start));
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_language(buf, zh_hans());
+    hb_buffer_guess_segment_properties(buf);
+    hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_shape(font_hb(f), buf, NULL, 0);
+    unsigned n;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
+    *first = out->n;
+    for (unsigned i = 0; i < n; i++) {
+        shape_glyph g = { f, info[i].codepoint, pos[i].x_advance, pos[i].x_offset,
+                          pos[i].y_offset, info[i].cluster };
+        if (out_push(out, &g))
+            return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    font_lib *lib;
+    const shape_fonts *fonts;
+    const char *text;
+    size_t len;
+    shape_missing_fn missing;
+    void *ctx;
+    hb_buffer_t *buf;
+} shaper;
+
+static font *fallback_for(const shaper *s, uint32_t cp, font *primary)
+{
+    for (int i = 0; i < s->fonts->nfallback; i++)
+        if (s->fonts->fallback[i] != primary && font_has(s->fonts->fallback[i], cp))
+            return s->fonts->fallback[i];
+    if (s->fonts->cjk != primary && font_has(s->fonts->cjk, cp))
+        return s->fonts->cjk;
+    if (s->fonts->latin != primary && font_has(s->fonts->latin, cp))
+        return s->fonts->latin;
+    return font_lib_cover(s->lib, cp);
+}
+
+/* Glyphs in out[first..] come from one run; clusters holding a .notdef are shaped
+ * again with a font that covers them. Clusters are byte ranges [c, next c). */
+static int repair_missing(shaper *s, shape_out *out, size_t first, size_t run_end, font *primary)
+{
+    size_t n = out->n;
+    bool any = false;
+    for (size_t i = first; i < n; i++)
+        if (out->g[i].gid == 0)
+            any = true;
+    if (!any)
+        return 0;
+    /* Take the run's glyphs out, then put them back cluster by cluster. */
+    size_t cnt = n - first;
+    shape_glyph *copy = malloc(cnt * sizeof *copy);
+    if (!copy)
+        return -1;
+    memcpy(copy, out->g + first, cnt * sizeof *copy);
+    out->n = first;
+    int rc = 0;
+    for (size_t i = 0; i < cnt && rc == 0;) {
+        size_t j = i;
+        bool missing = false;
+        while (j < cnt && copy[j].cluster == copy[i].cluster) {
+            missing |= copy[j].gid == 0;
+            j++;
+        }
+        size_t cstart = copy[i].cluster;
+        size_t cend = j < cnt ? copy[j].cluster : run_end;
+        if (!missing) {
+            for (size_t k = i; k < j && rc == 0; k++)
+                rc = out_push(out, &copy[k]);
+            i = j;
+            continue;
+        }
+        size_t p = cstart;
+        uint32_t cp = utf8_next(s->text, s->len, &p);
+        font *fb = fallback_for(s, cp, primary);
+        size_t at;
+        if (fb) {
+            rc = shape_with(fb, s->buf, s->text, s->len, cstart, cend, out, &at);
+            for (size_t k = at; k < out->n && rc == 0; k++)
+                if (out->g[k].gid == 0 && s->missing) {
+                    size_t q = out->g[k].cluster;
+                    s->missing(s->ctx, q, utf8_next(s->text, s->len, &q));
+                }
+        } else {
+            for (size_t k = i; k < j && rc == 0; k++)
+                rc = out_push(out, &copy[k]);
+            for (size_t q = cstart; q < cend;) {
+                size_t at_q = q;
+                uint32_t c = utf8_next(s->text, s->len, &q);
+                if (s->missing && !font_has(primary, c))
+                    s->missing(s->ctx, at_q, c);
+            }
+        }
+        i = j;
+    }
+    free(copy);
+    return rc;
+}
+
+/* Which face a character of class sc takes, given the face of the run so far and of
+ * the next strong character. */
+static font *face_for(const shape_fonts *fs, shape_script sc, font *prev, font *next)
+{
+    switch (sc) {
+    case SCRIPT_CJK:
+        return fs->cjk;
+    case SCRIPT_LATIN:
+        return fs->latin;
+    case SCRIPT_EITHER:
+        /* Chinese context unless Latin on both sides. */
+        return prev == fs->latin && next == fs->latin ? fs->latin : fs->cjk;
+    default:
+        return prev ? prev : (next ? next : fs->cjk);
+    }
+}
+
+/* The face of the next Han or Latin character at or after byte i; cached so that a
+ * paragraph is scanned once, not once per character. */
+typedef struct {
+    size_t upto;              /* the cached answer holds for positions <= upto */
+    font *f;
+} strong_cache;
+
+static font *next_strong(const shape_fonts *fs, const char *t, size_t len, size_t i,
+                         strong_cache *c)
+{
+    if (i <= c->upto && c->upto != (size_t)-1)
+        return c->f;
+    size_t j = i;
+    c->f = NULL;
+    while (j < len) {
+        size_t at = j;
+        shape_script sc = shape_script_of(utf8_next(t, len, &j));
+        if (sc == SCRIPT_CJK || sc == SCRIPT_LATIN) {
+            c->f = sc == SCRIPT_CJK ? fs->cjk : fs->latin;
+            c->upto = at;
+            return c->f;
+        }
+    }
+    c->upto = len;
+    return NULL;
+}
+
+int shape_text(font_lib *lib, const shape_fonts *fonts, const char *text, size_t len,
+               shape_missing_fn missing, void *ctx, shape_out *out)
+{
+    shaper s = { lib, fonts, text, len, missing, ctx, hb_buffer_create() };
+    if (!hb_buffer_allocation_successful(s.buf)) {
+        hb_buffer_destroy(s.buf);
+        return -1;
+    }
+    int rc = 0;
+    size_t i = 0;
+    font *prev_strong = NULL;
+    strong_cache sc_cache = { (size_t)-1, NULL };
+    while (i < len && rc == 0) {
+        size_t start = i;
+        uint32_t cp = utf8_next(text, len, &i);
+        shape_script sc = shape_script_of(cp);
+        if (sc == SCRIPT_CONTROL)
+            continue;
+        font *f = face_for(fonts, sc, prev_strong, next_strong(fonts, text, len, i, &sc_cache));
+        if (sc == SCRIPT_CJK || sc == SCRIPT_LATIN)
+            prev_strong = f;
+        size_t end = i;
+        while (end < len) {
+            size_t j = end;
+            uint32_t c = utf8_next(text, len, &j);
+            shape_script cs = shape_script_of(c);
+            if (cs == SCRIPT_CONTROL)
+                break;
+            font *cf = face_for(fonts, cs, f, next_strong(fonts, text, len, j, &sc_cache));
+            if (cf != f)
+                break;
+            if (cs == SCRIPT_CJK || cs == SCRIPT_LATIN)
+                prev_strong = cf;
+            end = j;
+        }
+        size_t first;
+        rc = shape_with(f, s.buf, text, len, start, end, out, &first);
+        if (rc == 0)
+            rc = repair_missing(&s, out, first, end, f);
+        i = end;
+    }
+    hb_buffer_destroy(s.buf);
+    return rc;
+}

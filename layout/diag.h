@@ -1,0 +1,50 @@
+/* diag — user-facing messages in the form editors' tools understand:
+ *   issues/2019-03/issue.md:120:7: error: what is wrong; how to fix it
+ * Columns count characters (not bytes), from 1. Messages go to the diag's stream
+ * (stderr by default) as they happen; the caller asks at the end whether any error
+ * was reported and exits non-zero. */
+#ifndef JB_DIAG_H
+#define JB_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A source file held in memory, with its line starts, so that a byte offset can be
+ * turned into line:col. Owns its copy of the text. */
+typedef struct {
+    char *path;
+    char *text;
+    size_t len;
+    size_t *line_start;       /* byte offset of each line's first character */
+    size_t nlines;
+} src_file;
+
+/* Reads a whole file. Returns NULL (errno set) when it cannot be read. */
+src_file *src_file_read(const char *path);
+/* Wraps text already in memory (copied). */
+src_file *src_file_new(const char *path, const char *text, size_t len);
+void src_file_free(src_file *f);
+/* 1-based line and character column of byte offset off (clamped to the text). */
+void src_file_pos(const src_file *f, size_t off, int *line, int *col);
+
+typedef struct diag {
+    FILE *out;
+    int errors, warnings;
+} diag;
+
+void diag_init(diag *d, FILE *out);
+
+void diag_error(diag *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void diag_warning(diag *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The same, with the position given as a byte offset into a source file. */
+void diag_error_at(diag *d, const src_file *f, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_warning_at(diag *d, const src_file *f, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A message about no particular place ("jianbao: error: …"). */
+void diag_error_general(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_note(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

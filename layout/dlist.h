@@ -1,0 +1,129 @@
+/* dlist — the display list: what every page shows, in points, nothing else.
+ *
+ * Coordinates are in PDF points with the origin at the top-left corner of the trim
+ * box (the finished A4 page) and y growing downwards; the writer adds bleed and flips
+ * y. Layout produces a dl_doc; tests assert on it; the PDF writer draws exactly it. */
+#ifndef JB_DLIST_H
+#define JB_DLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Colour: DeviceGray (v[0] = gray level, 0 black … 1 white) or DeviceCMYK (v[0..3]
+ * in 0…1). Only these two, as print shops require. */
+typedef enum { DL_GRAY, DL_CMYK } dl_model;
+typedef struct {
+    dl_model model;
+    float v[4];
+} dl_color;
+
+typedef struct {
+    uint32_t gid;
+    float x, y;               /* pen position of the glyph origin, relative to the run */
+    uint32_t text, ntext;     /* the characters it stands for: bytes in the run's text
+                                 (ntext 0 for the 2nd… glyph of a cluster) */
+} dl_glyph;
+
+typedef enum { DL_TEXT, DL_RULE, DL_RECT, DL_PATH, DL_IMAGE, DL_LINK } dl_kind;
+
+typedef enum { DL_MOVE, DL_LINE, DL_CURVE, DL_CLOSE } dl_op;
+typedef struct {
+    dl_op op;
+    float p[6];
+} dl_path_el;
+
+typedef struct {
+    dl_kind kind;
+    dl_color color;           /* text fill, rule/stroke colour, rect fill */
+    union {
+        struct {
+            int font;         /* font_lib id */
+            float size;       /* pt */
+            float x, y;       /* baseline origin */
+            dl_glyph *g;
+            uint32_t ng;
+            char *text;       /* UTF-8 of the run (ToUnicode source) */
+        } text;
+        struct {
+            float x0, y0, x1, y1, width;
+        } rule;
+        struct {
+            float x, y, w, h;
+            float stroke_width; /* > 0: stroked with stroke colour instead of filled */
+            dl_color stroke;
+        } rect;
+        struct {
+            dl_path_el *el;
+            uint32_t n;
+            bool fill, stroke;
+            float width;
+            dl_color stroke_color;
+        } path;
+        struct {
+            int image;        /* index in dl_doc.images */
+            float x, y, w, h;
+        } image;
+        struct {
+            float x, y, w, h;
+            int page;         /* destination page index */
+            float dest_y;     /* destination y on that page */
+        } link;
+    } u;
+} dl_item;
+
+typedef struct {
+    dl_item *items;
+    uint32_t n, cap;
+    char *label;              /* printed page number ("" for the cover) */
+    char *section;            /* section shown in the running head */
+} dl_page;
+
+typedef struct {
+    char *path;               /* PNG or JPEG file */
+    int px_w, px_h;
+} dl_image;
+
+typedef struct {
+    char *title;
+    int level;                /* 0 section, 1 article, 2… inner headings */
+    int page;
+    float y;
+} dl_outline;
+
+typedef struct {
+    float width, height;      /* trim box, pt */
+    dl_page *pages;
+    int npages, cappages;
+    dl_image *images;
+    int nimages, capimages;
+    dl_outline *outline;
+    int noutline, capoutline;
+    /* document information */
+    char *title, *subject, *author, *keywords, *creator;
+} dl_doc;
+
+dl_doc *dl_doc_new(float width, float height);
+void dl_doc_free(dl_doc *d);
+
+/* Appends a page; returns its index or -1. */
+int dl_page_add(dl_doc *d);
+/* Appends an item to page p; returns it zeroed except kind, or NULL. */
+dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind);
+
+/* A text run: the glyph array and text are copied into the item. */
+dl_item *dl_text_add(dl_doc *d, int page, int font, float size, dl_color color, float x,
+                     float y, const dl_glyph *g, uint32_t ng, const char *text, size_t ntext);
+dl_item *dl_rule_add(dl_doc *d, int page, float x0, float y0, float x1, float y1,
+                     float width, dl_color color);
+dl_item *dl_rect_add(dl_doc *d, int page, float x, float y, float w, float h, dl_color fill);
+int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h);
+int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y);
+
+/* Replaces a string field (label, section, info) with a copy of s. */
+int dl_set_str(char **field, const char *s);
+
+dl_color dl_gray(float g);
+dl_color dl_cmyk(float c, float m, float y, float k);
+
+#endif
