@@ -39,6 +39,7 @@ deps:
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
 PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 OPT     ?= -O2
+Q       ?= @
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall -Wextra -Werror \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -I. $(PC_CFLAGS)
 LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread
@@ -53,19 +54,22 @@ BIN     ?= jianbao
 build: $(BIN)
 
 $(BIN): $(BUILD)/layout/cli.o $(BUILD)/libjianbao.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/libjianbao.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjianbao.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libjianbao.a $(LDFLAGS) $(LDLIBS) -lcmocka
+	@echo "  TEST    $<"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libjianbao.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
 out/%.pdf: jianbao FORCE
 	./jianbao build issues/$* -o $@

@@ -32,6 +32,11 @@ typedef struct {
     int id;                  /* -1: no font covers cp */
 } cover_entry;
 
+typedef struct {
+    char *key;               /* "family\nstyle" */
+    int id;
+} name_entry;
+
 struct font_lib {
     FcConfig *fc;
     FT_Library ft;
@@ -39,6 +44,8 @@ struct font_lib {
     int n, cap;
     cover_entry *cover;
     int ncover, capcover;
+    name_entry *names;       /* families already resolved: fontconfig is slow */
+    int nnames, capnames;
 };
 
 font_lib *font_lib_new(void)
@@ -81,6 +88,9 @@ void font_lib_free(font_lib *lib)
         font_free(lib->fonts[i]);
     free(lib->fonts);
     free(lib->cover);
+    for (int i = 0; i < lib->nnames; i++)
+        free(lib->names[i].key);
+    free(lib->names);
     if (lib->ft)
         FT_Done_FreeType(lib->ft);
     if (lib->fc)
@@ -224,11 +234,39 @@ static int pick_first(FcFontSet *fs, const char *style, const char **path, int *
     return best;
 }
 
+static font *font_lookup(font_lib *lib, const char *family, const char *style, char *err,
+                         size_t errlen);
+
 font *font_lib_open(font_lib *lib, const char *family, const char *style, char *err,
                     size_t errlen)
 {
     if (!style || !*style)
         style = "Regular";
+    char key[512];
+    snprintf(key, sizeof key, "%s\n%s", family, style);
+    for (int i = 0; i < lib->nnames; i++)
+        if (strcmp(lib->names[i].key, key) == 0)
+            return lib->fonts[lib->names[i].id];
+    font *f = font_lookup(lib, family, style, err, errlen);
+    if (f && lib->nnames == lib->capnames) {
+        int cap = lib->capnames ? lib->capnames * 2 : 16;
+        name_entry *nn = realloc(lib->names, (size_t)cap * sizeof *nn);
+        if (!nn)
+            return f;
+        lib->names = nn;
+        lib->capnames = cap;
+    }
+    if (f) {
+        char *k = strdup(key);
+        if (k)
+            lib->names[lib->nnames++] = (name_entry){ k, f->id };
+    }
+    return f;
+}
+
+static font *font_lookup(font_lib *lib, const char *family, const char *style, char *err,
+                         size_t errlen)
+{
     FcPattern *pat = FcPatternCreate();
     FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_STYLE, NULL);
     if (!pat || !os) {
