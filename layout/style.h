@@ -9,6 +9,9 @@
  *              margin-outer columns column-gap column-rule (rule width, 0 = none)
  *              section-new-page (yes/no) widows (yes/no) bleed
  *   [fonts]    latin (family for Latin and digits) fallback (comma list)
+ *              bold (face for **bold**: "Noto Sans CJK SC:Bold", Chinese is set in
+ *              Hei, never faked) emphasis (face for *em*: Kai; Chinese is never
+ *              slanted) mono (face for `code`)
  *   [body] [section] [article] [h3] [h4] [h5] [h6] [caption] [table] [table-head]
  *   [quote] [source] [header] [footer] [toc] [toc-section] [cover-title]
  *   [cover-org] [cover-org-en] [cover-info]
@@ -68,6 +71,9 @@ typedef struct {
 
     /* [fonts] */
     char *latin_family, *latin_style;
+    char *bold_family, *bold_style;
+    char *em_family, *em_style;
+    char *mono_family, *mono_style;
     char **fallback;
     int nfallback;
 
