@@ -3,6 +3,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+long long typeset_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 font *typeset_font(typeset_ctx *t, const char *family, const char *face)
 {
@@ -116,7 +124,10 @@ para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts)
             return NULL;
         }
     }
-    if (para_shape(p, t->fonts, on_missing, t)) {
+    long long t0 = typeset_now_ns();
+    int rc = para_shape(p, t->fonts, on_missing, t);
+    t->ns_shape += typeset_now_ns() - t0;
+    if (rc) {
         para_free(p);
         return NULL;
     }
@@ -145,7 +156,10 @@ int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure
     o.hl_max = st->han_latin_max;
     o.last_min = st->last_line_min;
     o.justify = ts->align == AL_JUSTIFY;
-    if (compose(p, &o, r))
+    long long t0 = typeset_now_ns();
+    int rc = compose(p, &o, r);
+    t->ns_compose += typeset_now_ns() - t0;
+    if (rc)
         return -1;
     if ((r->overfull || r->fallback) && t->src && p->nspans > 0) {
         size_t at = p->spans[0].src;

@@ -23,7 +23,11 @@ typedef struct {
     bool font_error;          /* a style font was missing (already reported) */
     font *fallback[16];       /* the style's fallback fonts, resolved once */
     int nfallback;            /* -1 until resolved */
+    long long ns_shape, ns_compose;   /* time spent, for `make bench` */
 } typeset_ctx;
+
+/* Monotonic clock in nanoseconds (stage timings). */
+long long typeset_now_ns(void);
 
 /* Sets up a context; fields may also be filled by hand (then nfallback = -1). */
 void typeset_ctx_init(typeset_ctx *t, font_lib *fonts, const style *st, diag *d,

@@ -1,0 +1,746 @@
+/* flow — see flow.h. */
+#include "layout/flow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/box.h"
+
+#define EPS 0.01f
+
+/* ---- geometry ---- */
+
+int flow_geom_init(flow_geom *g, const style *st, diag *d)
+{
+    memset(g, 0, sizeof *g);
+    g->pw = st->page_w;
+    g->ph = st->page_h;
+    g->em = st->body.size;
+    g->pitch = st->body.leading;
+    g->cols = st->columns > 0 ? st->columns : 1;
+    float avail_w = st->page_w - st->margin_inner - st->margin_outer;
+    /* CL-GR-04: the gap is a whole number of ems. */
+    g->gap = roundf(st->column_gap / g->em) * g->em;
+    if (g->cols > 1 && g->gap < g->em)
+        g->gap = g->em;
+    g->col_chars = (int)floorf((avail_w - (g->cols - 1) * g->gap) / g->cols / g->em + 1e-4f);
+    float avail_h = st->page_h - st->margin_top - st->margin_bottom;
+    g->lines = (int)floorf(avail_h / g->pitch + 1e-4f);
+    if (g->col_chars < 4 || g->lines < 4) {
+        diag_error(d, st->path, 0, 0,
+                   "the page leaves %d characters per column and %d lines: make the margins, "
+                   "the column count or the body size smaller",
+                   g->col_chars, g->lines);
+        return -1;
+    }
+    g->colw = g->col_chars * g->em;
+    g->text_w = g->cols * g->colw + (g->cols - 1) * g->gap;
+    /* What whole characters and lines leave over goes equally to both margins. */
+    float slack_w = avail_w - g->text_w, slack_h = avail_h - g->lines * g->pitch;
+    g->left_recto = st->margin_inner + slack_w / 2;
+    g->left_verso = st->margin_outer + slack_w / 2;
+    g->top = st->margin_top + slack_h / 2;
+    return 0;
+}
+
+float flow_left(const flow_geom *g, int page)
+{
+    return page % 2 == 0 ? g->left_recto : g->left_verso;
+}
+
+float flow_text_h(const flow_geom *g) { return g->lines * g->pitch; }
+
+/* ---- pieces ---- */
+
+typedef enum {
+    PK_LINE,                  /* one line of a paragraph */
+    PK_HEAD,                  /* a heading, all its lines */
+    PK_ROW,                   /* one row of a box (table row, figure, chart) */
+    PK_RULE,                  /* a thematic break */
+    PK_SPAN,                  /* a band across all columns: a title */
+    PK_SPANROW,               /* a row of a box set across all columns */
+    PK_SECTION,               /* a section starts (a page break when the style says) */
+} piece_kind;
+
+enum {
+    PF_FIRST = 1,             /* first line of its paragraph */
+    PF_LAST = 2,              /* last line of its paragraph */
+    PF_KEEP = 4,              /* keep with what follows */
+    PF_FLOAT = 8,             /* may move to the top of the next column */
+};
+
+typedef struct {
+    uint8_t kind, flags;
+    float h;                  /* height, pt */
+    float h_top;              /* height when it opens a column or page (no space before) */
+    int obj;                  /* setter index (text) or box index */
+    int line;                 /* line of the setter, row of the box */
+    int nlines;               /* lines of its paragraph */
+    int outline;              /* outline entry placed with it, -1 */
+    int section;              /* index of the section name it belongs to */
+} piece;
+
+/* A composed text: a paragraph, heading or title. */
+typedef struct {
+    para *p;
+    compose_result r;
+    const style_text *ts;
+    float x_off, measure;
+    style_align align;
+    float space_before;
+} setter;
+
+typedef struct {
+    typeset_ctx *t;
+    const doc *doc;
+    const flow_geom *g;
+    dl_doc *d;
+    piece *pc;
+    int npc, cappc;
+    setter *set;
+    int nset, capset;
+    box **boxes;
+    int nboxes, capboxes;
+    char **sections;
+    int nsections, capsections;
+    int tables, figures;
+    int failed;
+} flow;
+
+static int grow(void **a, int n, int *cap, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    int nc = *cap ? *cap * 2 : 64;
+    void *p = realloc(*a, (size_t)nc * sz);
+    if (!p)
+        return -1;
+    *a = p;
+    *cap = nc;
+    return 0;
+}
+
+static piece *add_piece(flow *f, piece_kind kind, float h)
+{
+    if (grow((void **)&f->pc, f->npc, &f->cappc, sizeof *f->pc))
+        return NULL;
+    piece *p = &f->pc[f->npc++];
+    memset(p, 0, sizeof *p);
+    p->kind = (uint8_t)kind;
+    p->h = p->h_top = h;
+    p->obj = p->line = -1;
+    p->outline = -1;
+    p->section = f->nsections - 1;
+    return p;
+}
+
+static float snap(const flow *f, float y)
+{
+    float k = ceilf(y / f->g->pitch - 1e-3f);
+    return k * f->g->pitch;
+}
+
+/* Composes text into a new setter; returns its index or -1. */
+static int add_setter(flow *f, const doc_text *text, const style_text *ts, float measure,
+                      float indent, float x_off)
+{
+    para *p = typeset_para(f->t, text, ts);
+    if (!p)
+        return -1;
+    if (grow((void **)&f->set, f->nset, &f->capset, sizeof *f->set)) {
+        para_free(p);
+        return -1;
+    }
+    setter *s = &f->set[f->nset];
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    s->ts = ts;
+    s->measure = measure;
+    s->x_off = x_off;
+    s->align = ts->align;
+    if (typeset_compose(f->t, p, ts, measure, indent, &s->r)) {
+        para_free(p);
+        return -1;
+    }
+    return f->nset++;
+}
+
+static int add_outline(flow *f, const doc_text *text, int level)
+{
+    char *plain = doc_text_plain(text);
+    if (!plain)
+        return -1;
+    int i = dl_outline_add(f->d, plain, level, -1, 0);
+    free(plain);
+    return i;
+}
+
+/* Height of a heading or title: space, lines at their own leading, space, rounded up
+ * to whole body pitches so that the text after it stays on the grid. */
+static void heading_heights(flow *f, const setter *s, float *h, float *h_top)
+{
+    float body = s->r.n * s->ts->leading + s->ts->space_after;
+    *h = snap(f, s->ts->space_before + body);
+    *h_top = snap(f, body);
+}
+
+static int add_heading(flow *f, const doc_block *b, const style_text *ts, piece_kind kind,
+                       int outline_level)
+{
+    float measure = kind == PK_SPAN ? f->g->text_w : f->g->colw;
+    int si = add_setter(f, &b->text, ts, measure, 0, 0);
+    if (si < 0)
+        return -1;
+    piece *p = add_piece(f, kind, 0);
+    if (!p)
+        return -1;
+    heading_heights(f, &f->set[si], &p->h, &p->h_top);
+    p->obj = si;
+    p->flags = PF_KEEP;
+    if (outline_level >= 0)
+        p->outline = add_outline(f, &b->text, outline_level);
+    return 0;
+}
+
+static int add_lines(flow *f, int si)
+{
+    const setter *s = &f->set[si];
+    for (int l = 0; l < s->r.n; l++) {
+        piece *p = add_piece(f, PK_LINE, f->g->pitch);
+        if (!p)
+            return -1;
+        p->obj = si;
+        p->line = l;
+        p->nlines = s->r.n;
+        p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+    }
+    return 0;
+}
+
+static int add_para(flow *f, const doc_block *b)
+{
+    const style *st = f->t->st;
+    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source : &st->body;
+    float inset = b->quote * 2 * f->g->em;
+    float measure = f->g->colw - 2 * inset;
+    float indent = b->kind == DOC_SOURCE ? 0 : ts->indent;
+    float x_off = inset;
+    doc_text text = b->text;
+    doc_inline *tmp = NULL;
+    if (b->kind == DOC_ITEM) {
+        /* The marker leads the item's first line; deeper items are inset. */
+        float level_in = (b->level > 1 ? b->level - 1 : 0) * 2 * f->g->em;
+        x_off += level_in;
+        measure -= level_in;
+        tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
+        if (!tmp)
+            return -1;
+        char mk[64];
+        const char *m = b->marker ? b->marker : "•";
+        size_t ml = strlen(m);
+        bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
+        snprintf(mk, sizeof mk, "%s%s", m, latin ? " " : "");
+        tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
+        memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
+        text.in = tmp;
+        text.nin++;
+    }
+    int si = add_setter(f, &text, ts, measure, indent, x_off);
+    free(tmp);
+    if (si < 0)
+        return -1;
+    if (b->kind == DOC_SOURCE)
+        f->set[si].align = AL_RIGHT;
+    return add_lines(f, si);
+}
+
+static int add_box(flow *f, const doc_block *b)
+{
+    int number = b->kind == DOC_TABLE ? ++f->tables : ++f->figures;
+    box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, number);
+    if (!bx)
+        return -1;
+    if (grow((void **)&f->boxes, f->nboxes, &f->capboxes, sizeof *f->boxes)) {
+        box_free(bx);
+        return -1;
+    }
+    int bi = f->nboxes++;
+    f->boxes[bi] = bx;
+    for (int r = 0; r < bx->nrows; r++) {
+        piece *p = add_piece(f, bx->span ? PK_SPANROW : PK_ROW, bx->row_h[r]);
+        if (!p)
+            return -1;
+        p->obj = bi;
+        p->line = r;
+        if (r < bx->caption_rows + bx->nrepeat)
+            p->flags |= PF_KEEP;
+        if (bx->nrows == 1 && b->kind != DOC_TABLE)
+            p->flags |= PF_FLOAT;
+    }
+    return 0;
+}
+
+static int add_section(flow *f, const doc_block *b)
+{
+    char *name = doc_text_plain(&b->text);
+    if (!name || grow((void **)&f->sections, f->nsections, &f->capsections, sizeof *f->sections)) {
+        free(name);
+        return -1;
+    }
+    f->sections[f->nsections++] = name;
+    if (!add_piece(f, PK_SECTION, 0))
+        return -1;
+    return add_heading(f, b, &f->t->st->section, PK_SPAN, 0);
+}
+
+static int build_pieces(flow *f)
+{
+    const style *st = f->t->st;
+    for (int i = 0; i < f->doc->nblocks; i++) {
+        const doc_block *b = &f->doc->blocks[i];
+        int rc = 0;
+        switch (b->kind) {
+        case DOC_SECTION:
+            rc = add_section(f, b);
+            break;
+        case DOC_ARTICLE:
+            rc = add_heading(f, b, &st->article, PK_SPAN, 1);
+            break;
+        case DOC_HEADING: {
+            int lv = b->level < 3 ? 3 : b->level > 6 ? 6 : b->level;
+            rc = add_heading(f, b, &st->h[lv], PK_HEAD, lv <= 4 ? lv - 1 : -1);
+            break;
+        }
+        case DOC_PARA:
+        case DOC_ITEM:
+        case DOC_SOURCE:
+            rc = add_para(f, b);
+            break;
+        case DOC_TABLE:
+        case DOC_FIGURE:
+        case DOC_CHART:
+            rc = add_box(f, b);
+            break;
+        case DOC_RULE:
+            rc = add_piece(f, PK_RULE, f->g->pitch) ? 0 : -1;
+            break;
+        }
+        if (rc)
+            f->failed = 1;
+    }
+    return f->failed ? -1 : 0;
+}
+
+/* ---- filling columns ---- */
+
+typedef struct {
+    int piece;
+    int col;
+    float y;                  /* top, pt from the band's top */
+    bool repeat;              /* a repeated header row */
+} placed;
+
+typedef struct {
+    placed *v;
+    int n, cap;
+} placement;
+
+static int place(placement *pl, int piece_i, int col, float y, bool repeat)
+{
+    if (grow((void **)&pl->v, pl->n, &pl->cap, sizeof *pl->v))
+        return -1;
+    pl->v[pl->n++] = (placed){ piece_i, col, y, repeat };
+    return 0;
+}
+
+static bool is_text(const piece *p) { return p->kind == PK_LINE || p->kind == PK_HEAD || p->kind == PK_RULE; }
+
+/* The height that must follow a keep-with-next piece in the same column: a heading
+ * takes the next two lines of text (one when the column would otherwise end more
+ * than one line short), a caption or table header the next row. */
+static float keep_need(const flow *f, int k, int end, float room)
+{
+    const piece *p = &f->pc[k];
+    if (!(p->flags & PF_KEEP) || k + 1 >= end)
+        return 0;
+    const piece *n = &f->pc[k + 1];
+    if (n->flags & PF_KEEP)
+        return n->h + keep_need(f, k + 1, end, room - n->h);
+    if (p->kind == PK_HEAD && n->kind == PK_LINE) {
+        float two = n->nlines >= 2 && k + 2 < end ? 2 * f->g->pitch : f->g->pitch;
+        if (room >= p->h + two - EPS || room < p->h + f->g->pitch - EPS)
+            return two;
+        return f->g->pitch;
+    }
+    return n->h;
+}
+
+/* Height of the header rows a box repeats at the top of a continuation. */
+static float repeat_h(const flow *f, const piece *p)
+{
+    const box *bx = f->boxes[p->obj];
+    int h0 = bx->caption_rows, h1 = bx->caption_rows + bx->nrepeat;
+    if (p->line < h1)
+        return 0;
+    return box_rows_h(bx, h0, h1);
+}
+
+/* Fills `cols` columns of height H with pieces [i, end). Returns the first piece that
+ * did not fit; the placement is written to pl (when not NULL). */
+static int fill(const flow *f, int i, int end, float H, placement *pl, float *used_h)
+{
+    int cols = f->g->cols;
+    int col = 0, k = i;
+    float y = 0, maxy = 0;
+    int deferred = -1;               /* a figure waiting for the next column */
+    int last_in_col = -1;            /* index in pl of the column's last placement */
+    if (pl)
+        pl->n = 0;
+    while (k < end && col < cols) {
+        const piece *p = &f->pc[k];
+        if (y == 0 && deferred >= 0) {
+            if (pl && place(pl, deferred, col, 0, false))
+                return -1;
+            y = f->pc[deferred].h;
+            deferred = -1;
+        }
+        float top = is_text(p) ? snap(f, y) : y;
+        float h = top == 0 ? p->h_top : p->h;
+        float rep = (y == 0 && p->kind == PK_ROW) ? repeat_h(f, p) : 0;
+        float need = rep + h + keep_need(f, k, end, H - top - rep);
+        if (top + need <= H + EPS || (top == 0 && deferred < 0)) {
+            if (rep > 0) {
+                const box *bx = f->boxes[p->obj];
+                int r0 = k - p->line + bx->caption_rows;
+                for (int r = 0; r < bx->nrepeat; r++) {
+                    if (pl && place(pl, r0 + r, col, top, true))
+                        return -1;
+                    top += f->pc[r0 + r].h;
+                }
+            }
+            if (pl) {
+                if (place(pl, k, col, top, false))
+                    return -1;
+                last_in_col = pl->n - 1;
+            }
+            y = top + h;
+            if (y > maxy)
+                maxy = y;
+            k++;
+            continue;
+        }
+        if ((p->flags & PF_FLOAT) && deferred < 0 && col + 1 < cols) {
+            deferred = k++;          /* the figure waits for the next column; text flows on */
+            continue;
+        }
+        /* A column break before p. CL-PA-06: the last line of a paragraph does not
+         * open a column alone; CL-PA-07 is kept by keep_need. */
+        if (f->t->st->widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
+            k > i && f->pc[k - 1].kind == PK_LINE && f->pc[k - 1].obj == p->obj && y > f->g->pitch &&
+            !(f->pc[k - 1].flags & PF_FIRST)) {
+            k--;
+            if (pl && last_in_col >= 0 && pl->n > 0 && pl->v[pl->n - 1].piece == k)
+                pl->n--;
+        }
+        col++;
+        y = 0;
+        last_in_col = -1;
+    }
+    if (deferred >= 0 && col < cols) {
+        if (pl && place(pl, deferred, col, y, false))
+            return -1;
+        maxy = fmaxf(maxy, y + f->pc[deferred].h);
+        deferred = -1;
+    }
+    if (used_h)
+        *used_h = maxy;
+    return k;
+}
+
+/* ---- pages ---- */
+
+typedef struct {
+    int page;                 /* dl page index */
+    float y;                  /* used height of the text area, pt */
+    int section;
+} page_state;
+
+static int new_page(flow *f, page_state *ps, int section)
+{
+    int p = dl_page_add(f->d);
+    if (p < 0)
+        return -1;
+    ps->page = p;
+    ps->y = 0;
+    ps->section = section;
+    const char *name = section >= 0 ? f->sections[section] : "";
+    if (dl_set_str(&f->d->pages[p].section, name))
+        return -1;
+    return 0;
+}
+
+static void anchor(flow *f, const piece *p, int page, float y)
+{
+    if (p->outline >= 0 && p->outline < f->d->noutline) {
+        f->d->outline[p->outline].page = page;
+        f->d->outline[p->outline].y = y;
+    }
+}
+
+static int draw_setter_lines(flow *f, const setter *s, int page, float x, float y_top, float lead)
+{
+    for (int l = 0; l < s->r.n; l++) {
+        float base = y_top + l * lead + typeset_baseline(lead, s->ts->size);
+        if (typeset_emit_line(s->p, &s->r, l, f->d, page, x + s->x_off, base, s->measure, s->align))
+            return -1;
+    }
+    return 0;
+}
+
+/* A heading or title in its box of height h starting at y: its space before (unless
+ * at the top), its lines, the rest of the rounding below. */
+static int draw_heading(flow *f, const piece *p, int page, float x, float y, bool at_top)
+{
+    const setter *s = &f->set[p->obj];
+    float before = at_top ? 0 : s->ts->space_before;
+    float h = at_top ? p->h_top : p->h;
+    float body = s->r.n * s->ts->leading;
+    float slack = h - before - body - s->ts->space_after;
+    float y0 = y + before + (slack > 0 ? slack / 2 : 0);
+    anchor(f, p, page, y0);
+    return draw_setter_lines(f, s, page, x, y0, s->ts->leading);
+}
+
+static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool at_top)
+{
+    switch (p->kind) {
+    case PK_LINE: {
+        const setter *s = &f->set[p->obj];
+        float base = y + typeset_baseline(f->g->pitch, s->ts->size);
+        return typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
+                                 s->align);
+    }
+    case PK_HEAD:
+    case PK_SPAN:
+        return draw_heading(f, p, page, x, y, at_top);
+    case PK_ROW:
+    case PK_SPANROW: {
+        const box *bx = f->boxes[p->obj];
+        return bx->draw(bx, f->d, page, x, y, p->line, p->line + 1);
+    }
+    case PK_RULE: {
+        float cx = x + f->g->colw / 2, cy = y + f->g->pitch / 2;
+        return dl_rule_add(f->d, page, cx - 2 * f->g->em, cy, cx + 2 * f->g->em, cy, 0.5f,
+                           f->t->st->rule)
+                   ? 0
+                   : -1;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Draws a filled band of columns at the page's current y. */
+static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
+{
+    float x0 = flow_left(f->g, ps->page), y0 = f->g->top + ps->y;
+    int last_col = 0;
+    for (int i = 0; i < pl->n; i++) {
+        const placed *q = &pl->v[i];
+        const piece *p = &f->pc[q->piece];
+        float x = x0 + q->col * (f->g->colw + f->g->gap);
+        if (draw_piece(f, p, ps->page, x, y0 + q->y, q->y == 0))
+            return -1;
+        if (p->section >= 0 && p->section != ps->section) {
+            ps->section = p->section;
+            dl_set_str(&f->d->pages[ps->page].section, f->sections[p->section]);
+        }
+        if (q->col > last_col)
+            last_col = q->col;
+    }
+    /* A rule between columns that both hold text. */
+    if (f->t->st->column_rule > 0 && last_col > 0 && band_h > 0)
+        for (int c = 1; c <= last_col; c++) {
+            float rx = x0 + c * (f->g->colw + f->g->gap) - f->g->gap / 2;
+            if (!dl_rule_add(f->d, ps->page, rx, y0, rx, y0 + band_h, f->t->st->column_rule,
+                             f->t->st->rule))
+                return -1;
+        }
+    return 0;
+}
+
+/* The pieces of one band: from i up to the next spanning piece or section. */
+static int band_end(const flow *f, int i)
+{
+    int j = i;
+    while (j < f->npc && f->pc[j].kind != PK_SPAN && f->pc[j].kind != PK_SPANROW &&
+           f->pc[j].kind != PK_SECTION)
+        j++;
+    return j;
+}
+
+static float total_h(const flow *f, int i, int j)
+{
+    float h = 0;
+    for (int k = i; k < j; k++)
+        h += f->pc[k].h;
+    return h;
+}
+
+/* Places the column pieces [i, j) from the page's current y, over as many pages as
+ * needed; the last band is balanced. */
+static int flow_band(flow *f, page_state *ps, int i, int j)
+{
+    placement pl = { 0 };
+    int rc = -1;
+    while (i < j) {
+        float room = flow_text_h(f->g) - ps->y;
+        if (room < f->g->pitch - EPS) {
+            if (new_page(f, ps, ps->section))
+                goto out;
+            continue;
+        }
+        float used;
+        int k = fill(f, i, j, room, NULL, &used);
+        if (k < 0)
+            goto out;
+        float H = room;
+        if (k >= j) {
+            /* Everything fits: balance — the least height that still takes it all. */
+            float lo = snap(f, total_h(f, i, j) / f->g->cols);
+            for (float h = lo; h < room - EPS; h += f->g->pitch) {
+                if (fill(f, i, j, h, NULL, &used) >= j) {
+                    H = h;
+                    break;
+                }
+            }
+        }
+        k = fill(f, i, j, H, &pl, &used);
+        if (k < 0)
+            goto out;
+        if (k == i) {
+            /* Nothing fits in what is left of the page. */
+            if (ps->y == 0) {
+                k = i + 1;         /* cannot happen with a forced first piece; be safe */
+            } else {
+                if (new_page(f, ps, ps->section))
+                    goto out;
+                continue;
+            }
+        }
+        if (draw_band(f, ps, &pl, k >= j ? snap(f, used) : H))
+            goto out;
+        i = k;
+        if (i < j) {
+            if (new_page(f, ps, ps->section))
+                goto out;
+        } else {
+            ps->y += snap(f, used);
+        }
+    }
+    rc = 0;
+out:
+    free(pl.v);
+    return rc;
+}
+
+/* How much must follow a spanning piece on the same page: the next spanning pieces it
+ * keeps with, plus two lines of the columns below. */
+static float span_need(const flow *f, int i)
+{
+    float need = 0;
+    int k = i;
+    while (k < f->npc && (f->pc[k].kind == PK_SPAN || f->pc[k].kind == PK_SPANROW) &&
+           (k == i || (f->pc[k - 1].flags & PF_KEEP))) {
+        need += f->pc[k].h;
+        k++;
+    }
+    if (k < f->npc && f->pc[k].kind != PK_SECTION && f->pc[k].kind != PK_SPAN)
+        need += 2 * f->g->pitch;
+    return need;
+}
+
+static int flow_pages(flow *f)
+{
+    page_state ps = { -1, 0, -1 };
+    if (new_page(f, &ps, -1))
+        return -1;
+    bool page_empty = true;
+    int i = 0;
+    while (i < f->npc) {
+        piece *p = &f->pc[i];
+        if (p->kind == PK_SECTION) {
+            if (f->t->st->section_new_page && !page_empty) {
+                if (new_page(f, &ps, p->section))
+                    return -1;
+                page_empty = true;
+            }
+            ps.section = p->section;
+            dl_set_str(&f->d->pages[ps.page].section, f->sections[p->section]);
+            i++;
+            continue;
+        }
+        if (p->kind == PK_SPAN || p->kind == PK_SPANROW) {
+            float room = flow_text_h(f->g) - ps.y;
+            if (ps.y > 0 && span_need(f, i) > room + EPS) {
+                if (new_page(f, &ps, ps.section))
+                    return -1;
+            }
+            bool top = ps.y == 0;
+            float h = top ? p->h_top : p->h;
+            if (p->kind == PK_SPANROW && top)
+                h = p->h + repeat_h(f, p);
+            float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;
+            if (p->kind == PK_SPANROW && top && repeat_h(f, p) > 0) {
+                const box *bx = f->boxes[p->obj];
+                int r0 = bx->caption_rows;
+                if (bx->draw(bx, f->d, ps.page, x, y, r0, r0 + bx->nrepeat))
+                    return -1;
+                y += repeat_h(f, p);
+            }
+            if (draw_piece(f, p, ps.page, x, y, top))
+                return -1;
+            ps.y = snap(f, ps.y + h);
+            page_empty = false;
+            i++;
+            continue;
+        }
+        int j = band_end(f, i);
+        if (flow_band(f, &ps, i, j))
+            return -1;
+        page_empty = false;
+        i = j;
+    }
+    return 0;
+}
+
+static void flow_free(flow *f)
+{
+    for (int i = 0; i < f->nset; i++) {
+        para_free(f->set[i].p);
+        compose_result_free(&f->set[i].r);
+    }
+    free(f->set);
+    for (int i = 0; i < f->nboxes; i++)
+        box_free(f->boxes[i]);
+    free(f->boxes);
+    for (int i = 0; i < f->nsections; i++)
+        free(f->sections[i]);
+    free(f->sections);
+    free(f->pc);
+}
+
+int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
+{
+    flow f = { 0 };
+    f.t = t;
+    f.doc = dc;
+    f.g = g;
+    f.d = d;
+    int rc = -1;
+    if (build_pieces(&f) == 0 && flow_pages(&f) == 0)
+        rc = 0;
+    flow_free(&f);
+    return rc;
+}
