@@ -41,8 +41,9 @@ PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 OPT     ?= -O2
 Q       ?= @
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall -Wextra -Werror \
-	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -I. $(PC_CFLAGS)
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -I. $(PC_CFLAGS) $(SAN)
 LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread
+LDFLAGS += $(SAN)
 
 LIB_SRC := $(filter-out layout/cli.c,$(wildcard fonts/*.c layout/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -84,8 +85,8 @@ test-only: $(BIN) $(TEST_BIN)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/jianbao OPT=-O1 \
-		CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test-only
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		test-only
 
 bench: deps
 	@$(MAKE) --no-print-directory build

@@ -26,6 +26,12 @@ void pdf_options_default(pdf_options *o)
     memset(o, 0, sizeof *o);
     o->standard = PDF_PLAIN;
     o->date = -1;
+    /* Press defaults (used only when standard is not PDF_PLAIN): 3 mm bleed, the
+     * FOGRA39 output intent with its profile, K-only black overprinting. */
+    o->bleed = 3 * 72 / 25.4f;
+    o->icc_path = PDFX_DEFAULT_PROFILE;
+    o->output_condition = "FOGRA39";
+    o->overprint_black = true;
 }
 
 /* ---- a growable content-stream buffer with fixed-decimal number output ---- */
@@ -122,6 +128,7 @@ typedef struct {
     pdffont_set *fs;
     HPDF_Doc pdf;
     HPDF_Page *pages;
+    int npages;               /* d->npages, plus blank pages when padding to 4 */
     HPDF_Image *images;
     char *err;
     size_t errlen;
@@ -186,6 +193,22 @@ static HPDF_Binary utf16_string(HPDF_MMgr mm, const char *s)
     HPDF_Binary bin = HPDF_Binary_New(mm, b, (HPDF_UINT)n);
     free(b);
     return bin;
+}
+
+/* A destination to (left 0, top) on page, keeping the reader's zoom (/XYZ 0 top null).
+ * libharu 2.3.0's HPDF_Destination_SetXYZ refuses zoom 0 and cannot write null. */
+static HPDF_Destination xyz_dest(writer *w, HPDF_Page page, double top)
+{
+    HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+    if (!dst)
+        return NULL;
+    HPDF_Null nul = HPDF_Null_New(w->pdf->mmgr);
+    HPDF_Array_Clear(dst);
+    if (!nul || HPDF_Array_Add(dst, page) || HPDF_Array_AddName(dst, "XYZ") ||
+        HPDF_Array_AddReal(dst, 0) || HPDF_Array_AddReal(dst, (HPDF_REAL)top) ||
+        HPDF_Array_Add(dst, nul))
+        return NULL;
+    return dst;
 }
 
 static int register_glyphs(writer *w)
@@ -390,8 +413,8 @@ static int emit_page(writer *w, int p)
             int tp = it->u.link.page;
             if (tp < 0 || tp >= w->d->npages)
                 break;
-            HPDF_Destination dst = HPDF_Page_CreateDestination(w->pages[tp]);
-            if (!dst || HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)Y(w, it->u.link.dest_y), 0))
+            HPDF_Destination dst = xyz_dest(w, w->pages[tp], Y(w, it->u.link.dest_y));
+            if (!dst)
                 return fail(w, "libharu could not create a link destination");
             HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(page, r, dst);
             if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0))
@@ -461,6 +484,10 @@ static int add_box(writer *w, HPDF_Page page, const char *key, double x0, double
 static int make_pages(writer *w)
 {
     int n = w->d->npages;
+    /* Saddle stitching needs whole sheets (PR-12): blank pages at the end. */
+    if (w->o->pad_to_4 && n % 4)
+        n += 4 - n % 4;
+    w->npages = n;
     float media_w = w->d->width + 2 * w->off;
     w->media_h = w->d->height + 2 * w->off;
     w->pages = calloc((size_t)(n ? n : 1), sizeof *w->pages);
@@ -513,9 +540,8 @@ static int make_outline(writer *w)
         if (!ol || !t || HPDF_Dict_Add(ol, "Title", t))
             return fail(w, "libharu could not create the outline");
         if (o->page >= 0 && o->page < w->d->npages) {
-            HPDF_Destination dst = HPDF_Page_CreateDestination(w->pages[o->page]);
-            if (!dst || HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)Y(w, o->y), 0) ||
-                HPDF_Outline_SetDestination(ol, dst))
+            HPDF_Destination dst = xyz_dest(w, w->pages[o->page], Y(w, o->y));
+            if (!dst || HPDF_Outline_SetDestination(ol, dst))
                 return fail(w, "libharu could not set an outline destination");
         }
         HPDF_Outline_SetOpened(ol, lv == 0);
@@ -673,7 +699,7 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
         if (page_fonts(&w, p) || emit_page(&w, p))
             goto done;
     if (w.x)
-        for (int p = 0; p < d->npages; p++)
+        for (int p = 0; p < w.npages; p++)
             if (pdfx_page_epilogue(w.x, w.pages[p], p, d->width, d->height, err, errlen))
                 goto done;
     if (make_outline(&w) || page_labels(&w) || doc_info(&w))

@@ -14,8 +14,22 @@
 
 typedef struct pdfx_state pdfx_state;
 
+/* The default output profile: FOGRA39L_coated.icc, looked up by name (see
+ * pdfx_find_profile). */
+#define PDFX_DEFAULT_PROFILE "FOGRA39L_coated.icc"
+
+/* Fails (NULL, message in err) when the options cannot give a PDF/X file: no date,
+ * an unreadable or non-CMYK profile, PDF/X-4 without a profile. */
 pdfx_state *pdfx_state_new(HPDF_Doc pdf, const pdf_options *o, char *err, size_t errlen);
 void pdfx_state_free(pdfx_state *x);
+
+/* Resolves a profile name to a readable file. A name containing '/' is taken as a
+ * path; a bare file name is looked for, in this order, in $JIANBAO_ICC_DIR,
+ * styles/icc beside the running program (and two levels up, for test programs),
+ * styles/icc under the current directory, TeX Live's colorprofiles directory
+ * (Debian's texlive-base) and /usr/share/color/icc. Returns 0 with the path in
+ * out, or -1 with a message listing the places searched in err. */
+int pdfx_find_profile(const char *name, char *out, size_t outlen, char *err, size_t errlen);
 
 /* Distance from the media box corner to the trim box corner (bleed + mark area). */
 float pdfx_offset(const pdf_options *o);
@@ -28,7 +42,8 @@ void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, char **b, size_t *n, size
 void pdfx_color(pdfx_state *x, dl_color c, int stroke, char **b, size_t *n, size_t *cap);
 /* Makes an annotation acceptable to PDF/X (print flag off, no appearance needed). */
 void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a);
-/* Crop marks and anything else drawn after the page content. */
+/* Crop marks and anything else drawn after the page content. Also reports any
+ * failure of the hooks above, which cannot return one. */
 int pdfx_page_epilogue(pdfx_state *x, HPDF_Page page, int index, float trim_w, float trim_h,
                        char *err, size_t errlen);
 /* Output intent, identification, trailer ID. */
