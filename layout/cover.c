@@ -30,6 +30,7 @@ static void month_text(const char *month, char *out, size_t n)
 
 int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d, int page)
 {
+    d->role = DL_ROLE_COVER;
     const style *st = t->st;
     float left = flow_left(g, page), right = left + g->text_w;
     float band = st->cover_band_height;

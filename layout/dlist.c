@@ -24,6 +24,7 @@ dl_doc *dl_doc_new(float width, float height)
     if (d) {
         d->width = width;
         d->height = height;
+        d->col = -1;
     }
     return d;
 }
@@ -84,6 +85,8 @@ dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind)
     dl_item *it = &p->items[p->n++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
+    it->role = (uint8_t)d->role;
+    it->col = (int16_t)d->col;
     it->color = dl_gray(0);
     return it;
 }

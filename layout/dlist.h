@@ -33,8 +33,23 @@ typedef struct {
     float p[6];
 } dl_path_el;
 
+/* What an item is part of, so tests (and tagged output later) can tell body text
+ * from headings and furniture without guessing from sizes. */
+typedef enum {
+    DL_ROLE_NONE,
+    DL_ROLE_BODY,             /* paragraph, list item, quote, source line */
+    DL_ROLE_HEADING,          /* inner heading (### …) */
+    DL_ROLE_TITLE,            /* article or section title band */
+    DL_ROLE_RUNNING,          /* running head or foot */
+    DL_ROLE_TOC,
+    DL_ROLE_COVER,
+    DL_ROLE_BOX,              /* table, figure, chart */
+} dl_role;
+
 typedef struct {
     dl_kind kind;
+    uint8_t role;             /* dl_role, from dl_doc.role when the item was added */
+    int16_t col;              /* column of the flow (-1: none) */
     dl_color color;           /* text fill, rule/stroke colour, rect fill */
     union {
         struct {
@@ -101,6 +116,9 @@ typedef struct {
     int noutline, capoutline;
     /* document information */
     char *title, *subject, *author, *keywords, *creator;
+    /* stamped on items as they are added */
+    dl_role role;
+    int col;
 } dl_doc;
 
 dl_doc *dl_doc_new(float width, float height);

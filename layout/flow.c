@@ -514,6 +514,11 @@ static int draw_heading(flow *f, const piece *p, int page, float x, float y, boo
 
 static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool at_top)
 {
+    static const dl_role roles[] = { [PK_LINE] = DL_ROLE_BODY,    [PK_HEAD] = DL_ROLE_HEADING,
+                                     [PK_ROW] = DL_ROLE_BOX,      [PK_RULE] = DL_ROLE_BODY,
+                                     [PK_SPAN] = DL_ROLE_TITLE,   [PK_SPANROW] = DL_ROLE_BOX,
+                                     [PK_SECTION] = DL_ROLE_NONE };
+    f->d->role = roles[p->kind];
     switch (p->kind) {
     case PK_LINE: {
         const setter *s = &f->set[p->obj];
@@ -550,7 +555,10 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
         const placed *q = &pl->v[i];
         const piece *p = &f->pc[q->piece];
         float x = x0 + q->col * (f->g->colw + f->g->gap);
-        if (draw_piece(f, p, ps->page, x, y0 + q->y, q->y == 0))
+        f->d->col = q->col;
+        int rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->y == 0);
+        f->d->col = -1;
+        if (rc)
             return -1;
         if (p->section >= 0 && p->section != ps->section) {
             ps->section = p->section;
@@ -695,6 +703,7 @@ static int flow_pages(flow *f)
             if (p->kind == PK_SPANROW && top && repeat_h(f, p) > 0) {
                 const box *bx = f->boxes[p->obj];
                 int r0 = bx->caption_rows;
+                f->d->role = DL_ROLE_BOX;
                 if (bx->draw(bx, f->d, ps.page, x, y, r0, r0 + bx->nrepeat))
                     return -1;
                 y += repeat_h(f, p);

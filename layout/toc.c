@@ -174,6 +174,7 @@ int front_toc_pages(typeset_ctx *t, const flow_geom *g, const dl_doc *d)
 
 int front_toc(typeset_ctx *t, const flow_geom *g, dl_doc *d, int first, int n)
 {
+    d->role = DL_ROLE_TOC;
     toc c = { t, g, d, first, n, true, 0, 0 };
     for (int p = first; p < first + n; p++)
         if (dl_set_str(&d->pages[p].section, "目录"))
