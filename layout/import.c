@@ -1309,8 +1309,10 @@ static bool imp_names_body(const char *t)
     return false;
 }
 
-/* One masthead line into the front matter; false when it is none of the known parts. */
-static bool imp_masthead_block(imp_ctx *c, const imp_block *b)
+/* One masthead line into the front matter; false when it is none of the known parts.
+ * strict (no contents listing marks where the masthead ends): the name, its English
+ * form and the title count only as marked or bold lines. */
+static bool imp_masthead_block(imp_ctx *c, const imp_block *b, bool strict)
 {
     const char *t = b->text;
     int line = imp_no(c, b);
@@ -1336,15 +1338,16 @@ static bool imp_masthead_block(imp_ctx *c, const imp_block *b)
     }
     if (hit || imp_masthead_labels(c, t, line))
         return true;
-    if (!c->meta[M_ASSOC_EN] && imp_mostly_latin(t)) {
+    bool shown = b->kind == BK_HEAD || !strict;
+    if (!c->meta[M_ASSOC_EN] && shown && imp_mostly_latin(t)) {
         imp_set_meta(c, M_ASSOC_EN, t, strlen(t), line);
         return true;
     }
-    if (!c->meta[M_TITLE] && imp_han_only(t) && imp_vis_len(t) <= 6 && !imp_names_body(t)) {
+    if (!c->meta[M_TITLE] && shown && imp_han_only(t) && imp_vis_len(t) <= 6 && !imp_names_body(t)) {
         imp_set_meta(c, M_TITLE, t, strlen(t), line);
         return true;
     }
-    if (!c->meta[M_ASSOC] && imp_han_only(t) && imp_vis_len(t) >= 4) {
+    if (!c->meta[M_ASSOC] && (shown || imp_names_body(t)) && imp_han_only(t) && imp_vis_len(t) >= 4) {
         imp_set_meta(c, M_ASSOC, t, strlen(t), line);
         return true;
     }
@@ -1359,7 +1362,7 @@ static int imp_masthead(imp_ctx *c, int to)
     int b = 0;
     for (; b < end && !c->oom; b++) {
         char snip[128];
-        bool ok = imp_masthead_block(c, &c->blk[b]);
+        bool ok = imp_masthead_block(c, &c->blk[b], to < 0);
         if (!ok && to < 0)
             break;
         if (!ok)
@@ -1483,41 +1486,60 @@ static bool imp_same_norm(imp_ctx *c, const char *t, const char *norm)
     return same;
 }
 
-/* The listing's first section name: its first short marked line, or else (a listing
- * without marks) its first short Han-only line; -1 when there is none. */
-static int imp_first_section(imp_ctx *c, int marker, bool *marked)
+/* Body text rather than a listed title: a sentence, or longer than a title gets. */
+static bool imp_contents_body(const imp_block *b)
 {
-    for (int pass = 0; pass < 2; pass++)
-        for (int b = marker + 1; b < c->nblk; b++) {
-            const imp_block *bl = &c->blk[b];
-            if (imp_body_text(bl))
-                break;
-            if (bl->text && bl->kind != BK_TABLE && bl->kind != BK_LIST && imp_section_entry(bl, pass == 0)) {
-                *marked = pass == 0;
-                return b;
-            }
-        }
-    *marked = true;
-    return -1;
+    return b->kind == BK_PARA && b->text && (imp_vis_len(b->text) > 2 * IMP_LONG || imp_last(b->text) == 0x3002);
 }
 
-/* The listing ends where its first section name comes again (the body begins), or at the
- * first body paragraph — then the heading lines just before it belong to the body. */
-static int imp_contents_end(imp_ctx *c, int marker, int first)
+/* Whether the listing marks its section names (short heading lines); else they are its
+ * short Han-only lines. */
+static bool imp_marked_sections(const imp_ctx *c, int marker)
 {
-    char *fn = first >= 0 ? imp_norm(c, c->blk[first].text) : NULL;
-    int end = marker + 1;
+    for (int b = marker + 1; b < c->nblk; b++) {
+        const imp_block *bl = &c->blk[b];
+        if (imp_contents_body(bl))
+            break;
+        if (bl->text && imp_section_entry(bl, true))
+            return true;
+    }
+    return false;
+}
+
+/* The listing ends where a section name it listed comes again (the body begins), or at
+ * the first body paragraph — then the heading lines just before it belong to the body. */
+static int imp_contents_end(imp_ctx *c, int marker, bool marked)
+{
+    imp_map seen;
+    char **norms = calloc((size_t)(c->nblk - marker), sizeof *norms);
+    int nn = 0, end = marker + 1;
+    if (!norms || !map_init(c, &seen, (size_t)(c->nblk - marker))) {
+        c->oom = true;
+        free(norms);
+        return end;
+    }
     for (; end < c->nblk && !c->oom; end++) {
         const imp_block *b = &c->blk[end];
-        if (imp_body_text(b)) {
+        if (imp_contents_body(b)) {
             while (end - 1 > marker && c->blk[end - 1].kind == BK_HEAD)
                 end--;
             break;
         }
-        if (fn && end > first && b->text && b->kind != BK_TABLE && imp_same_norm(c, b->text, fn))
+        if (b->kind == BK_TABLE || b->kind == BK_LIST || !b->text || !imp_section_entry(b, marked))
+            continue;
+        char *n = imp_norm(c, b->text);
+        if (!n)
             break;
+        int *v = map_at(&seen, n, strlen(n), true);
+        norms[nn++] = n;
+        if (*v >= 0)
+            break;
+        *v = end;
     }
-    free(fn);
+    for (int k = 0; k < nn; k++)
+        free(norms[k]);
+    free(norms);
+    free(seen.slot);
     return end;
 }
 
@@ -1561,9 +1583,8 @@ static void imp_contents_entry(imp_ctx *c, const imp_block *b, bool marked)
  * it); returns the first body block. */
 static int imp_contents(imp_ctx *c, int marker)
 {
-    bool marked;
-    int first = imp_first_section(c, marker, &marked);
-    int end = imp_contents_end(c, marker, first);
+    bool marked = imp_marked_sections(c, marker);
+    int end = imp_contents_end(c, marker, marked);
     c->blk[marker].role = R_DROP;
     for (int b = marker + 1; b < end && !c->oom; b++) {
         imp_contents_entry(c, &c->blk[b], marked);
@@ -2466,7 +2487,7 @@ static void imp_rejoin(imp_ctx *c, int from)
         }
         uint32_t pc = imp_last(b->text), nc = imp_first(n->text);
         bool unsure = !n->page_before || cp_in(pc, CLOSERS) || (is_digit(pc) && is_digit(nc)) ||
-                      imp_vis_len(n->text) < 15;
+                      (imp_vis_len(n->text) < 15 && !imp_ends_sentence(n->text));
         if (unsure)
             imp_warn(c, imp_no(c, n), "joined to the paragraph before (line %d, which ends \"%s\") as cut at a %s",
                      c->line[b->last].no, imp_snip(snip, imp_tail(b->text, 12)),
