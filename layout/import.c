@@ -514,6 +514,36 @@ static bool imp_ends_stop(const char *s)
     return cp_in(imp_last(s), "。！？!?");
 }
 
+/* Removes spaces between two Han characters in place (a line break inside a title or a
+ * table cell, clreq CL-LB-12); true when there were any. */
+static bool imp_drop_han_spaces(char *s)
+{
+    size_t n = strlen(s), w = 0, i = 0;
+    uint32_t prev = 0;
+    bool changed = false;
+    while (i < n) {
+        size_t j = i;
+        uint32_t u = u8_dec(s, n, &j);
+        if (u == ' ' && is_han(prev)) {
+            size_t k = j;
+            while (k < n && s[k] == ' ')
+                k++;
+            size_t m = k;
+            if (is_han(u8_dec(s, n, &m))) {
+                i = k;
+                changed = true;
+                continue;
+            }
+        }
+        memmove(s + w, s + i, j - i);
+        w += j - i;
+        i = j;
+        prev = u;
+    }
+    s[w] = 0;
+    return changed;
+}
+
 /* ===================== outline numbering ===================== */
 
 static size_t imp_scan_numerals(const char *s, size_t n, size_t *i, bool han, bool dig)
@@ -1903,6 +1933,34 @@ static void imp_levels(imp_ctx *c, int from, int to)
     }
 }
 
+/* A display title set on two lines comes out with a space between two Han characters;
+ * when the article's title spells the same words without it (the 通知 naming the document
+ * it prints), the space is that line break. */
+static void imp_heading_spaces(imp_ctx *c, int from, int to, const imp_block *article)
+{
+    char snip[128];
+    if (!article || article->role != R_ARTICLE)
+        return;
+    char *title = imp_norm(c, article->text);
+    for (int i = from; i < to && title; i++) {
+        imp_block *b = &c->blk[i];
+        if (b->role != R_HEADING || imp_vis_len(b->text) > IMP_LONG || !strchr(b->text, ' '))
+            continue;
+        char *t = imp_dup(c, b->text, strlen(b->text));
+        char *n = t ? imp_norm(c, t) : NULL;
+        if (n && strstr(title, n) && imp_drop_han_spaces(t)) {
+            imp_warn(c, imp_no(c, b), "space in heading \"%s\" dropped: the article's title spells it without",
+                     imp_snip(snip, b->text));
+            free(b->text);
+            b->text = t;
+            t = NULL;
+        }
+        free(t);
+        free(n);
+    }
+    free(title);
+}
+
 static void imp_articles(imp_ctx *c, int from)
 {
     int start = from;
@@ -1913,6 +1971,7 @@ static void imp_articles(imp_ctx *c, int from)
         imp_demote(c, start, i);
         imp_promote(c, start, i);
         imp_levels(c, start, i);
+        imp_heading_spaces(c, start, i, start > from ? &c->blk[start - 1] : NULL);
         start = i + 1;
     }
 }
@@ -1930,7 +1989,7 @@ typedef struct {
     int nrows, ncols;
     imp_cell *cell;           /* nrows * ncols */
     int nhead;                /* leading header rows */
-    bool spans, ragged, no_header, title_row;
+    bool spans, ragged, no_header, title_row, wrapped;
     char *caption;
 } imp_table;
 
@@ -2144,8 +2203,12 @@ static void imp_table_shape(imp_table *t, bool has_caption)
     t->no_header = t->nhead == 0;
     imp_table_spans(t);
     for (int r = 0; r < t->nhead; r++)
-        for (int col = 0; col < t->ncols; col++)
-            imp_at(t, r, col)->header = true;
+        for (int col = 0; col < t->ncols; col++) {
+            imp_cell *cell = imp_at(t, r, col);
+            cell->header = true;
+            /* a header cell set on two lines: 完成进度 排位 */
+            t->wrapped |= imp_drop_han_spaces(cell->text);
+        }
 }
 
 static bool imp_table_gfm(imp_table *t)
@@ -2269,6 +2332,8 @@ static void imp_table_warn(imp_ctx *c, const imp_table *t, int line, bool gfm)
         imp_warn(c, line, "table: rows have different numbers of cells; short rows padded with empty cells");
     if (t->title_row)
         imp_warn(c, line, "table: its title row taken as the caption");
+    if (t->wrapped)
+        imp_warn(c, line, "table: a space between Han characters in a header cell dropped (a cell on two lines)");
     if (!gfm && !t->spans && !t->no_header && !t->ragged)
         imp_warn(c, line, "table: header row has empty cells; written as HTML");
 }
@@ -2502,6 +2567,35 @@ static void imp_rejoin(imp_ctx *c, int from)
         b->text = t;
         b->last = n->last;
         n->role = R_DROP;
+    }
+}
+
+/* ===================== extraction artifacts ===================== */
+
+/* "思想 and 党的十九大精神": a short lower-case Latin word between Han characters is no
+ * Chinese writing; some extractions put it for 和. Reported, not changed. */
+static void imp_latin_words(imp_ctx *c, int from)
+{
+    for (int i = from; i < c->nblk; i++) {
+        const imp_block *b = &c->blk[i];
+        if (!b->text || b->role == R_DROP || b->role == R_RAW)
+            continue;
+        const char *t = b->text;
+        size_t n = strlen(t);
+        for (size_t k = 0; k + 2 < n; k++) {
+            if (t[k] != ' ' || t[k + 1] < 'a' || t[k + 1] > 'z')
+                continue;
+            size_t e = k + 1;
+            while (e < n && t[e] >= 'a' && t[e] <= 'z')
+                e++;
+            size_t before = k, after = e + 1;
+            if (e - k - 1 > 5 || e >= n || t[e] != ' ' || !is_han(u8_prev(t, &before)) ||
+                !is_han(u8_dec(t, n, &after)))
+                continue;
+            imp_warn(c, imp_no(c, b), "Latin word \"%.*s\" between Han characters: the extraction may have put "
+                     "it for a Chinese word (\"and\" for 和); check", (int)(e - k - 1), t + k + 1);
+            k = e;
+        }
     }
 }
 
@@ -2759,6 +2853,7 @@ static void imp_structure(imp_ctx *c)
     imp_sources(c, body);
     imp_figures(c, body);
     imp_rejoin(c, body);
+    imp_latin_words(c, body);
     imp_emphasis(c, body);
 }
 

@@ -172,7 +172,7 @@ static void test_table_merged_header_html(void **state)
     (void)state;
     char *warn;
     char *out = imps("单位\t12月\t\t\n"
-                     "\t实际完成\t同比 (%)\t排位\n"
+                     "\t实际完成\t同比 (%)\t完成 排位\n"
                      "全市\t100.0\t5.0\t—\n"
                      "东区\t60.0\t-1.0\t1\n"
                      "西区\t40.0\t<0.1 & up\t2\n",
@@ -181,7 +181,7 @@ static void test_table_merged_header_html(void **state)
                              "<table>\n"
                              "<thead>\n"
                              "<tr><th rowspan=\"2\">单位</th><th colspan=\"3\">12月</th></tr>\n"
-                             "<tr><th>实际完成</th><th>同比 (%)</th><th>排位</th></tr>\n"
+                             "<tr><th>实际完成</th><th>同比 (%)</th><th>完成排位</th></tr>\n"
                              "</thead>\n"
                              "<tbody>\n"
                              "<tr><td>全市</td><td>100.0</td><td>5.0</td><td>—</td></tr>\n"
@@ -191,6 +191,9 @@ static void test_table_merged_header_html(void **state)
                              "</table>\n");
     assert_non_null(strstr(warn, "t.txt:1:1: warning: table: merged header cells guessed from its empty "
                                  "cells (rowspan/colspan); check the header\n"));
+    /* a header cell set on two lines; a space next to Latin text is a real space */
+    assert_non_null(strstr(warn, "t.txt:1:1: warning: table: a space between Han characters in a header cell "
+                                 "dropped (a cell on two lines)\n"));
     free(out);
     free(warn);
 }
@@ -484,6 +487,31 @@ static void test_document_contents_and_parts(void **state)
     free(warn);
 }
 
+static void test_heading_line_break_space(void **state)
+{
+    (void)state;
+    char *warn;
+    /* a display title on two lines: the space goes when the article's title spells the
+     * words without it; a headline of two phrases keeps its space */
+    char *out = issue("## 企业动态\n\n## 甲公司获奖|年度大奖\n\n"
+                      "## 甲公司 获奖\n\n正文。\n\n"
+                      "### 年度 总结\n\n正文。\n",
+                      &warn);
+    char expect[2048];
+    snprintf(expect, sizeof expect,
+             "%s\n"
+             "# 企业动态\n\n## 甲公司获奖|年度大奖\n\n"
+             "### 甲公司获奖\n\n正文。\n\n"
+             "### 年度 总结\n\n正文。\n",
+             issue_front);
+    assert_string_equal(out, expect);
+    assert_non_null(strstr(warn, "t.txt:37:1: warning: space in heading \"甲公司 获奖\" dropped: the article's title "
+                                 "spells it without\n"));
+    assert_null(strstr(warn, "年度 总结\" dropped"));
+    free(out);
+    free(warn);
+}
+
 /* ---- rules 7 and 8: sources, emphasis, notes, lost figures ---- */
 
 static void test_sources_emphasis_notes_figures(void **state)
@@ -507,7 +535,8 @@ static void test_sources_emphasis_notes_figures(void **state)
                      "东区\t0.5\n\n"
                      "各区执行金额比重\n\n"
                      "各区执行金额排名\n\n"
-                     "## 2. 主要特点:\n",
+                     "## 2. 主要特点:\n\n"
+                     "贯彻新思想 and 十九大精神，采用 IP 设计。\n",
                      &warn);
     assert_string_equal(out, "---\nstyle: zasto\n---\n\n"
                              "**会议指出**，服务贸易创新发展。\n\n"
@@ -528,7 +557,11 @@ static void test_sources_emphasis_notes_figures(void **state)
                              "| 东区 | 0.5 |\n\n"
                              "各区执行金额比重\n\n"
                              "各区执行金额排名\n\n"
-                             "## 2. 主要特点:\n");
+                             "## 2. 主要特点:\n\n"
+                             "贯彻新思想 and 十九大精神，采用 IP 设计。\n");
+    assert_non_null(strstr(warn, "t.txt:33:1: warning: Latin word \"and\" between Han characters: the extraction may "
+                                 "have put it for a Chinese word (\"and\" for 和); check\n"));
+    assert_null(strstr(warn, "\"IP\""));
     assert_non_null(strstr(warn, "t.txt:17:1: warning: lost figure: only its caption \"图1 2018年以来营业收入增长（%）\" "
                                  "remains; kept as a paragraph\n"));
     assert_non_null(strstr(warn, "t.txt:27:1: warning: lost figure: only its caption \"各区执行金额比重\""));
@@ -860,6 +893,27 @@ static void test_seed(void **state)
     free(seed);
 }
 
+/* The committed, hand-corrected issue keeps the outline the importer found. */
+static void test_committed_issue_outline(void **state)
+{
+    (void)state;
+    size_t len;
+    char *md = read_all("issues/2019-03/issue.md", &len);
+    assert_seed_outline(md);
+    /* the lost charts, rebuilt from the 服务外包 table's 实际完成 总量 column (districts) */
+    assert_non_null(strstr(md, "</table>\n\n"
+                               "```chart\ntype: bar\ntitle: 珠海市及各区12月服务外包执行\nunit: 万美元\n"
+                               "labels: 横琴新区, 香洲区, 金湾区, 斗门区, 高新区, 万山区, 高栏港区, 富山工业区\n"
+                               "series: 执行金额 | 35863.0, 8232.2, 849.4, 171.3, 13519.8, 0.0, 937.8, 49.0\n```\n\n"
+                               "```chart\ntype: pie\ntitle: 珠海市及各区12月服务外包执行金额比重\nunit: 万美元\n"
+                               "labels: 横琴新区, 香洲区, 金湾区, 斗门区, 高新区, 万山区, 高栏港区, 富山工业区\n"
+                               "series: 执行金额 | 35863.0, 8232.2, 849.4, 171.3, 13519.8, 0.0, 937.8, 49.0\n```\n"));
+    assert_null(strstr(md, "思想 and "));
+    assert_null(strstr(md, "维护 and "));
+    assert_null(strstr(md, "  \n"));
+    free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -875,11 +929,13 @@ int main(void)
         cmocka_unit_test(test_sections_and_articles_from_contents),
         cmocka_unit_test(test_numbering_levels),
         cmocka_unit_test(test_document_contents_and_parts),
+        cmocka_unit_test(test_heading_line_break_space),
         cmocka_unit_test(test_sources_emphasis_notes_figures),
         cmocka_unit_test(test_warnings_file_line),
         cmocka_unit_test(test_hostile_inputs),
         cmocka_unit_test(test_run_writes_issue),
         cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_committed_issue_outline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
