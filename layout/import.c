@@ -35,6 +35,7 @@ enum {
     IMP_TOP_TITLE = 8,       /* characters: an unnumbered heading this long heads a part */
     IMP_SECTION_MAX = 12,    /* characters: a section name in the contents listing */
     IMP_FUZZY_MAX = 256,     /* characters compared by edit distance */
+    IMP_NOTE_MAX = 256,      /* characters: a trailing note in brackets is shorter */
     IMP_TITLE_WINDOW = 3,    /* next unmatched contents titles tried by fuzzy matching */
     IMP_TABLE_COLS = 64,     /* wider tab-separated runs are not tables */
     IMP_TABLE_CELLS = 1 << 20,
@@ -255,6 +256,7 @@ typedef struct {
     bool promoted;            /* a numbered line taken as a heading */
     imp_kind num;             /* the numbering it starts with */
     int level;                /* heading level; list depth of a R_TOC_ITEM */
+    int joined;               /* the next block joined onto this one across a page break; 0: none */
     char *text;               /* owned */
     char *caption;            /* tables: owned, or NULL */
 } imp_block;
@@ -484,8 +486,9 @@ static bool imp_ends_sentence(const char *s)
         return true;
     if (c != 0xFF09 && c != ')')
         return false;
-    int depth = 0;
-    for (size_t m = e; m > 0;) {
+    int depth = 0, steps = 0;
+    /* a trailing note in brackets is short; no need to look further back */
+    for (size_t m = e; m > 0 && steps++ < IMP_NOTE_MAX;) {
         uint32_t q = u8_prev(s, &m);
         if (q == 0xFF09 || q == ')')
             depth++;
@@ -1657,7 +1660,8 @@ static int imp_match_title(imp_ctx *c, const char *norm, bool heading, bool *fuz
     if (!heading)
         return -1;
     int tried = 0;
-    for (int k = c->next_title; k < c->ntit && tried < IMP_TITLE_WINDOW; k++) {
+    /* bounded: titles met out of order may sit among the next ones */
+    for (int k = c->next_title; k < c->ntit && tried < IMP_TITLE_WINDOW && k < c->next_title + 64; k++) {
         if (c->tit[k].used)
             continue;
         tried++;
@@ -2516,58 +2520,85 @@ static bool imp_joinable(const imp_block *b)
     return b->role == R_PARA && b->kind == BK_PARA;
 }
 
-/* Paragraphs cut at a page break: the first lacks final punctuation and the next one
- * continues plain text (not a heading, table, item, source line or bold lead-in). A page
- * break (running footer) between them is the evidence; a long first part (a full line of
- * body text) without one is a weaker sign, reported. */
-static void imp_rejoin(imp_ctx *c, int from)
+/* Whether n continues a paragraph cut at a page break: the paragraph so far (its first
+ * part b, its last part t, pv characters) lacks final punctuation and n continues plain
+ * text (not a heading, table, item, source line or bold lead-in). A page break (a running
+ * footer) between them is the evidence; a long first part (a full line of body text)
+ * without one is a weaker sign, reported. */
+static bool imp_join_decide(imp_ctx *c, const imp_block *b, const imp_block *t, size_t pv, const imp_block *n)
 {
     char snip[128];
-    int p = -1;
+    int before = c->line[t->last].no;
+    if (imp_ends_sentence(t->text)) {
+        if (n->page_before && imp_starts_item(b->text) && !imp_starts_item(n->text) &&
+            imp_vis_len(n->text) > IMP_LONG)
+            imp_warn(c, imp_no(c, n),
+                     "paragraph after the page break may continue the numbered item before it (line %d); "
+                     "not joined as that one ends a sentence", before);
+        return false;
+    }
+    bool evidence = (n->page_before && pv >= 15) || pv >= IMP_LONG;
+    bool bold_lead = strncmp(n->text, "**", 2) == 0;
+    if (!evidence || imp_starts_item(n->text) || bold_lead) {
+        if (evidence && n->page_before)
+            imp_warn(c, imp_no(c, n),
+                     "paragraph before the page break (line %d) ends without final punctuation; not joined "
+                     "because this one starts %s",
+                     before, bold_lead ? "with bold text" : "a numbered item");
+        return false;
+    }
+    uint32_t pc = imp_last(t->text), nc = imp_first(n->text);
+    bool unsure = !n->page_before || cp_in(pc, CLOSERS) || (is_digit(pc) && is_digit(nc)) ||
+                  (imp_vis_len(n->text) < 15 && !imp_ends_sentence(n->text));
+    if (unsure)
+        imp_warn(c, imp_no(c, n), "joined to the paragraph before (line %d, which ends \"%s\") as cut at a %s",
+                 before, imp_snip(snip, imp_tail(t->text, 12)),
+                 n->page_before ? "page break" : "page break without a footer");
+    return true;
+}
+
+/* Builds each joined paragraph once, from its parts in order. */
+static void imp_rejoin_texts(imp_ctx *c, int from)
+{
     for (int i = from; i < c->nblk && !c->oom; i++) {
-        imp_block *n = &c->blk[i];
-        if (n->role == R_DROP)
+        imp_block *b = &c->blk[i];
+        if (!b->joined || b->role == R_DROP)
             continue;
-        imp_block *b = p >= 0 ? &c->blk[p] : NULL;
-        if (!b || !imp_joinable(b) || !imp_joinable(n) || imp_ends_sentence(b->text)) {
-            if (b && imp_joinable(b) && imp_joinable(n) && n->page_before && imp_starts_item(b->text) &&
-                !imp_starts_item(n->text) && imp_vis_len(n->text) > IMP_LONG)
-                imp_warn(c, imp_no(c, n),
-                         "paragraph after the page break may continue the numbered item before it (line %d); "
-                         "not joined as that one ends a sentence", c->line[b->last].no);
-            p = i;
-            continue;
-        }
-        size_t pv = imp_vis_len(b->text);
-        bool evidence = (n->page_before && pv >= 15) || pv >= IMP_LONG;
-        bool bold_lead = strncmp(n->text, "**", 2) == 0;
-        if (!evidence || imp_starts_item(n->text) || bold_lead) {
-            if (evidence && n->page_before)
-                imp_warn(c, imp_no(c, n),
-                         "paragraph before the page break (line %d) ends without final punctuation; not joined "
-                         "because this one starts %s",
-                         c->line[b->last].no, bold_lead ? "with bold text" : "a numbered item");
-            p = i;
-            continue;
-        }
-        uint32_t pc = imp_last(b->text), nc = imp_first(n->text);
-        bool unsure = !n->page_before || cp_in(pc, CLOSERS) || (is_digit(pc) && is_digit(nc)) ||
-                      (imp_vis_len(n->text) < 15 && !imp_ends_sentence(n->text));
-        if (unsure)
-            imp_warn(c, imp_no(c, n), "joined to the paragraph before (line %d, which ends \"%s\") as cut at a %s",
-                     c->line[b->last].no, imp_snip(snip, imp_tail(b->text, 12)),
-                     n->page_before ? "page break" : "page break without a footer");
         imp_buf o = { 0 };
         buf_str(&o, b->text);
-        imp_join_text(&o, n->text, strlen(n->text));
+        for (int j = b->joined; j; j = c->blk[j].joined)
+            imp_join_text(&o, c->blk[j].text, strlen(c->blk[j].text));
         char *t = imp_take(c, &o);
         if (!t)
             return;
         free(b->text);
         b->text = t;
-        b->last = n->last;
-        n->role = R_DROP;
     }
+}
+
+/* Paragraphs cut at page breaks (possibly more than once) become one: decided pair by pair
+ * on the paragraph so far, then each built once (linear in the text). */
+static void imp_rejoin(imp_ctx *c, int from)
+{
+    int head = -1, tail = -1;
+    size_t pv = 0;
+    for (int i = from; i < c->nblk && !c->oom; i++) {
+        imp_block *n = &c->blk[i];
+        if (n->role == R_DROP)
+            continue;
+        imp_block *b = head >= 0 ? &c->blk[head] : NULL;
+        if (b && imp_joinable(b) && imp_joinable(n) && imp_join_decide(c, b, &c->blk[tail], pv, n)) {
+            c->blk[tail].joined = i;
+            n->role = R_DROP;
+            b->last = n->last;
+            pv += imp_vis_len(n->text);
+            tail = i;
+            continue;
+        }
+        head = tail = i;
+        pv = n->text ? imp_vis_len(n->text) : 0;
+    }
+    imp_rejoin_texts(c, from);
 }
 
 /* ===================== extraction artifacts ===================== */
@@ -2859,6 +2890,11 @@ static void imp_structure(imp_ctx *c)
 
 char *import_text(const char *name, const char *text, size_t len, diag *d)
 {
+    diag fallback;
+    if (!d) {
+        diag_init(&fallback, stderr);
+        d = &fallback;
+    }
     imp_ctx c = { 0 };
     c.name = name ? name : "<input>";
     char *out = NULL;
@@ -2950,6 +2986,12 @@ static int imp_write(const char *path, const char *text, diag *d)
 
 int import_run(const char *in_path, const char *out_dir, diag *d)
 {
+    if (!in_path || !out_dir) {
+        diag_error_general(d, "import: an input file and an output directory are needed");
+        return -1;
+    }
+    if (!*out_dir)
+        out_dir = ".";
     src_file *in = src_file_read(in_path);
     if (!in) {
         diag_error(d, in_path, 0, 0, "cannot read: %s", strerror(errno));
