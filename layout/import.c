@@ -8,8 +8,10 @@
  *   contents  the 目录 listing → section names and article titles (then dropped)
  *   roles     body blocks → sections, articles, inner headings, paragraphs
  *   articles  per article: embedded contents, demoted and promoted headings, levels
- *   tables    captions, grids → GFM or HTML, lost figures, source lines
+ *   tables    captions, grids → GFM or HTML; source lines; lost figures
  *   rejoin    paragraphs cut at page breaks
+ *   artifacts Latin words standing in for Chinese ones (reported only); ** that
+ *             CommonMark would not close next to CJK punctuation
  *   emit      front matter + Markdown
  * Every step is linear in the input (title matching is hashed; the fuzzy comparison only
  * looks at the next few titles and at most IMP_FUZZY_MAX characters). Warnings are
