@@ -198,8 +198,11 @@ static void collect_log(job *j, FILE *out)
     while (fgets(line, sizeof line, fp)) {
         fputs(line, out);
         if (!j->reason[0] && strstr(line, "error: ")) {
-            snprintf(j->reason, sizeof j->reason, "%s", line);
-            j->reason[strcspn(j->reason, "\n")] = 0;
+            size_t n = strcspn(line, "\n");
+            if (n >= sizeof j->reason)
+                n = sizeof j->reason - 1;
+            memcpy(j->reason, line, n);
+            j->reason[n] = 0;
         }
     }
     fclose(fp);

@@ -168,7 +168,7 @@ int pdfx_find_profile(const char *name, char *out, size_t outlen, char *err, siz
     }
     /* Beside the program: ./jianbao at the top of the tree, test programs in
      * build/tests/; so styles/icc is looked for in its directory and two levels up. */
-    char exe[PATH_MAX], d1[PATH_MAX + 16] = "", d2[PATH_MAX + 16] = "";
+    char exe[PATH_MAX], d1[PATH_MAX + 32] = "", d2[PATH_MAX + 32] = "";
     ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (el > 0) {
         exe[el] = 0;
