@@ -1,16 +1,16 @@
 /* style — the house style sheet: every number the layout uses.
  *
  * Format: INI (read with inih). Sizes take units pt, mm, cm, in, em (of the body
- * size) or a Chinese 字号 name (初号 42 … 五号 10.5 … 七号 5.25, CL-GR-06); colours
+ * size) or a Chinese 字号 name (初号 42 … 五号 10.5 … 七号 5.5, CL-GR-06); colours
  * are "gray G" (0 black … 1 white) or "cmyk C M Y K" (0…1, or 0…100 with %).
  * Unknown sections or keys are errors, reported as file:line:col.
  *
  *   [page]     width height (or size = A4) margin-top margin-bottom margin-inner
  *              margin-outer columns column-gap column-rule (rule width, 0 = none)
  *              section-new-page (yes/no) widows (yes/no) bleed
- *   [fonts]    latin (family for Latin and digits) fallback (comma list)
- *              bold (face for **bold**: "Noto Sans CJK SC:Bold", Chinese is set in
- *              Hei, never faked) emphasis (face for *em*: Kai; Chinese is never
+ *   [fonts]    latin (family for Latin and digits) latin-style fallback (comma list)
+ *              bold (face for **bold**, "Noto Sans CJK SC:Bold": Chinese bold is set
+ *              in Hei, never faked) emphasis (face for *em*, Kai: Chinese is never
  *              slanted) mono (face for `code`)
  *   [body] [section] [article] [h3] [h4] [h5] [h6] [caption] [table] [table-head]
  *   [quote] [source] [header] [footer] [toc] [toc-section] [cover-title]
