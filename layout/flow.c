@@ -339,6 +339,8 @@ typedef struct {
     int col;
     float y;                  /* top, pt from the band's top */
     bool repeat;              /* a repeated header row */
+    bool compact;             /* set without its space before (at a column top, or to
+                                 keep a heading with its text at a column foot) */
 } placed;
 
 typedef struct {
@@ -346,11 +348,11 @@ typedef struct {
     int n, cap;
 } placement;
 
-static int place(placement *pl, int piece_i, int col, float y, bool repeat)
+static int place(placement *pl, int piece_i, int col, float y, bool repeat, bool compact)
 {
     if (grow((void **)&pl->v, pl->n, &pl->cap, sizeof *pl->v))
         return -1;
-    pl->v[pl->n++] = (placed){ piece_i, col, y, repeat };
+    pl->v[pl->n++] = (placed){ piece_i, col, y, repeat, compact };
     return 0;
 }
 
@@ -376,6 +378,26 @@ static float keep_need(const flow *f, int k, int end, float room)
     return n->h;
 }
 
+/* The least that must follow a heading in its column when room is short: the rest of a
+ * chain of headings without their space before, then one line of text. */
+static float keep_min(const flow *f, int k, int end)
+{
+    if (!(f->pc[k].flags & PF_KEEP) || k + 1 >= end)
+        return 0;
+    const piece *n = &f->pc[k + 1];
+    if (n->kind == PK_HEAD)
+        return n->h_top + keep_min(f, k + 1, end);
+    return n->kind == PK_LINE ? f->g->pitch : n->h;
+}
+
+/* The last heading of the chain of headings starting at k. */
+static int chain_end(const flow *f, int k, int end)
+{
+    while (k + 1 < end && f->pc[k + 1].kind == PK_HEAD)
+        k++;
+    return k;
+}
+
 /* Height of the header rows a box repeats at the top of a continuation. */
 static float repeat_h(const flow *f, const piece *p)
 {
@@ -394,33 +416,46 @@ static int fill(const flow *f, int i, int end, float H, placement *pl, float *us
     int col = 0, k = i;
     float y = 0, maxy = 0;
     int deferred = -1;               /* a figure waiting for the next column */
+    int compact_until = -1;          /* headings set without space before up to here */
     int last_in_col = -1;            /* index in pl of the column's last placement */
     if (pl)
         pl->n = 0;
     while (k < end && col < cols) {
         const piece *p = &f->pc[k];
         if (y == 0 && deferred >= 0) {
-            if (pl && place(pl, deferred, col, 0, false))
+            if (pl && place(pl, deferred, col, 0, false, true))
                 return -1;
             y = f->pc[deferred].h;
             deferred = -1;
         }
         float top = is_text(p) ? snap(f, y) : y;
-        float h = top == 0 ? p->h_top : p->h;
+        bool compact = top == 0 || k <= compact_until;
+        float h = compact ? p->h_top : p->h;
         float rep = (y == 0 && p->kind == PK_ROW) ? repeat_h(f, p) : 0;
         float need = rep + h + keep_need(f, k, end, H - top - rep);
+        if (k <= compact_until)
+            need = h + keep_min(f, k, end);
+        else if (top + need > H + EPS && p->kind == PK_HEAD && !compact &&
+                 top + p->h_top + keep_min(f, k, end) <= H + EPS) {
+            /* At a column foot headings give up their space before rather than leave
+             * the column short; they keep one line of their text (CL-PA-07). */
+            compact = true;
+            h = p->h_top;
+            need = h + keep_min(f, k, end);
+            compact_until = chain_end(f, k, end);
+        }
         if (top + need <= H + EPS || (top == 0 && deferred < 0)) {
             if (rep > 0) {
                 const box *bx = f->boxes[p->obj];
                 int r0 = k - p->line + bx->caption_rows;
                 for (int r = 0; r < bx->nrepeat; r++) {
-                    if (pl && place(pl, r0 + r, col, top, true))
+                    if (pl && place(pl, r0 + r, col, top, true, false))
                         return -1;
                     top += f->pc[r0 + r].h;
                 }
             }
             if (pl) {
-                if (place(pl, k, col, top, false))
+                if (place(pl, k, col, top, false, compact))
                     return -1;
                 last_in_col = pl->n - 1;
             }
@@ -446,9 +481,10 @@ static int fill(const flow *f, int i, int end, float H, placement *pl, float *us
         col++;
         y = 0;
         last_in_col = -1;
+        compact_until = -1;
     }
     if (deferred >= 0 && col < cols) {
-        if (pl && place(pl, deferred, col, y, false))
+        if (pl && place(pl, deferred, col, y, false, y == 0))
             return -1;
         maxy = fmaxf(maxy, y + f->pc[deferred].h);
         deferred = -1;
@@ -556,7 +592,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
         const piece *p = &f->pc[q->piece];
         float x = x0 + q->col * (f->g->colw + f->g->gap);
         f->d->col = q->col;
-        int rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->y == 0);
+        int rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
         f->d->col = -1;
         if (rc)
             return -1;
@@ -616,7 +652,11 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
         float H = room;
         if (k >= j) {
             /* Everything fits: balance — the least height that still takes it all. */
-            float lo = snap(f, total_h(f, i, j) / f->g->cols);
+            /* Headings lose their space before at a column top, so start a little below
+             * the plain average. */
+            float lo = snap(f, total_h(f, i, j) / f->g->cols) - 2 * f->g->pitch;
+            if (lo < f->g->pitch)
+                lo = f->g->pitch;
             for (float h = lo; h < room - EPS; h += f->g->pitch) {
                 if (fill(f, i, j, h, NULL, &used) >= j) {
                     H = h;
