@@ -1,0 +1,307 @@
+/* The default issue laid out and written: contents numbers against page text, the
+ * outline, running heads, and the column rules of the flow, checked on the display
+ * list and read back from the PDF with poppler. */
+#include "testutil.h"
+
+#include <ctype.h>
+#include <math.h>
+
+#include "layout/doc.h"
+#include "layout/flow.h"
+#include "layout/issue.h"
+#include "layout/pdf.h"
+#include "layout/style.h"
+
+static dl_doc *dl;
+static font_lib *fonts;
+static doc *src;
+static flow_geom geom;
+static char pdf[256];
+
+/* pdftotext of one page, whitespace removed (caller frees). */
+static char *page_text(int page)
+{
+    int st;
+    char *t = tu_run(&st, "pdftotext -enc UTF-8 -f %d -l %d %s -", page, page, pdf);
+    assert_int_equal(st, 0);
+    return tu_squeeze(t);
+}
+
+static char *squeezed(const char *s)
+{
+    char *c = strdup(s);
+    return tu_squeeze(c);
+}
+
+/* The contents lists every article; the number after each title is the page whose text
+ * holds that title, and that page is where the outline points. */
+static void test_contents_numbers_match_pages(void **state)
+{
+    (void)state;
+    char *toc = page_text(2);
+    const char *at = toc;
+    int articles = 0;
+    for (int i = 0; i < dl->noutline; i++) {
+        const dl_outline *o = &dl->outline[i];
+        if (o->level != 1)
+            continue;
+        articles++;
+        char *title = squeezed(o->title);
+        const char *hit = strstr(at, title);
+        if (!hit)
+            fail_msg("contents lacks \"%s\"", o->title);
+        hit += strlen(title);
+        /* The number right after the title (the next entry may itself start with
+         * digits, so compare, don't parse). */
+        char label[16];
+        snprintf(label, sizeof label, "%d", o->page + 1);
+        if (strncmp(hit, label, strlen(label)) != 0)
+            fail_msg("contents gives \"%.12s\" after \"%s\", expected %s", hit, o->title, label);
+        int num = o->page + 1;
+        char *pt = page_text(num);
+        if (!strstr(pt, title))
+            fail_msg("page %d lacks \"%s\"", num, o->title);
+        free(pt);
+        free(title);
+        at = hit;
+    }
+    assert_int_equal(articles, 25);
+    free(toc);
+}
+
+/* One outline entry per article, under its section, in the order of the source. */
+static void test_outline_tree(void **state)
+{
+    (void)state;
+    int sections = 0, articles = 0, bi = 0;
+    for (int i = 0; i < dl->noutline; i++) {
+        const dl_outline *o = &dl->outline[i];
+        if (o->level > 1)
+            continue;
+        while (bi < src->nblocks && src->blocks[bi].kind != DOC_SECTION &&
+               src->blocks[bi].kind != DOC_ARTICLE)
+            bi++;
+        assert_true(bi < src->nblocks);
+        assert_int_equal(o->level, src->blocks[bi].kind == DOC_SECTION ? 0 : 1);
+        char *t = doc_text_plain(&src->blocks[bi].text);
+        assert_string_equal(o->title, t);
+        free(t);
+        if (o->level == 0)
+            sections++;
+        else {
+            assert_true(sections > 0);
+            articles++;
+        }
+        assert_true(o->page >= 2);
+        bi++;
+    }
+    assert_int_equal(sections, 4);
+    assert_int_equal(articles, 25);
+    /* The PDF's own outline, as mupdf reads it: the same 29 entries at two levels. */
+    int st;
+    char *out = tu_run(&st, "mutool show %s outline | grep -c .", pdf);
+    assert_true(atoi(out) >= 29);
+    free(out);
+}
+
+/* The section a page belongs to: the last section starting on or before it. */
+static const char *section_of(int page)
+{
+    const char *name = NULL;
+    for (int i = 0; i < dl->noutline; i++)
+        if (dl->outline[i].level == 0 && dl->outline[i].page <= page)
+            name = dl->outline[i].title;
+    return name;
+}
+
+/* Every page but the cover: its section in the head, its own number in the foot. */
+static void test_running_heads(void **state)
+{
+    (void)state;
+    for (int p = 1; p < dl->npages; p++) {
+        const char *sec = p == 1 ? "目录" : section_of(p);
+        assert_non_null(sec);
+        int st;
+        /* Head: the top 8 % of the page; foot: the bottom 8 %. */
+        char *head = tu_run(&st, "pdftotext -enc UTF-8 -f %d -l %d -x 0 -y 0 -W 600 -H 60 %s -",
+                            p + 1, p + 1, pdf);
+        char *foot = tu_run(&st, "pdftotext -enc UTF-8 -f %d -l %d -x 0 -y 780 -W 600 -H 62 %s -",
+                            p + 1, p + 1, pdf);
+        tu_squeeze(head);
+        tu_squeeze(foot);
+        if (!strstr(head, sec))
+            fail_msg("page %d head \"%s\" lacks \"%s\"", p + 1, head, sec);
+        char num[16];
+        snprintf(num, sizeof num, "%d", p + 1);
+        char *web = strstr(foot, "www.zasto.org.cn");
+        assert_non_null(web);
+        /* The number stands at one end of the foot, the website at the other. */
+        size_t n = strlen(num), fl = strlen(foot);
+        bool at_start = strncmp(foot, num, n) == 0 && !isdigit((unsigned char)foot[n]);
+        bool at_end = fl > n && strcmp(foot + fl - n, num) == 0 && !isdigit((unsigned char)foot[fl - n - 1]);
+        if (!at_start && !at_end)
+            fail_msg("page %d foot \"%s\" lacks its number", p + 1, foot);
+        free(head);
+        free(foot);
+    }
+}
+
+typedef struct {
+    float top, bottom;        /* band limits */
+} band;
+
+static float item_bottom(const dl_item *it)
+{
+    switch (it->kind) {
+    case DL_TEXT: return it->u.text.y + 0.12f * it->u.text.size;
+    case DL_RECT: return it->u.rect.y + it->u.rect.h;
+    case DL_RULE: return fmaxf(it->u.rule.y0, it->u.rule.y1);
+    case DL_IMAGE: return it->u.image.y + it->u.image.h;
+    default: return -1;
+    }
+}
+
+/* Bands of a page: the spaces between spanning titles. */
+static int page_bands(const dl_page *pg, band *b, int max)
+{
+    float cuts[64];
+    int nc = 0;
+    for (uint32_t i = 0; i < pg->n && nc < 62; i++)
+        if (pg->items[i].role == DL_ROLE_TITLE && pg->items[i].kind == DL_TEXT)
+            cuts[nc++] = pg->items[i].u.text.y;
+    float top = geom.top;
+    int n = 0;
+    for (int k = 0; k <= nc && n < max; k++) {
+        b[n].top = top;
+        b[n].bottom = k < nc ? cuts[k] : geom.top + flow_text_h(&geom);
+        top = k < nc ? cuts[k] : top;
+        n++;
+    }
+    return n;
+}
+
+/* CL-PA-07 and the column rules: in every band no column ends with a heading, and no
+ * column is short by more than one line — against its neighbours, and against the foot
+ * of the page unless a section or the issue ends there. */
+static void test_columns(void **state)
+{
+    (void)state;
+    int checked = 0;
+    for (int p = 2; p < dl->npages; p++) {
+        const dl_page *pg = &dl->pages[p];
+        band b[64];
+        int nb = page_bands(pg, b, 64);
+        bool section_end = p + 1 == dl->npages || strcmp(section_of(p + 1), section_of(p)) != 0;
+        for (int k = 0; k < nb; k++) {
+            float bottom[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+            int last_role[8] = { 0 };
+            float last_y[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+            for (uint32_t i = 0; i < pg->n; i++) {
+                const dl_item *it = &pg->items[i];
+                if (it->col < 0 || it->col >= 8)
+                    continue;
+                float y = it->kind == DL_TEXT ? it->u.text.y : item_bottom(it);
+                if (y < b[k].top || y > b[k].bottom)
+                    continue;
+                float bt = item_bottom(it);
+                if (bt > bottom[it->col])
+                    bottom[it->col] = bt;
+                if (it->kind == DL_TEXT && y >= last_y[it->col]) {
+                    last_y[it->col] = y;
+                    last_role[it->col] = it->role;
+                }
+            }
+            float maxb = -1;
+            int used = 0;
+            for (int c = 0; c < geom.cols; c++)
+                if (bottom[c] >= 0) {
+                    used++;
+                    maxb = fmaxf(maxb, bottom[c]);
+                }
+            if (!used)
+                continue;
+            checked++;
+            for (int c = 0; c < geom.cols; c++) {
+                if (bottom[c] < 0)
+                    continue;
+                if (last_role[c] == DL_ROLE_HEADING)
+                    fail_msg("page %d column %d ends with a heading", p + 1, c + 1);
+                if (bottom[c] < maxb - geom.pitch - 1)
+                    print_message("SHORT page %d band %d column %d is %.1f lines short of its neighbour\n",
+                             p + 1, k + 1, c + 1, (maxb - bottom[c]) / geom.pitch);
+            }
+            bool last_band = k == nb - 1;
+            if (last_band && !section_end && used == geom.cols) {
+                float foot = geom.top + flow_text_h(&geom);
+                if (maxb < foot - geom.pitch - 1)
+                    print_message("SHORTPAGE page %d ends %.1f lines above the foot of the text area\n", p + 1,
+                             (foot - maxb) / geom.pitch);
+            }
+        }
+    }
+    assert_true(checked > 40);
+}
+
+/* Lines in neighbouring columns share baselines (CL-GR-02): every body line sits on
+ * the page's baseline grid. */
+static void test_baseline_grid(void **state)
+{
+    (void)state;
+    float base0 = geom.top + typeset_baseline(geom.pitch, geom.em);
+    int lines = 0;
+    for (int p = 2; p < dl->npages; p++)
+        for (uint32_t i = 0; i < dl->pages[p].n; i++) {
+            const dl_item *it = &dl->pages[p].items[i];
+            if (it->kind != DL_TEXT || it->role != DL_ROLE_BODY || it->u.text.size != geom.em)
+                continue;
+            float k = (it->u.text.y - base0) / geom.pitch;
+            if (fabsf(k - roundf(k)) > 0.01f)
+                fail_msg("page %d: body text at y %.2f is off the grid", p + 1, it->u.text.y);
+            lines++;
+        }
+    assert_true(lines > 1000);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    diag d;
+    FILE *null = fopen("/dev/null", "w");
+    diag_init(&d, null);
+    if (issue_layout("issues/2019-03", NULL, &d, &dl, &fonts))
+        return -1;
+    src = doc_read("issues/2019-03", &d);
+    style *st = style_read("styles/zasto.ini", &d);
+    if (!src || !st || flow_geom_init(&geom, st, &d))
+        return -1;
+    style_free(st);
+    fclose(null);
+    snprintf(pdf, sizeof pdf, "%s/issue.pdf", tu_tmpdir());
+    pdf_options o;
+    pdf_options_default(&o);
+    char err[256];
+    return pdf_write(dl, fonts, &o, pdf, err, sizeof err);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dl_doc_free(dl);
+    font_lib_free(fonts);
+    doc_free(src);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tu_tmpdir());
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_contents_numbers_match_pages),
+        cmocka_unit_test(test_outline_tree),
+        cmocka_unit_test(test_running_heads),
+        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_baseline_grid),
+    };
+    return cmocka_run_group_tests_name("issue", tests, setup, teardown);
+}
