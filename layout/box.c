@@ -122,7 +122,20 @@ int box_text_init(box_text *bt, typeset_ctx *t, const doc_text *dt, const char *
     /* A style without a pitch (hand-made) still gets readable lines. */
     bt->lead = ts->leading > 0 ? ts->leading : ts->size * 1.4f;
     bt->nlines = 1;
-    bt->p = dt ? typeset_para(t, dt, ts) : typeset_plain(t, plain ? plain : "", ts);
+    if (!dt) {
+        bt->p = typeset_plain(t, plain ? plain : "", ts);
+        return bt->p ? 0 : -1;
+    }
+    /* Inlines without text (a reader's slip) are skipped, never dereferenced. */
+    doc_inline *in = malloc((size_t)(dt->nin > 0 ? dt->nin : 1) * sizeof *in);
+    if (!in)
+        return -1;
+    doc_text ok = { in, 0 };
+    for (int i = 0; i < dt->nin; i++)
+        if (dt->in && dt->in[i].text)
+            in[ok.nin++] = dt->in[i];
+    bt->p = typeset_para(t, &ok, ts);
+    free(in);
     return bt->p ? 0 : -1;
 }
 

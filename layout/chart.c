@@ -512,220 +512,300 @@ static double value(const doc_chart *ch, int s, int i)
     return isfinite(v) ? v : NAN;
 }
 
-static int axis_chart(chart_layout *cl, chart_ctx *c, float W, axis_fit *fit)
+/* Geometry of an axis chart, in box coordinates. */
+typedef struct {
+    int n, ns;                /* categories, series shown */
+    bool bars;
+    double lo, hi;            /* data range (with zero for bars) */
+    double alo, ahi, step;    /* axis */
+    int nt;                   /* intervals */
+    int t0, cat0, val0;       /* first tick, category and value label texts */
+    float tw;                 /* widest tick label */
+    float pl, pr, ptop, pbot; /* plot area */
+    float slot, group, bw;    /* per category; bars: group and bar widths */
+    float vlead;              /* pitch of the value labels (0: none) */
+    int lines;                /* category label lines */
+    bool neg_room;            /* room under the plot for a low negative bar's label */
+} axis_geom;
+
+static float axis_y(const axis_geom *g, double v)
 {
-    const doc_chart *ch = c->ch;
-    int n = ch->nlabels, ns = ch->nseries;
-    bool bars = ch->type != CHART_LINE;
-    if (ch->type == CHART_BAR)
-        ns = 1;                 /* a bar chart shows its first series */
-    float y = title(cl, c, W);
-    if (y < 0)
-        return -1;
-    float body_top = y, body_h = CHART_ASPECT * W;
-    /* Range: bars always stand on zero; lines include it when the data comes close. */
+    return g->pbot - (float)((v - g->alo) / (g->ahi - g->alo)) * (g->pbot - g->ptop);
+}
+
+/* Data range: bars always stand on zero; lines include it when the data comes near. */
+static void axis_range(const doc_chart *ch, axis_geom *g)
+{
     double lo = INFINITY, hi = -INFINITY;
-    for (int s = 0; s < ns; s++)
-        for (int i = 0; i < n; i++) {
+    for (int s = 0; s < g->ns; s++)
+        for (int i = 0; i < g->n; i++) {
             double v = value(ch, s, i);
             if (!isnan(v))
                 lo = fmin(lo, v), hi = fmax(hi, v);
         }
     if (!isfinite(lo))
         lo = hi = 0;
-    if (bars || (lo > 0 && lo < 0.6 * hi))
+    if (g->bars || (lo > 0 && lo < 0.6 * hi))
         lo = fmin(lo, 0);
-    if (bars || (hi < 0 && hi > 0.6 * lo))
+    if (g->bars || (hi < 0 && hi > 0.6 * lo))
         hi = fmax(hi, 0);
-    double alo, ahi, step = chart_ticks(lo, hi, &alo, &ahi);
-    int tdec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
-    if (tdec > 6)
-        tdec = 6;
-    /* Unit over the axis, legend beside it or below. */
+    g->lo = lo;
+    g->hi = hi;
+    g->step = chart_ticks(lo, hi, &g->alo, &g->ahi);
+    g->nt = (int)llround((g->ahi - g->alo) / g->step);
+}
+
+/* The unit over the axis ("单位：万美元") and the legend, beside it when there is room
+ * or below. Returns the height used from y, or -1. */
+static float axis_heading(chart_layout *cl, chart_ctx *c, const axis_geom *g, float W, float y)
+{
+    const doc_chart *ch = c->ch;
     float uh = 0, uw = 0;
-    style_text small = c->small;
     if (ch->unit && ch->unit[0]) {
         char buf[256];
         snprintf(buf, sizeof buf, "单位：%s", ch->unit);
-        int k = text_new(cl, c->t, NULL, buf, &small);
+        int k = text_new(cl, c->t, NULL, buf, &c->small);
         if (k < 0 || box_text_compose(&cl->texts[k], c->t, 1e6f, true) ||
             text_op(cl, k, 0, y, W, AL_LEFT))
             return -1;
         uh = box_text_h(&cl->texts[k]);
         uw = cl->texts[k].w;
     }
-    float lh = 0;
-    if (ns > 1) {
-        const char *names[64];
-        dl_color cols[64];
-        int m = ns < 64 ? ns : 64;
-        for (int s = 0; s < m; s++)
-            names[s] = ch->series[s].name, cols[s] = chart_color(c->t->st, s);
-        lh = legend(cl, c, m, names, cols, !bars, W, y, uh > 0 ? uw : 1);
-        if (lh < 0)
-            return -1;
-        if (uh == 0 && lh == 0)
-            uh = c->legend.leading > 0 ? c->legend.leading : c->legend.size * 1.4f;
-    }
-    y += uh + lh;
-    /* Tick labels fix the left edge of the plot. */
-    int nt = (int)llround((ahi - alo) / step);
-    int t0 = cl->ntexts;
-    float tw = 0;
-    for (int k = 0; k <= nt; k++) {
+    if (g->ns < 2)
+        return uh;
+    const char *names[64];
+    dl_color cols[64];
+    int m = g->ns < 64 ? g->ns : 64;
+    for (int s = 0; s < m; s++)
+        names[s] = ch->series[s].name, cols[s] = chart_color(c->t->st, s);
+    float lh = legend(cl, c, m, names, cols, !g->bars, W, y, uh > 0 ? uw : 1);
+    if (lh < 0)
+        return -1;
+    if (uh == 0 && lh == 0)     /* the legend took the unit's row alone */
+        uh = c->legend.leading > 0 ? c->legend.leading : c->legend.size * 1.4f;
+    return uh + lh;
+}
+
+/* Tick labels (their widest fixes the plot's left edge). */
+static int tick_texts(chart_layout *cl, chart_ctx *c, axis_geom *g)
+{
+    int dec = g->step >= 1 ? 0 : (int)ceil(-log10(g->step) - 1e-9);
+    if (dec > 6)
+        dec = 6;
+    g->t0 = cl->ntexts;
+    g->tw = 0;
+    for (int k = 0; k <= g->nt; k++) {
         char buf[64];
-        format_num(buf, sizeof buf, alo + k * step, tdec);
-        int i = text_new(cl, c->t, NULL, buf, &small);
+        format_num(buf, sizeof buf, g->alo + k * g->step, dec);
+        int i = text_new(cl, c->t, NULL, buf, &c->small);
         if (i < 0 || box_text_compose(&cl->texts[i], c->t, 1e6f, true))
             return -1;
-        tw = fmaxf(tw, cl->texts[i].w);
+        g->tw = fmaxf(g->tw, cl->texts[i].w);
     }
-    float pl = tw + 5, pr = W - 2, slot = (pr - pl) / (float)n;
-    float group = bars ? slot * (ns > 1 ? 0.8f : 0.56f) : 0, bw = bars ? group / (float)ns : 0;
-    /* Category labels: the largest size (9, 8, 7.5 pt…) that sets them in two lines. */
-    int cat0 = -1, lines = 0;
-    bool ok = false;
-    fit->fits = n <= COLUMN_MAX_CATEGORIES;
+    return 0;
+}
+
+/* Category labels: the largest size (9, 8, 7.5 pt…) that sets them in two lines. */
+static int fit_categories(chart_layout *cl, chart_ctx *c, axis_geom *g, axis_fit *fit)
+{
     float sizes[] = { c->label.size, c->label.size - 1, c->label.size - 1.5f,
                       c->label.size - 2, c->label.size - 2.5f };
+    bool ok = false;
+    g->cat0 = -1;
     for (int k = 0; k < 5; k++) {
         float sz = fmaxf(sizes[k], 5);
-        if (cat0 >= 0)
-            drop_texts(cl, cat0);
-        lines = category_lines(cl, c, sz, slot - 4, &cat0, &ok);
-        if (lines < 0)
+        if (g->cat0 >= 0)
+            drop_texts(cl, g->cat0);
+        g->lines = category_lines(cl, c, sz, g->slot - 4, &g->cat0, &ok);
+        if (g->lines < 0)
             return -1;
         fit->cat_size = sz;
-        fit->cat_lines = lines;
-        if (ok && lines <= 2)
+        fit->cat_lines = g->lines;
+        if (ok && g->lines <= 2)
             break;
     }
-    if (!ok || lines > 2 || fit->cat_size < c->label.size - 1.5f - 1e-3f)
+    if (!ok || g->lines > 2 || fit->cat_size < c->label.size - 1.5f - 1e-3f)
         fit->fits = false;
-    /* Value labels on bars: the largest size that fits over its bar. */
+    return 0;
+}
+
+/* Value labels over the bars: the largest size (7.5 pt down to 6) at which every
+ * label is no wider than its bar's room. */
+static int fit_values(chart_layout *cl, chart_ctx *c, axis_geom *g, axis_fit *fit)
+{
     fit->val_size = 0;
-    int val0 = cl->ntexts;
-    if (bars) {
-        float room = ns > 1 ? bw + 1 : slot - 2;
-        for (float sz = small.size; sz >= 6 - 1e-3f && fit->val_size == 0; sz -= 0.5f) {
-            style_text vs = box_style_at(&small, sz);
-            drop_texts(cl, val0);
-            bool all = true;
-            for (int s = 0; s < ns && all; s++)
-                for (int i = 0; i < n; i++) {
-                    char buf[64] = "";
-                    double v = value(ch, s, i);
-                    if (!isnan(v))
-                        format_num(buf, sizeof buf, v, c->dec);
-                    int k = text_new(cl, c->t, NULL, buf, &vs);
-                    if (k < 0 || box_text_compose(&cl->texts[k], c->t, 1e6f, true))
-                        return -1;
-                    if (cl->texts[k].w > room)
-                        all = false;
-                }
-            if (all)
-                fit->val_size = sz;
-        }
-        if (fit->val_size == 0) {
-            drop_texts(cl, val0);
-            /* A single series must show its numbers; groups may do without. */
-            if (ns == 1)
-                fit->fits = false;
-        } else if (fit->val_size < 6.5f - 1e-3f) {
+    g->val0 = cl->ntexts;
+    g->vlead = 0;
+    if (!g->bars)
+        return 0;
+    float room = g->ns > 1 ? g->bw + 1 : g->slot - 2;
+    for (float sz = c->small.size; sz >= 6 - 1e-3f && fit->val_size == 0; sz -= 0.5f) {
+        style_text vs = box_style_at(&c->small, sz);
+        drop_texts(cl, g->val0);
+        bool all = true;
+        for (int s = 0; s < g->ns && all; s++)
+            for (int i = 0; i < g->n; i++) {
+                char buf[64] = "";
+                double v = value(c->ch, s, i);
+                if (!isnan(v))
+                    format_num(buf, sizeof buf, v, c->dec);
+                int k = text_new(cl, c->t, NULL, buf, &vs);
+                if (k < 0 || box_text_compose(&cl->texts[k], c->t, 1e6f, true))
+                    return -1;
+                if (cl->texts[k].w > room)
+                    all = false;
+            }
+        if (all)
+            fit->val_size = sz;
+    }
+    if (fit->val_size == 0) {
+        drop_texts(cl, g->val0);
+        /* A single series must show its numbers; groups may do without. */
+        if (g->ns == 1)
             fit->fits = false;
+    } else {
+        g->vlead = cl->texts[g->val0].lead;
+        if (fit->val_size < 6.5f - 1e-3f)
+            fit->fits = false;
+    }
+    return 0;
+}
+
+/* Gridlines with their tick labels; the zero line comes later, over the bars. */
+static int draw_grid(chart_layout *cl, chart_ctx *c, const axis_geom *g)
+{
+    for (int k = 0; k <= g->nt; k++) {
+        double v = g->alo + k * g->step;
+        float gy = axis_y(g, v);
+        if (fabs(v) > g->step * 1e-6 && rule(cl, g->pl, gy, g->pr, gy, 0.3f, c->grid))
+            return -1;
+        box_text *bt = &cl->texts[g->t0 + k];
+        if (text_op(cl, g->t0 + k, 0, top_for_centre(bt, gy), g->tw, AL_RIGHT))
+            return -1;
+    }
+    return 0;
+}
+
+/* Series s as bars standing on zero, with their value labels. */
+static int draw_bars(chart_layout *cl, chart_ctx *c, const axis_geom *g, int s)
+{
+    dl_color col = chart_color(c->t->st, s);
+    float zy = axis_y(g, 0);
+    for (int i = 0; i < g->n; i++) {
+        double v = value(c->ch, s, i);
+        float x = g->pl + (float)i * g->slot + (g->slot - g->group) / 2 + (float)s * g->bw;
+        float vy = isnan(v) ? zy : axis_y(g, v);
+        /* Neighbouring bars of a group are parted by a hairline of paper. */
+        float w = g->ns > 1 ? g->bw - 0.6f : g->bw;
+        if (fabsf(vy - zy) > 1e-4f && rect(cl, x, fminf(vy, zy), w, fabsf(vy - zy), col))
+            return -1;
+        if (g->vlead > 0 && !isnan(v)) {
+            int k = g->val0 + s * g->n + i;
+            box_text *bt = &cl->texts[k];
+            float mid = x + w / 2, m = bt->w + 2;
+            float ty = v >= 0 ? top_for_bottom(bt, vy - 1.5f) : top_for_top(bt, vy + 1.5f);
+            if (text_op(cl, k, mid - m / 2, ty, m, AL_CENTER))
+                return -1;
         }
     }
-    float vlead = fit->val_size > 0 ? cl->texts[val0].lead : 0;
-    float ptop = y + (vlead > 0 ? vlead : small.size);
-    float cat_h = (float)lines * cl->texts[cat0].lead;
-    float pbot = body_top + body_h - cat_h - 4;
+    return 0;
+}
+
+/* Series s as a polyline through the slot centres (broken where a value is missing),
+ * with a marker on every point. */
+static int draw_line(chart_layout *cl, chart_ctx *c, const axis_geom *g, int s)
+{
+    dl_color col = chart_color(c->t->st, s);
+    dl_path_el *el = calloc((size_t)g->n, sizeof *el);
+    if (!el)
+        return -1;
+    uint32_t m = 0;
+    bool pen = false;
+    for (int i = 0; i < g->n; i++) {
+        double v = value(c->ch, s, i);
+        if (isnan(v)) {
+            pen = false;
+            continue;
+        }
+        el[m].op = pen ? DL_LINE : DL_MOVE;
+        el[m].p[0] = g->pl + ((float)i + 0.5f) * g->slot;
+        el[m].p[1] = axis_y(g, v);
+        m++;
+        pen = true;
+    }
+    if (path(cl, el, m, false, col, true, col, 1.2f))
+        return -1;
+    for (int i = 0; i < g->n; i++) {
+        double v = value(c->ch, s, i);
+        if (!isnan(v) && marker(cl, s, g->pl + ((float)i + 0.5f) * g->slot, axis_y(g, v), 2, col))
+            return -1;
+    }
+    return 0;
+}
+
+/* Category labels under the plot, centred in their slots. The kept layout composes
+ * them again, reporting what does not fit. */
+static int draw_categories(chart_layout *cl, chart_ctx *c, const axis_geom *g)
+{
+    float below = g->pbot + 4 + (g->neg_room ? g->vlead : 0);
+    for (int i = 0; i < g->n; i++) {
+        box_text *bt = &cl->texts[g->cat0 + i];
+        if (!c->quiet && box_text_compose(bt, c->t, g->slot - 4, false))
+            return -1;
+        if (text_op(cl, g->cat0 + i, g->pl + (float)i * g->slot + 2, top_for_top(bt, below),
+                    g->slot - 4, AL_CENTER))
+            return -1;
+    }
+    return 0;
+}
+
+static int axis_chart(chart_layout *cl, chart_ctx *c, float W, axis_fit *fit)
+{
+    const doc_chart *ch = c->ch;
+    axis_geom g = { 0 };
+    g.n = ch->nlabels;
+    g.bars = ch->type != CHART_LINE;
+    g.ns = ch->type == CHART_BAR ? 1 : ch->nseries;    /* a bar chart shows one series */
+    float y = title(cl, c, W);
+    if (y < 0)
+        return -1;
+    float body_top = y, body_h = CHART_ASPECT * W;
+    axis_range(ch, &g);
+    float hh = axis_heading(cl, c, &g, W, y);
+    if (hh < 0 || tick_texts(cl, c, &g))
+        return -1;
+    y += hh;
+    g.pl = g.tw + 5;
+    g.pr = W - 2;
+    g.slot = (g.pr - g.pl) / (float)g.n;
+    g.group = g.bars ? g.slot * (g.ns > 1 ? 0.8f : 0.56f) : 0;
+    g.bw = g.bars ? g.group / (float)g.ns : 0;
+    fit->fits = g.n <= COLUMN_MAX_CATEGORIES;
+    if (fit_categories(cl, c, &g, fit) || fit_values(cl, c, &g, fit))
+        return -1;
+    g.ptop = y + (g.vlead > 0 ? g.vlead : c->small.size);
+    float cat_h = (float)g.lines * cl->texts[g.cat0].lead;
+    g.pbot = body_top + body_h - cat_h - 4;
     /* The label under the lowest negative bar needs room above the category labels
      * only when that bar reaches near the bottom of the axis. */
-    bool neg = false;
-    if (lo < 0 && vlead > 0) {
-        float reach = (float)((lo - alo) / (ahi - alo)) * (pbot - ptop);
-        if (reach < vlead + 2) {
-            neg = true;
-            pbot -= vlead;
-        }
+    if (g.lo < 0 && g.vlead > 0 &&
+        (float)((g.lo - g.alo) / (g.ahi - g.alo)) * (g.pbot - g.ptop) < g.vlead + 2) {
+        g.neg_room = true;
+        g.pbot -= g.vlead;
     }
-    if (pbot - ptop < 40)
-        pbot = ptop + 40;       /* never a flat plot: the box grows instead */
-    float ph = pbot - ptop;
-    double span = ahi - alo;
-#define YV(v) (pbot - (float)(((v) - alo) / span) * ph)
-    /* Gridlines and tick labels. */
-    for (int k = 0; k <= nt; k++) {
-        double v = alo + k * step;
-        float gy = YV(v);
-        if (fabs(v) > step * 1e-6 && rule(cl, pl, gy, pr, gy, 0.3f, c->grid))
-            return -1;
-        box_text *bt = &cl->texts[t0 + k];
-        if (text_op(cl, t0 + k, 0, top_for_centre(bt, gy), tw, AL_RIGHT))
-            return -1;
-    }
-    float zy = YV(0.0);
-    /* Data. */
-    for (int s = 0; s < ns; s++) {
-        dl_color col = chart_color(c->t->st, s);
-        if (bars) {
-            for (int i = 0; i < n; i++) {
-                double v = value(ch, s, i);
-                float x = pl + (float)i * slot + (slot - group) / 2 + (float)s * bw;
-                float vy = isnan(v) ? zy : YV(v);
-                /* Neighbouring bars of a group are parted by a hairline of paper. */
-                float w = ns > 1 ? bw - 0.6f : bw;
-                if (fabsf(vy - zy) > 1e-4f && rect(cl, x, fminf(vy, zy), w, fabsf(vy - zy), col))
-                    return -1;
-                if (fit->val_size > 0 && !isnan(v)) {
-                    int k = val0 + s * n + i;
-                    box_text *bt = &cl->texts[k];
-                    float mid = x + w / 2, m = bt->w + 2;
-                    float ty = v >= 0 ? top_for_bottom(bt, vy - 1.5f) : top_for_top(bt, vy + 1.5f);
-                    if (text_op(cl, k, mid - m / 2, ty, m, AL_CENTER))
-                        return -1;
-                }
-            }
-        } else {
-            dl_path_el *el = calloc((size_t)n, sizeof *el);
-            if (!el)
-                return -1;
-            uint32_t m = 0;
-            bool pen = false;
-            for (int i = 0; i < n; i++) {
-                double v = value(ch, s, i);
-                if (isnan(v)) {
-                    pen = false;       /* a gap in the line */
-                    continue;
-                }
-                el[m].op = pen ? DL_LINE : DL_MOVE;
-                el[m].p[0] = pl + ((float)i + 0.5f) * slot;
-                el[m].p[1] = YV(v);
-                m++;
-                pen = true;
-            }
-            if (path(cl, el, m, false, col, true, col, 1.2f))
-                return -1;
-            for (int i = 0; i < n; i++) {
-                double v = value(ch, s, i);
-                if (!isnan(v) && marker(cl, s, pl + ((float)i + 0.5f) * slot, YV(v), 2, col))
-                    return -1;
-            }
-        }
-    }
-    /* The zero line over the bars' feet. */
-    if (rule(cl, pl, zy, pr, zy, 0.6f, c->ink))
+    if (g.pbot - g.ptop < 40)
+        g.pbot = g.ptop + 40;   /* never a flat plot: the box grows instead */
+    if (draw_grid(cl, c, &g))
         return -1;
-    for (int i = 0; i < n; i++) {
-        box_text *bt = &cl->texts[cat0 + i];
-        float top = top_for_top(bt, pbot + 4 + (neg ? vlead : 0));
-        if (!c->quiet && box_text_compose(bt, c->t, slot - 4, false))
+    for (int s = 0; s < g.ns; s++)
+        if (g.bars ? draw_bars(cl, c, &g, s) : draw_line(cl, c, &g, s))
             return -1;
-        if (text_op(cl, cat0 + i, pl + (float)i * slot + 2, top, slot - 4, AL_CENTER))
-            return -1;
-    }
-#undef YV
-    cl->h = fmaxf(body_top + body_h, pbot + 4 + (neg ? vlead : 0) + cat_h);
+    /* The zero line over the bars' feet; a line chart whose axis does not reach
+     * zero gets its baseline at the bottom. */
+    float zy = axis_y(&g, g.alo > 0 ? g.alo : g.ahi < 0 ? g.ahi : 0);
+    if (rule(cl, g.pl, zy, g.pr, zy, 0.6f, c->ink) || draw_categories(cl, c, &g))
+        return -1;
+    cl->h = fmaxf(body_top + body_h, g.pbot + 4 + (g.neg_room ? g.vlead : 0) + cat_h);
     return 0;
 }
 
@@ -784,31 +864,24 @@ static bool spread(pie_slice **v, int n, float top, float bot)
     return n == 0 || v[0]->y - v[0]->lh / 2 >= top - 1e-3f;
 }
 
-static int pie_chart(chart_layout *cl, chart_ctx *c, float W, bool use_legend, bool *fits)
+typedef struct {
+    double cx, cy, r;
+    float top, h;             /* body */
+    float lead;               /* label pitch */
+    float lgw;                /* legend width (legend mode) */
+} pie_geom;
+
+/* Slices of the positive values, clockwise from twelve o'clock; returns how many. */
+static int pie_slices(const doc_chart *ch, pie_slice *sl)
 {
-    const doc_chart *ch = c->ch;
-    int n = ch->nlabels;
-    float y = title(cl, c, W);
-    if (y < 0)
-        return -1;
-    style_text lab = c->legend;
-    float lead = lab.leading > 0 ? lab.leading : lab.size * 1.4f;
-    /* A pie needs less height than axes: at most 0.17 of the width in radius, with a
-     * label line above and below. */
-    double r = fmin(PIE_MAX_R * W, CHART_ASPECT * W / 2 - lead - 2);
-    float body_top = y, body_h = (float)(2 * (r + lead + 6));
-    pie_slice *sl = calloc((size_t)n, sizeof *sl);
-    if (!sl)
-        return -1;
     int ns = 0;
-    double total = 0;
-    for (int i = 0; i < n; i++) {
+    double total = 0, a = 0;
+    for (int i = 0; i < ch->nlabels; i++) {
         double v = value(ch, 0, i);
         if (!isnan(v) && v > 0)
             total += v;
     }
-    double a = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < ch->nlabels; i++) {
         double v = value(ch, 0, i);
         if (isnan(v) || v <= 0)
             continue;
@@ -817,159 +890,219 @@ static int pie_chart(chart_layout *cl, chart_ctx *c, float W, bool use_legend, b
         s->share = v / total;
         s->a0 = a;
         a += 360 * s->share;
-        s->a1 = ns == 1 && s->share >= 1 ? 360 : a;
+        s->a1 = a;
     }
     if (ns > 0)
         sl[ns - 1].a1 = 360;    /* no sliver lost to rounding */
-    style_text white = lab;
+    return ns;
+}
+
+/* Each slice's texts: name and share (inside: white on dark fills), and "name share"
+ * for a label outside or a legend row. */
+static int pie_texts(chart_layout *cl, chart_ctx *c, pie_slice *sl, int ns, float lead)
+{
+    style_text white = c->legend;
     white.color = dl_gray(1);
-    /* Texts: name and share for inside, "name share" for outside or legend. */
     for (int k = 0; k < ns; k++) {
         pie_slice *s = &sl[k];
-        const char *name = ch->labels && ch->labels[s->idx] ? ch->labels[s->idx] : "";
+        const char *name =
+            c->ch->labels && c->ch->labels[s->idx] ? c->ch->labels[s->idx] : "";
         char pct[32], both[512];
         snprintf(pct, sizeof pct, "%.1f%%", 100 * s->share);
         snprintf(both, sizeof both, "%s %s", name, pct);
-        const style_text *in = is_dark(chart_color(c->t->st, k)) ? &white : &lab;
+        const style_text *in = is_dark(chart_color(c->t->st, k)) ? &white : &c->legend;
         s->t_name = text_new(cl, c->t, NULL, name, in);
         s->t_pct = text_new(cl, c->t, NULL, pct, in);
-        s->t_out = text_new(cl, c->t, NULL, both, &lab);
-        if (s->t_name < 0 || s->t_pct < 0 || s->t_out < 0)
-            goto fail;
-        box_text_compose(&cl->texts[s->t_name], c->t, 1e6f, true);
-        box_text_compose(&cl->texts[s->t_pct], c->t, 1e6f, true);
-        box_text_compose(&cl->texts[s->t_out], c->t, 1e6f, true);
+        s->t_out = text_new(cl, c->t, NULL, both, &c->legend);
+        if (s->t_name < 0 || s->t_pct < 0 || s->t_out < 0 ||
+            box_text_compose(&cl->texts[s->t_name], c->t, 1e6f, true) ||
+            box_text_compose(&cl->texts[s->t_pct], c->t, 1e6f, true) ||
+            box_text_compose(&cl->texts[s->t_out], c->t, 1e6f, true))
+            return -1;
         s->lw = cl->texts[s->t_out].w;
         s->lh = lead;
     }
-    *fits = true;
-    float lgw = 0;
-    if (use_legend) {
-        for (int k = 0; k < ns; k++)
-            lgw = fmaxf(lgw, 7 + 4 + sl[k].lw);
-        lgw += 12;
-        /* Every slice has a legend row: the legend may need more height. */
-        body_h = fmaxf(body_h, (float)ns * lead + 8);
-        if (lgw > W * 0.6f)
-            lgw = W * 0.6f;
-    }
-    double cx = (W - lgw) / 2, cy = body_top + body_h / 2;
-    if (use_legend)
-        r = fmax(fmin(body_h / 2 - 4, (W - lgw) / 2 - 6), 15);
-    /* Inside or outside; outside labels need room beside the pie, which may shrink
-     * it and push more labels outside: settle in a few rounds. */
-    for (int round = 0; round < 3 && !use_legend; round++) {
+    return 0;
+}
+
+/* Where a slice's inside label is centred: further in for slices of half the pie or
+ * more, whose middle is wide near the centre. */
+static void inside_point(const pie_geom *g, const pie_slice *s, double *x, double *y)
+{
+    double mid = (s->a0 + s->a1) / 2 * PI / 180;
+    double ri = s->a1 - s->a0 >= 180 ? 0.45 * g->r : 0.62 * g->r;
+    *x = g->cx + ri * sin(mid);
+    *y = g->cy - ri * cos(mid);
+}
+
+/* Inside or outside for each slice; outside labels need room beside the pie, which
+ * may shrink it and push more labels outside: settle in a few rounds. */
+static void pie_settle(const chart_layout *cl, pie_slice *sl, int ns, pie_geom *g, float W)
+{
+    for (int round = 0; round < 3; round++) {
         float mw = 0;
         for (int k = 0; k < ns; k++) {
             pie_slice *s = &sl[k];
-            double mid = (s->a0 + s->a1) / 2 * PI / 180;
-            double ri = s->a1 - s->a0 >= 180 ? 0.45 * r : 0.62 * r;
+            double x, y;
+            inside_point(g, s, &x, &y);
             float w = fmaxf(cl->texts[s->t_name].w, cl->texts[s->t_pct].w);
-            s->inside = in_sector(cx, cy, r, s->a0, s->a1, cx + ri * sin(mid), cy - ri * cos(mid),
-                                  w, 2 * lead);
+            s->inside = in_sector(g->cx, g->cy, g->r, s->a0, s->a1, x, y, w, 2 * g->lead);
             if (!s->inside)
                 mw = fmaxf(mw, s->lw);
         }
         double rmax = (W - 2 * (mw + 16)) / 2;
-        if (rmax >= r)
+        if (rmax >= g->r)
             break;
-        r = fmax(rmax, 20);
+        g->r = fmax(rmax, 20);
     }
-    /* Outside labels: on a circle a little outside the pie, spread per side. */
-    pie_slice *side[2][256];
+}
+
+/* Left edge of an outside label at its final height: on a circle a little outside
+ * the pie. */
+static double outside_x(const pie_geom *g, const pie_slice *s)
+{
+    double dy = s->y - g->cy, rr = g->r + 12;
+    double dx = sqrt(fmax(0, rr * rr - dy * dy));
+    return s->right ? g->cx + dx + 2 : g->cx - dx - 2 - s->lw;
+}
+
+/* Spreads the outside labels per side; false when they collide: they cannot be
+ * spread inside the body, leave the box, or end far from their slices (a long
+ * leader would cross the pie). */
+static bool pie_outside(pie_slice *sl, int ns, const pie_geom *g, float W)
+{
+    pie_slice *side[2][CHART_MAX_CATEGORIES];
     int nside[2] = { 0, 0 };
-    if (!use_legend) {
-        for (int k = 0; k < ns; k++) {
-            pie_slice *s = &sl[k];
-            if (s->inside)
-                continue;
-            double mid = (s->a0 + s->a1) / 2 * PI / 180;
-            s->right = mid < PI - 1e-9;
-            s->y = s->y0 = (float)(cy - (r + 12) * cos(mid));
-            int sd = s->right;
-            if (nside[sd] < 256)
-                side[sd][nside[sd]++] = s;
-        }
-        for (int sd = 0; sd < 2; sd++)
-            if (!spread(side[sd], nside[sd], body_top, body_top + body_h))
-                *fits = false;
-        for (int k = 0; k < ns; k++) {
-            const pie_slice *s = &sl[k];
-            if (s->inside)
-                continue;
-            double dy = s->y - cy, rr = r + 12;
-            double dx = sqrt(fmax(0, rr * rr - dy * dy));
-            double ex = s->right ? cx + dx + 2 : cx - dx - 2 - s->lw;
-            if (ex < -0.5 || ex + s->lw > W + 0.5)
-                *fits = false;
-            /* A label pushed far from its slice needs a long leader that crosses
-             * the pie: the labels collide. */
-            if (fabsf(s->y - s->y0) > 1.5f * lead)
-                *fits = false;
-        }
+    bool ok = true;
+    for (int k = 0; k < ns; k++) {
+        pie_slice *s = &sl[k];
+        if (s->inside)
+            continue;
+        double mid = (s->a0 + s->a1) / 2 * PI / 180;
+        s->right = mid < PI - 1e-9;
+        s->y = s->y0 = (float)(g->cy - (g->r + 12) * cos(mid));
+        side[s->right][nside[s->right]++] = s;
     }
-    /* Squeezed by its labels to a small disc, it is better across the page. */
-    if (r < PIE_MIN_R && !use_legend)
-        *fits = false;
+    for (int sd = 0; sd < 2; sd++)
+        ok &= spread(side[sd], nside[sd], g->top, g->top + g->h);
+    for (int k = 0; k < ns; k++) {
+        const pie_slice *s = &sl[k];
+        if (s->inside)
+            continue;
+        double ex = outside_x(g, s);
+        if (ex < -0.5 || ex + s->lw > W + 0.5 || fabsf(s->y - s->y0) > 1.5f * g->lead)
+            ok = false;
+    }
+    return ok;
+}
+
+static int label_inside(chart_layout *cl, const pie_geom *g, const pie_slice *s)
+{
+    double x, y;
+    inside_point(g, s, &x, &y);
+    const box_text *nt = &cl->texts[s->t_name], *pt = &cl->texts[s->t_pct];
+    float w = fmaxf(nt->w, pt->w) + 2;
+    if (text_op(cl, s->t_name, (float)(x - w / 2), (float)(y - g->lead), w, AL_CENTER) ||
+        text_op(cl, s->t_pct, (float)(x - w / 2), (float)y, w, AL_CENTER))
+        return -1;
+    return 0;
+}
+
+/* An outside label with its leader: out of the slice radially, then to the label. */
+static int label_outside(chart_layout *cl, chart_ctx *c, const pie_geom *g, const pie_slice *s)
+{
+    double mid = (s->a0 + s->a1) / 2 * PI / 180;
+    float tx = (float)outside_x(g, s);
+    float ex = s->right ? tx - 2 : tx + s->lw + 2;
+    dl_path_el *el = calloc(3, sizeof *el);
+    if (!el)
+        return -1;
+    el[0].op = DL_MOVE;
+    el[0].p[0] = (float)(g->cx + g->r * sin(mid));
+    el[0].p[1] = (float)(g->cy - g->r * cos(mid));
+    el[1].op = DL_LINE;
+    el[1].p[0] = (float)(g->cx + (g->r + 6) * sin(mid));
+    el[1].p[1] = (float)(g->cy - (g->r + 6) * cos(mid));
+    el[2].op = DL_LINE;
+    el[2].p[0] = ex, el[2].p[1] = s->y;
+    const box_text *bt = &cl->texts[s->t_out];
+    if (path(cl, el, 3, false, c->ink, true, c->ink, 0.4f) ||
+        text_op(cl, s->t_out, tx, top_for_centre(bt, s->y), s->lw, AL_LEFT))
+        return -1;
+    return 0;
+}
+
+/* Legend row k beside the pie; the slice keeps its share when it fits inside. */
+static int label_legend(chart_layout *cl, chart_ctx *c, const pie_geom *g, const pie_slice *s,
+                        int k, int ns, float W)
+{
+    float ly = (float)(g->cy - (double)ns * g->lead / 2 + k * g->lead) + g->lead / 2;
+    float lx = W - g->lgw + 12;
+    const box_text *bt = &cl->texts[s->t_out], *pt = &cl->texts[s->t_pct];
+    if (rect(cl, lx, ly - 3.5f, 7, 7, chart_color(c->t->st, k)) ||
+        text_op(cl, s->t_out, lx + 11, top_for_centre(bt, ly), bt->w, AL_LEFT))
+        return -1;
+    double x, y;
+    inside_point(g, s, &x, &y);
+    if (in_sector(g->cx, g->cy, g->r, s->a0, s->a1, x, y, pt->w, g->lead) &&
+        text_op(cl, s->t_pct, (float)(x - pt->w / 2 - 1), top_for_centre(pt, (float)y), pt->w + 2,
+                AL_CENTER))
+        return -1;
+    return 0;
+}
+
+static int pie_chart(chart_layout *cl, chart_ctx *c, float W, bool use_legend, bool *fits)
+{
+    float y = title(cl, c, W);
+    if (y < 0)
+        return -1;
+    pie_geom g = { 0 };
+    g.lead = c->legend.leading > 0 ? c->legend.leading : c->legend.size * 1.4f;
+    /* A pie needs less height than axes: at most 0.17 of the width in radius, with a
+     * label line above and below. */
+    g.r = fmin(PIE_MAX_R * W, CHART_ASPECT * W / 2 - g.lead - 2);
+    g.top = y;
+    g.h = (float)(2 * (g.r + g.lead + 6));
+    pie_slice *sl = calloc((size_t)c->ch->nlabels, sizeof *sl);
+    if (!sl)
+        return -1;
+    int ns = pie_slices(c->ch, sl);
+    if (pie_texts(cl, c, sl, ns, g.lead))
+        goto fail;
+    if (use_legend) {
+        for (int k = 0; k < ns; k++)
+            g.lgw = fmaxf(g.lgw, 7 + 4 + sl[k].lw);
+        g.lgw = fminf(g.lgw + 12, W * 0.6f);
+        /* Every slice has a legend row: the legend may need more height. */
+        g.h = fmaxf(g.h, (float)ns * g.lead + 8);
+        g.r = fmax(fmin(g.h / 2 - 4, (W - g.lgw) / 2 - 6), 15);
+    }
+    g.cx = (W - g.lgw) / 2;
+    g.cy = g.top + g.h / 2;
+    *fits = true;
+    if (!use_legend) {
+        pie_settle(cl, sl, ns, &g, W);
+        /* Squeezed by its labels to a small disc, it is better across the page. */
+        *fits = pie_outside(sl, ns, &g, W) && g.r >= PIE_MIN_R;
+    }
     if (!*fits) {
         free(sl);
         return 0;
     }
-    /* Slices, then white separators are part of each slice's outline. */
+    /* Each slice's white outline parts it from its neighbours. */
     for (int k = 0; k < ns; k++)
-        if (slice(cl, cx, cy, r, sl[k].a0, sl[k].a1, chart_color(c->t->st, k)))
+        if (slice(cl, g.cx, g.cy, g.r, sl[k].a0, sl[k].a1, chart_color(c->t->st, k)))
             goto fail;
+    for (int k = 0; k < ns; k++) {
+        int rc = use_legend       ? label_legend(cl, c, &g, &sl[k], k, ns, W)
+                 : sl[k].inside   ? label_inside(cl, &g, &sl[k])
+                                  : label_outside(cl, c, &g, &sl[k]);
+        if (rc)
+            goto fail;
+    }
     cl->slices = ns;
     cl->legend = use_legend;
-    for (int k = 0; k < ns; k++) {
-        pie_slice *s = &sl[k];
-        double mid = (s->a0 + s->a1) / 2 * PI / 180;
-        if (use_legend) {
-            /* Legend rows beside the pie; big slices keep their share on them. */
-            float ly = (float)(cy - (double)ns * lead / 2 + k * lead);
-            float lx = (float)(W - lgw + 12);
-            box_text *bt = &cl->texts[s->t_out];
-            if (rect(cl, lx, ly + lead / 2 - 3.5f, 7, 7, chart_color(c->t->st, k)) ||
-                text_op(cl, s->t_out, lx + 11, top_for_centre(bt, ly + lead / 2), bt->w, AL_LEFT))
-                goto fail;
-            double ri = s->a1 - s->a0 >= 180 ? 0.45 * r : 0.62 * r;
-            box_text *pt = &cl->texts[s->t_pct];
-            double px = cx + ri * sin(mid), py = cy - ri * cos(mid);
-            if (in_sector(cx, cy, r, s->a0, s->a1, px, py, pt->w, lead) &&
-                text_op(cl, s->t_pct, (float)(px - pt->w / 2 - 1), top_for_centre(pt, (float)py),
-                        pt->w + 2, AL_CENTER))
-                goto fail;
-        } else if (s->inside) {
-            double ri = s->a1 - s->a0 >= 180 ? 0.45 * r : 0.62 * r;
-            double px = cx + ri * sin(mid), py = cy - ri * cos(mid);
-            box_text *nt = &cl->texts[s->t_name], *pt = &cl->texts[s->t_pct];
-            float w = fmaxf(nt->w, pt->w) + 2;
-            if (text_op(cl, s->t_name, (float)(px - w / 2), (float)(py - lead), w, AL_CENTER) ||
-                text_op(cl, s->t_pct, (float)(px - w / 2), (float)py, w, AL_CENTER))
-                goto fail;
-        } else {
-            double dy = s->y - cy, rr = r + 12;
-            double dx = sqrt(fmax(0, rr * rr - dy * dy));
-            double ex = s->right ? cx + dx : cx - dx;
-            box_text *bt = &cl->texts[s->t_out];
-            float tx = (float)(s->right ? ex + 2 : ex - 2 - s->lw);
-            /* Leader: out of the slice radially, then to the label. */
-            dl_path_el *el = calloc(3, sizeof *el);
-            if (!el)
-                goto fail;
-            el[0].op = DL_MOVE;
-            el[0].p[0] = (float)(cx + r * sin(mid)), el[0].p[1] = (float)(cy - r * cos(mid));
-            el[1].op = DL_LINE;
-            el[1].p[0] = (float)(cx + (r + 6) * sin(mid));
-            el[1].p[1] = (float)(cy - (r + 6) * cos(mid));
-            el[2].op = DL_LINE;
-            el[2].p[0] = (float)ex, el[2].p[1] = s->y;
-            if (path(cl, el, 3, false, c->ink, true, c->ink, 0.4f) ||
-                text_op(cl, s->t_out, tx, top_for_centre(bt, s->y), s->lw, AL_LEFT))
-                goto fail;
-        }
-    }
-    cl->h = body_top + body_h;
+    cl->h = g.top + g.h;
     free(sl);
     return 0;
 fail:

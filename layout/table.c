@@ -10,8 +10,8 @@
  * spare room shared in proportion when everything fits on one line). A table whose
  * minimum widths do not fit the column becomes a band across the text area (span); so
  * does one that fits but whose body rows the column would make much taller (1.2×)
- * than the full width would. Still too wide, it shrinks its type in half points down to the
- * style's minimum, and is reported when even that does not fit.
+ * than the full width would. Still too wide, it shrinks its type in half points down
+ * to the style's minimum, and is reported when even that does not fit.
  *
  * Box rows are bands of table rows: rows joined by a rowspan cannot be separated, so
  * they form one band. With a caption, box row 0 is the caption; the header bands
@@ -109,10 +109,10 @@ static int build_grid(table_layout *tl, const doc_table *dt, typeset_ctx *t, siz
 {
     int nr = dt->nrows;
     int *at = malloc((size_t)nr * TABLE_MAX_COLS * sizeof *at);
-    int total = 0;
+    size_t total = 0;
     for (int r = 0; r < nr; r++)
-        total += dt->rows[r].ncells > 0 ? dt->rows[r].ncells : 0;
-    tl->cells = calloc((size_t)total + (size_t)nr * TABLE_MAX_COLS, sizeof *tl->cells);
+        total += dt->rows[r].ncells > 0 && dt->rows[r].cells ? (size_t)dt->rows[r].ncells : 0;
+    tl->cells = calloc(total ? total : 1, sizeof *tl->cells);
     if (!at || !tl->cells) {
         free(at);
         box_error(t, src, "out of memory laying out a table");
@@ -124,7 +124,7 @@ static int build_grid(table_layout *tl, const doc_table *dt, typeset_ctx *t, siz
     for (int r = 0; r < nr; r++) {
         const doc_row *row = &dt->rows[r];
         int c = 0;
-        for (int k = 0; k < row->ncells; k++) {
+        for (int k = 0; row->cells && k < row->ncells; k++) {
             const doc_cell *dc = &row->cells[k];
             while (c < TABLE_MAX_COLS && at[r * TABLE_MAX_COLS + c] >= 0)
                 c++;
@@ -165,6 +165,20 @@ static int build_grid(table_layout *tl, const doc_table *dt, typeset_ctx *t, siz
             if (c > ncols)
                 ncols = c;
         }
+    }
+    size_t holes = 0;
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < ncols; c++)
+            holes += at[r * TABLE_MAX_COLS + c] < 0;
+    if (holes) {
+        tcell *more = realloc(tl->cells, ((size_t)tl->ncells + holes) * sizeof *more);
+        if (!more) {
+            free(at);
+            box_error(t, src, "out of memory laying out a table");
+            return -1;
+        }
+        tl->cells = more;
+        memset(more + tl->ncells, 0, holes * sizeof *more);
     }
     for (int r = 0; r < nr; r++)
         for (int c = 0; c < ncols; c++)
