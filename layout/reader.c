@@ -47,6 +47,7 @@ typedef struct {
     size_t bcap;
     bool oom;
     size_t cursor;            /* end of the last source text seen */
+    size_t nls_from, nls_at;  /* next_line_start memo: its answer for nls_from */
 
     /* containers */
     int quote;
@@ -113,8 +114,12 @@ static void see(rd *r, const char *p, size_t n)
 
 /* Start of the first non-blank line after the line holding the cursor (the cursor
  * itself when it is at a line start): where a block without text begins. */
-static size_t next_line_start(const rd *r, size_t p)
+static size_t next_line_start(rd *r, size_t p)
 {
+    /* Asked again and again at one cursor (nested blocks on one line): remember. */
+    if (p == r->nls_from && r->nls_at)
+        return r->nls_at;
+    r->nls_from = p;
     const char *t = r->src->text;
     size_t n = r->src->len;
     if (p > 0 && p <= n && t[p - 1] != '\n') {
@@ -129,7 +134,7 @@ static size_t next_line_start(const rd *r, size_t p)
             break;
         p = q < n ? q + 1 : n;
     }
-    return p;
+    return r->nls_at = p;
 }
 
 static void oom(rd *r)
@@ -258,7 +263,12 @@ static void text_begin(rd *r, int block, doc_text *t)
     r->other = false;
     r->pipe_at = 0;
     r->nimg = 0;
+    /* Spans never cross blocks; starting from zero also survives md4c reporting an
+     * unbalanced leave_span (it does, for input like "![)](![)]()"). */
     r->hbold = r->hem = r->hsub = r->hsup = 0;
+    r->bold = r->em = r->code = r->link = r->img = 0;
+    free(r->href);
+    r->href = NULL;
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -900,6 +910,15 @@ static void html_block(rd *r)
 
 /* ---- md4c callbacks ------------------------------------------------------------- */
 
+/* Decrements a span or container counter; never below zero (see text_begin). */
+static int leave(int *counter)
+{
+    if (*counter > 0)
+        (*counter)--;
+    return *counter;
+}
+
+
 static bool push_cont(rd *r, MD_BLOCKTYPE type)
 {
     if (!reader_grow((void **)&r->cont, &r->ccap, r->ncont + 1, sizeof *r->cont)) {
@@ -1104,21 +1123,21 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
     switch (type) {
     case MD_BLOCK_QUOTE:
         close_lazy(r);
-        r->quote--;
-        r->ncont--;
+        leave(&r->quote);
+        r->ncont -= r->ncont > 0;
         break;
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
         close_lazy(r);
-        r->ncont--;
-        r->nlists--;
+        r->ncont -= r->ncont > 0;
+        r->nlists -= r->nlists > 0;
         break;
     case MD_BLOCK_LI: {
         close_lazy(r);
         list_frame *f = open_item(r);
         if (f && f->item_open)
             item_push(r, f, next_line_start(r, r->cursor));
-        r->ncont--;
+        r->ncont -= r->ncont > 0;
         break;
     }
     case MD_BLOCK_H:
@@ -1160,7 +1179,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *u)
 {
     rd *r = u;
-    if (!open_lazy(r, next_line_start(r, r->cursor)))
+    if (!r->active && !open_lazy(r, next_line_start(r, r->cursor)))
         return r->oom;
     switch (type) {
     case MD_SPAN_EM:
@@ -1200,22 +1219,22 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *u)
     (void)detail;
     switch (type) {
     case MD_SPAN_EM:
-        r->em--;
+        leave(&r->em);
         break;
     case MD_SPAN_STRONG:
-        r->bold--;
+        leave(&r->bold);
         break;
     case MD_SPAN_CODE:
-        r->code--;
+        leave(&r->code);
         break;
     case MD_SPAN_A:
-        if (--r->link == 0) {
+        if (leave(&r->link) == 0) {
             free(r->href);
             r->href = NULL;
         }
         break;
     case MD_SPAN_IMG:
-        r->img--;
+        leave(&r->img);
         break;
     default:
         break;
