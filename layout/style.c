@@ -370,7 +370,7 @@ static void section_line(ini_rd *r, size_t p, size_t e)
         char valid[512];
         list_sections(valid, sizeof valid);
         msg_at(r->m, r->src, p, "unknown section [%.*s]; valid sections: %s",
-                      (int)(b - a), t + a, valid);
+               (int)(b - a), t + a, valid);
         r->section = -2;
     }
 }
@@ -435,8 +435,8 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
         return 1;
     if (r->section == -1) {
         msg_at(r->m, r->src, r->key_at,
-                      "'%s' is outside any section; put it under a [section] such as [page]",
-                      name);
+               "'%s' is outside any section; put it under a [section] such as [page]",
+               name);
         return 1;
     }
     key_ref k;
@@ -444,19 +444,19 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
         char valid[512];
         list_keys(r->section, valid, sizeof valid);
         msg_at(r->m, r->src, r->key_at, "unknown key '%s' in [%s]; valid keys: %s", name,
-                      sections[r->section].name, valid);
+               sections[r->section].name, valid);
         return 1;
     }
     raw_value *old = raw_find(r->out, &k);
     if (old && old->key.section == k.section)
         msg_at(r->m, r->src, r->key_at,
-                      "duplicate key '%s' in [%s] (first set on line %d); keep one", name,
-                      sections[k.section].name, old->line);
+               "duplicate key '%s' in [%s] (first set on line %d); keep one", name,
+               sections[k.section].name, old->line);
     else if (old)
         msg_at(r->m, r->src, r->key_at,
-                      "'%s' in [%s] is the same setting as '%s' in [%s] on line %d; keep one",
-                      name, sections[k.section].name, old->key.def->name,
-                      sections[old->key.section].name, old->line);
+               "'%s' in [%s] is the same setting as '%s' in [%s] on line %d; keep one",
+               name, sections[k.section].name, old->key.def->name,
+               sections[old->key.section].name, old->line);
     if (old)
         return 1;
     int line, col;
