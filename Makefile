@@ -96,5 +96,36 @@ issues: deps
 	@$(MAKE) --no-print-directory build
 	./jianbao build issues/*
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c) over every library source, each run for
+# FUZZ_SECONDS. Seeds: tests/fuzz/corpus/<target>/ and the real inputs below; new inputs
+# go to build-fuzz/corpus/ (the committed seeds stay as they are).
+FUZZ_SECONDS ?= 120
+FUZZ_BUILD   := build-fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SEEDS_reader := $(wildcard issues/*/)
+FUZZ_SEEDS_style  := styles
+FUZZ_CFLAGS   = $(CFLAGS) -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+.PHONY: fuzz-run
+.SECONDARY: $(FUZZ_OBJ)
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	@$(foreach t,$(FUZZ_TARGETS),mkdir -p $(FUZZ_BUILD)/corpus/$(t) && \
+		echo "fuzz_$(t): $(FUZZ_SECONDS) s" && \
+		$(FUZZ_BUILD)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
+			-dict=tests/fuzz/$(t).dict -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 \
+			$(FUZZ_BUILD)/corpus/$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) && ) true
+
+$(FUZZ_BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
 clean:
 	rm -rf build build-asan build-fuzz jianbao

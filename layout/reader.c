@@ -6,13 +6,11 @@
  * without text (rules, fences, images) are located from the last text seen
  * (r->cursor) or from pointers md4c gives in their details. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <md4c.h>
 
@@ -47,6 +45,7 @@ typedef struct {
     size_t bcap;
     bool oom;
     size_t cursor;            /* end of the last source text seen */
+    size_t nls_from, nls_at;  /* next_line_start memo: its answer for nls_from */
 
     /* containers */
     int quote;
@@ -94,14 +93,9 @@ typedef struct {
 
 /* ---- positions ------------------------------------------------------------------- */
 
-/* The offset of p in the source, when md4c handed us a pointer into it. */
 static bool src_offset(const rd *r, const char *p, size_t n, size_t *off)
 {
-    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)r->src->text;
-    if (a < lo || a - lo > r->src->len || n > r->src->len - (a - lo))
-        return false;
-    *off = (size_t)(a - lo);
-    return true;
+    return reader_src_offset(r->src, p, n, off);
 }
 
 static void see(rd *r, const char *p, size_t n)
@@ -113,8 +107,12 @@ static void see(rd *r, const char *p, size_t n)
 
 /* Start of the first non-blank line after the line holding the cursor (the cursor
  * itself when it is at a line start): where a block without text begins. */
-static size_t next_line_start(const rd *r, size_t p)
+static size_t next_line_start(rd *r, size_t p)
 {
+    /* Asked again and again at one cursor (nested blocks on one line): remember. */
+    if (p == r->nls_from && r->nls_at)
+        return r->nls_at;
+    r->nls_from = p;
     const char *t = r->src->text;
     size_t n = r->src->len;
     if (p > 0 && p <= n && t[p - 1] != '\n') {
@@ -129,7 +127,7 @@ static size_t next_line_start(const rd *r, size_t p)
             break;
         p = q < n ? q + 1 : n;
     }
-    return p;
+    return r->nls_at = p;
 }
 
 static void oom(rd *r)
@@ -258,7 +256,12 @@ static void text_begin(rd *r, int block, doc_text *t)
     r->other = false;
     r->pipe_at = 0;
     r->nimg = 0;
+    /* Spans never cross blocks; starting from zero also survives md4c reporting an
+     * unbalanced leave_span (it does, for input like "![)](![)]()"). */
     r->hbold = r->hem = r->hsub = r->hsup = 0;
+    r->bold = r->em = r->code = r->link = r->img = 0;
+    free(r->href);
+    r->href = NULL;
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -352,104 +355,6 @@ static void text_drop_head(doc_text *t, size_t k)
 
 /* ---- figures -------------------------------------------------------------------- */
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* The file an image path names: %XX decoded (it is a URL), relative to the issue
- * directory unless absolute. */
-static char *image_file(const char *dir, const char *path)
-{
-    size_t n = strlen(path), dn = path[0] == '/' ? 0 : strlen(dir);
-    char *s = malloc(dn + 1 + n + 1);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    if (dn) {
-        memcpy(s, dir, dn);
-        o = dn;
-        if (s[o - 1] != '/')
-            s[o++] = '/';
-    }
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (path[i] == '%' && i + 2 < n && (hi = hexval(path[i + 1])) >= 0 &&
-            (lo = hexval(path[i + 2])) >= 0 && (hi || lo)) {
-            s[o++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            s[o++] = path[i];
-        }
-    }
-    s[o] = 0;
-    return s;
-}
-
-/* Checks that the image exists and starts like a PNG or a JPEG; returns the file's
- * path (caller frees) or NULL after reporting why not. */
-static char *check_image(rd *r, const char *path, size_t at)
-{
-    if (!path[0]) {
-        diag_error_at(r->d, r->src, at, "the image has no path; write ![caption](figures/name.png)");
-        return NULL;
-    }
-    if (strstr(path, "://") || strncasecmp(path, "data:", 5) == 0) {
-        diag_error_at(r->d, r->src, at,
-                      "image %s is not a local file; save it in the issue's figures/ directory "
-                      "and give that path", path);
-        return NULL;
-    }
-    char *file = image_file(r->dir, path);
-    if (!file) {
-        oom(r);
-        return NULL;
-    }
-    /* stat first: never open a FIFO or a device that a path may name. */
-    struct stat st;
-    if (stat(file, &st) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            diag_error_at(r->d, r->src, at,
-                          "image %s not found; image paths are relative to the issue directory %s",
-                          path, r->dir);
-        else
-            diag_error_at(r->d, r->src, at, "image %s cannot be read: %s", path, strerror(errno));
-        free(file);
-        return NULL;
-    }
-    unsigned char magic[8] = { 0 };
-    ssize_t got = -1;
-    int fd = S_ISREG(st.st_mode) ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
-    if (fd >= 0) {
-        got = 0;
-        while (got < 8) {
-            ssize_t k = read(fd, magic + got, (size_t)(8 - got));
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            got += k;
-        }
-        close(fd);
-    } else if (S_ISREG(st.st_mode)) {
-        diag_error_at(r->d, r->src, at, "image %s cannot be read: %s", path, strerror(errno));
-        free(file);
-        return NULL;
-    }
-    static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-    bool ok = (got == 8 && memcmp(magic, png, 8) == 0) ||
-              (got >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF);
-    if (!ok) {
-        diag_error_at(r->d, r->src, at,
-                      "image %s is not a valid PNG/JPEG; export it again as PNG or JPEG", path);
-        free(file);
-        return NULL;
-    }
-    return file;
-}
-
 /* The paragraph held one image and nothing else: it becomes a figure. */
 static void make_figure(rd *r)
 {
@@ -472,9 +377,8 @@ static void make_figure(rd *r)
     }
     b->figure->caption = r->alt_text;
     r->alt_text = (doc_text){ 0 };
-    b->figure->path = check_image(r, r->img_path, r->img_at);
-    if (!b->figure->path && !r->oom && !(b->figure->path = strdup(r->img_path)))
-        oom(r);
+    /* NULL after a reported problem: the document is not returned then. */
+    b->figure->path = reader_image(r->src, r->dir, r->img_path, r->img_at, r->d);
 }
 
 /* ---- finishing a text block ------------------------------------------------------ */
@@ -482,7 +386,7 @@ static void make_figure(rd *r)
 /* A paragraph may really be a figure, a source line, or a table caption. */
 static void classify_para(rd *r)
 {
-    if (r->nimg == 1 && !r->other) {
+    if (r->nimg == 1 && !r->other && r->img_path) {
         make_figure(r);
         return;
     }
@@ -739,23 +643,6 @@ static void chart_block(rd *r)
     b->chart = c;
 }
 
-/* Depth change of <table> nesting in s[0..n). */
-static int table_depth(const char *s, size_t n)
-{
-    int depth = 0;
-    for (size_t i = 0; i + 6 <= n; i++) {
-        if (s[i] != '<')
-            continue;
-        bool close = s[i + 1] == '/';
-        size_t k = i + 1 + close;
-        if (k + 5 <= n && strncasecmp(s + k, "table", 5) == 0 &&
-            (k + 5 == n || s[k + 5] == '>' || s[k + 5] == ' ' || s[k + 5] == '\t' ||
-             s[k + 5] == '\n' || s[k + 5] == '\r' || s[k + 5] == '/'))
-            depth += close ? -1 : 1;
-    }
-    return depth;
-}
-
 /* The table caption a "表：" paragraph right before it gives. */
 static void take_caption(rd *r, doc_table *t)
 {
@@ -778,9 +665,8 @@ static void add_tables(rd *r, const char *html, size_t n, size_t at)
 {
     doc_table **tables;
     int nt;
-    if (!reader_html_tables(html, n, r->src, at, r->d, &tables, &nt)) {
-        r->oom = true;
-    }
+    if (!reader_html_tables(html, n, r->src, at, r->d, &tables, &nt))
+        r->oom = true;        /* already reported */
     for (int i = 0; i < nt; i++) {
         doc_table *t = tables[i];
         if (r->oom) {
@@ -799,45 +685,6 @@ static void add_tables(rd *r, const char *html, size_t n, size_t at)
     free(tables);
 }
 
-static bool only_comments(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-            i++;
-        } else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-            const char *e = NULL;
-            for (size_t j = i + 4; j + 3 <= n && !e; j++)
-                if (memcmp(s + j, "-->", 3) == 0)
-                    e = s + j;
-            if (!e)
-                return true;
-            i = (size_t)(e - s) + 3;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Skips blanks and comments; returns the offset of the first tag or text. */
-static size_t html_start(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-            i++;
-        } else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-            size_t j = i + 4;
-            while (j + 3 <= n && memcmp(s + j, "-->", 3) != 0)
-                j++;
-            i = j + 3 <= n ? j + 3 : n;
-        } else {
-            break;
-        }
-    }
-    return i;
-}
-
 /* An HTML block: a <table> is read; anything else is left out with a warning. */
 static void html_block(rd *r)
 {
@@ -853,15 +700,15 @@ static void html_block(rd *r)
             return;
         b0 = raw->seg[i].buf + (raw->seg[i].src < r->skip_until ? r->skip_until - raw->seg[i].src : 0);
     }
-    size_t b = b0 + html_start(s + b0, n - b0);
+    size_t b = b0 + reader_html_skip_blank(s + b0, n - b0);
     size_t at = reader_raw_src(raw, b, r->cursor);
     if (!(n - b >= 6 && strncasecmp(s + b, "<table", 6) == 0)) {
-        if (!only_comments(s + b0, n - b0))
+        if (b < n)
             diag_warning_at(r->d, r->src, at,
                             "raw HTML is left out (only <table> is read); write this in Markdown");
         return;
     }
-    if (table_depth(s + b, n - b) <= 0) {
+    if (reader_html_table_depth(s + b, n - b) <= 0) {
         add_tables(r, s + b, n - b, at);
         return;
     }
@@ -880,7 +727,7 @@ static void html_block(rd *r)
             continue;
         const char *gt = memchr(t + i, '>', len - i);
         size_t te = gt ? (size_t)(gt - t) + 1 : len;
-        depth += table_depth(t + i, te - i);
+        depth += reader_html_table_depth(t + i, te - i);
         i = te - 1;
         if (depth <= 0) {
             e = te;
@@ -899,6 +746,14 @@ static void html_block(rd *r)
 }
 
 /* ---- md4c callbacks ------------------------------------------------------------- */
+
+/* Decrements a span or container counter; never below zero (see text_begin). */
+static int leave(int *counter)
+{
+    if (*counter > 0)
+        (*counter)--;
+    return *counter;
+}
 
 static bool push_cont(rd *r, MD_BLOCKTYPE type)
 {
@@ -1104,21 +959,21 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
     switch (type) {
     case MD_BLOCK_QUOTE:
         close_lazy(r);
-        r->quote--;
-        r->ncont--;
+        leave(&r->quote);
+        r->ncont -= r->ncont > 0;
         break;
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
         close_lazy(r);
-        r->ncont--;
-        r->nlists--;
+        r->ncont -= r->ncont > 0;
+        r->nlists -= r->nlists > 0;
         break;
     case MD_BLOCK_LI: {
         close_lazy(r);
         list_frame *f = open_item(r);
         if (f && f->item_open)
             item_push(r, f, next_line_start(r, r->cursor));
-        r->ncont--;
+        r->ncont -= r->ncont > 0;
         break;
     }
     case MD_BLOCK_H:
@@ -1160,7 +1015,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *u)
 {
     rd *r = u;
-    if (!open_lazy(r, next_line_start(r, r->cursor)))
+    if (!r->active && !open_lazy(r, next_line_start(r, r->cursor)))
         return r->oom;
     switch (type) {
     case MD_SPAN_EM:
@@ -1200,22 +1055,22 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *u)
     (void)detail;
     switch (type) {
     case MD_SPAN_EM:
-        r->em--;
+        leave(&r->em);
         break;
     case MD_SPAN_STRONG:
-        r->bold--;
+        leave(&r->bold);
         break;
     case MD_SPAN_CODE:
-        r->code--;
+        leave(&r->code);
         break;
     case MD_SPAN_A:
-        if (--r->link == 0) {
+        if (leave(&r->link) == 0) {
             free(r->href);
             r->href = NULL;
         }
         break;
     case MD_SPAN_IMG:
-        r->img--;
+        leave(&r->img);
         break;
     default:
         break;

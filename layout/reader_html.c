@@ -349,6 +349,42 @@ static void resolve_grid(html_rd *r, doc_table *t)
         }
 }
 
+/* ---- scanning raw HTML ---------------------------------------------------------- */
+
+int reader_html_table_depth(const char *s, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i + 6 <= n; i++) {
+        if (s[i] != '<')
+            continue;
+        bool close = s[i + 1] == '/';
+        size_t k = i + 1 + close;
+        if (k + 5 <= n && strncasecmp(s + k, "table", 5) == 0 &&
+            (k + 5 == n || s[k + 5] == '>' || s[k + 5] == ' ' || s[k + 5] == '\t' ||
+             s[k + 5] == '\n' || s[k + 5] == '\r' || s[k + 5] == '/'))
+            depth += close ? -1 : 1;
+    }
+    return depth;
+}
+
+size_t reader_html_skip_blank(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+            i++;
+        } else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            size_t j = i + 4;
+            while (j + 3 <= n && memcmp(s + j, "-->", 3) != 0)
+                j++;
+            i = j + 3 <= n ? j + 3 : n;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 /* ---- the fragment -------------------------------------------------------------- */
 
 /* Where a table element starts in the source: libxml2 knows its line within the

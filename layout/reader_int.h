@@ -56,6 +56,10 @@ size_t reader_utf8_bad(const char *s, size_t n, size_t from);
  * the name is not known. */
 int reader_entity(const char *s, size_t n, char out[4]);
 
+/* The offset in src of the n bytes at p, when they lie inside its text (md4c hands
+ * out pointers into the source and into buffers of its own). */
+bool reader_src_offset(const src_file *src, const char *p, size_t n, size_t *off);
+
 /* Text collected from several md4c callbacks (a code or HTML block), remembering
  * where each piece came from so positions inside it map back to the source. */
 typedef struct {
@@ -89,6 +93,17 @@ doc_chart *reader_chart(const reader_raw *body, const src_file *src, size_t at, 
  * reported at at. Returns false when memory ran out. */
 bool reader_html_tables(const char *html, size_t len, const src_file *src, size_t at, diag *d,
                         doc_table ***out, int *nout);
+
+/* The <table> nesting change in s[0..n): +1 per <table>, -1 per </table>. */
+int reader_html_table_depth(const char *s, size_t n);
+/* Offset of the first character of s[0..n) that is not a blank or inside a comment
+ * (n when there is none). */
+size_t reader_html_skip_blank(const char *s, size_t n);
+
+/* reader_figure.c: the file an image path names (URL-decoded, relative to dir),
+ * checked to exist and to start like a PNG or JPEG. Returns it (caller frees), or
+ * NULL after reporting the problem at source offset at. */
+char *reader_image(const src_file *src, const char *dir, const char *path, size_t at, diag *d);
 
 /* Reports that memory ran out (as an error, so the read fails). */
 void reader_oom(diag *d, const src_file *src);

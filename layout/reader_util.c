@@ -172,18 +172,23 @@ int reader_entity(const char *s, size_t n, char out[4])
     return utf8_put(cp, out);
 }
 
-static bool points_into(const char *s, size_t n, const src_file *src)
+bool reader_src_offset(const src_file *src, const char *p, size_t n, size_t *off)
 {
-    uintptr_t p = (uintptr_t)s, lo = (uintptr_t)src->text;
-    return p >= lo && p - lo <= src->len && n <= src->len - (p - lo);
+    /* Compared as integers: p may point into md4c's own buffers. */
+    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)src->text;
+    if (a < lo || a - lo > src->len || n > src->len - (a - lo))
+        return false;
+    *off = (size_t)(a - lo);
+    return true;
 }
 
 bool reader_raw_add(reader_raw *r, const char *s, size_t n, const src_file *src)
 {
-    if (points_into(s, n, src)) {
+    size_t off;
+    if (reader_src_offset(src, s, n, &off)) {
         if (!reader_grow((void **)&r->seg, &r->cap, r->nseg + 1, sizeof *r->seg))
             return false;
-        r->seg[r->nseg++] = (reader_seg){ r->text.n, (size_t)(s - src->text), n };
+        r->seg[r->nseg++] = (reader_seg){ r->text.n, off, n };
     }
     return reader_buf_add(&r->text, s, n);
 }

@@ -9,7 +9,9 @@
 #include "layout/style.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,11 +241,94 @@ static void raw_free(raw_set *rs)
     rs->n = rs->cap = 0;
 }
 
+/* ---- messages ------------------------------------------------------------------- */
+
+/* Values are checked only once the whole file is read, so mistakes are found out of
+ * order: they are kept here and reported sorted by position at the end. */
+typedef struct {
+    const char *file;
+    int line, col;
+    size_t seq;
+    char *text;
+} style_msg;
+
+typedef struct {
+    style_msg *v;
+    size_t n, cap;
+    bool oom;
+} msg_list;
+
+static void msg_vadd(msg_list *m, const char *file, int line, int col, const char *fmt,
+                     va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!text || !reader_grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v)) {
+        free(text);
+        m->oom = true;
+        return;
+    }
+    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    m->v[m->n] = (style_msg){ file, line, col, m->n, text };
+    m->n++;
+}
+
+static void msg_add(msg_list *m, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void msg_add(msg_list *m, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    msg_vadd(m, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+static void msg_at(msg_list *m, const src_file *src, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void msg_at(msg_list *m, const src_file *src, size_t off, const char *fmt, ...)
+{
+    int line, col;
+    src_file_pos(src, off, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    msg_vadd(m, src->path, line, col, fmt, ap);
+    va_end(ap);
+}
+
+/* Messages about the file as a whole (line 0) come last. */
+static int msg_order(const void *a, const void *b)
+{
+    const style_msg *x = a, *y = b;
+    long lx = x->line ? x->line : INT_MAX, ly = y->line ? y->line : INT_MAX;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void msg_flush(msg_list *m, diag *d)
+{
+    if (m->n)
+        qsort(m->v, m->n, sizeof *m->v, msg_order);
+    for (size_t i = 0; i < m->n; i++) {
+        diag_error(d, m->v[i].file, m->v[i].line, m->v[i].col, "%s", m->v[i].text);
+        free(m->v[i].text);
+    }
+    if (m->oom)
+        diag_error_general(d, "out of memory while reading the style");
+    free(m->v);
+    *m = (msg_list){ 0 };
+}
+
 /* ---- reading with inih ----------------------------------------------------------- */
 
 typedef struct {
     const src_file *src;
-    diag *d;
+    msg_list *m;
     raw_set *out;
     size_t pos;               /* next unread byte */
     int line;                 /* the line last handed to inih */
@@ -277,7 +362,7 @@ static void section_line(ini_rd *r, size_t p, size_t e)
     const char *t = r->src->text;
     const char *close = memchr(t + p, ']', e - p);
     if (!close) {
-        diag_error_at(r->d, r->src, p, "a section header needs a closing ']', e.g. [body]");
+        msg_at(r->m, r->src, p, "a section header needs a closing ']', e.g. [body]");
         r->section = -2;
         return;
     }
@@ -290,8 +375,8 @@ static void section_line(ini_rd *r, size_t p, size_t e)
     if (r->section < 0) {
         char valid[512];
         list_sections(valid, sizeof valid);
-        diag_error_at(r->d, r->src, p, "unknown section [%.*s]; valid sections: %s",
-                      (int)(b - a), t + a, valid);
+        msg_at(r->m, r->src, p, "unknown section [%.*s]; valid sections: %s",
+               (int)(b - a), t + a, valid);
         r->section = -2;
     }
 }
@@ -337,9 +422,9 @@ static char *ini_next_line(char *buf, int num, void *stream)
     if (t[p] == '[') {
         section_line(r, p, e);
     } else if (!has_separator(t, p, e)) {
-        diag_error_at(r->d, r->src, p, "expected 'key = value', a [section] or a comment");
+        msg_at(r->m, r->src, p, "expected 'key = value', a [section] or a comment");
     } else if (e - p > (size_t)num - 2) {
-        diag_error_at(r->d, r->src, p, "this line is longer than %d bytes; shorten it", num - 2);
+        msg_at(r->m, r->src, p, "this line is longer than %d bytes; shorten it", num - 2);
     } else {
         memcpy(buf, t + p, e - p);
         buf[e - p] = '\n';
@@ -355,29 +440,29 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
     if (r->section == -2 || r->oom)
         return 1;
     if (r->section == -1) {
-        diag_error_at(r->d, r->src, r->key_at,
-                      "'%s' is outside any section; put it under a [section] such as [page]",
-                      name);
+        msg_at(r->m, r->src, r->key_at,
+               "'%s' is outside any section; put it under a [section] such as [page]",
+               name);
         return 1;
     }
     key_ref k;
     if (!find_key(r->section, name, &k)) {
         char valid[512];
         list_keys(r->section, valid, sizeof valid);
-        diag_error_at(r->d, r->src, r->key_at, "unknown key '%s' in [%s]; valid keys: %s", name,
-                      sections[r->section].name, valid);
+        msg_at(r->m, r->src, r->key_at, "unknown key '%s' in [%s]; valid keys: %s", name,
+               sections[r->section].name, valid);
         return 1;
     }
     raw_value *old = raw_find(r->out, &k);
     if (old && old->key.section == k.section)
-        diag_error_at(r->d, r->src, r->key_at,
-                      "duplicate key '%s' in [%s] (first set on line %d); keep one", name,
-                      sections[k.section].name, old->line);
+        msg_at(r->m, r->src, r->key_at,
+               "duplicate key '%s' in [%s] (first set on line %d); keep one", name,
+               sections[k.section].name, old->line);
     else if (old)
-        diag_error_at(r->d, r->src, r->key_at,
-                      "'%s' in [%s] is the same setting as '%s' in [%s] on line %d; keep one",
-                      name, sections[k.section].name, old->key.def->name,
-                      sections[old->key.section].name, old->line);
+        msg_at(r->m, r->src, r->key_at,
+               "'%s' in [%s] is the same setting as '%s' in [%s] on line %d; keep one",
+               name, sections[k.section].name, old->key.def->name,
+               sections[old->key.section].name, old->line);
     if (old)
         return 1;
     int line, col;
@@ -393,26 +478,25 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
     return 1;
 }
 
-/* Reads src's settings into out, reporting every problem; false when what was read
- * cannot be used at all (not UTF-8, out of memory). */
-static bool read_ini(const src_file *src, raw_set *out, diag *d)
+/* Reads src's settings into out, noting every problem in m; false (after reporting
+ * through d) when what was read cannot be used at all: not UTF-8, out of memory. */
+static bool read_ini(const src_file *src, raw_set *out, msg_list *m, diag *d)
 {
-    int errors = d->errors;
     size_t bad = reader_utf8_bad(src->text, src->len, 0);
     if (bad < src->len) {
         diag_error_at(d, src, bad, "invalid UTF-8 byte 0x%02X; save the file as UTF-8",
                       (unsigned char)src->text[bad]);
         return false;
     }
-    ini_rd r = { .src = src, .d = d, .out = out, .section = -1 };
+    ini_rd r = { .src = src, .m = m, .out = out, .section = -1 };
     out->file = src->path;
     int rc = ini_parse_stream(ini_next_line, &r, ini_entry, &r);
     if (r.oom || rc == -2) {
         diag_error_general(d, "out of memory while reading %s", src->path);
         return false;
     }
-    if (rc > 0 && d->errors == errors)
-        diag_error(d, src->path, rc, 1, "cannot read this line; expected 'key = value'");
+    if (rc > 0 && m->n == 0)      /* inih saw something ini_next_line let through */
+        msg_add(m, src->path, rc, 1, "cannot read this line; expected 'key = value'");
     return true;
 }
 
@@ -580,13 +664,13 @@ static const char *const template_fields[] = { "title", "issue", "number", "sect
                                                "page", "website", "association" };
 
 /* Checks the {fields} of a running-head template; reports the first bad one. */
-static bool check_template(const char *s, const raw_value *rv, const char *file, diag *d)
+static bool check_template(const char *s, const raw_value *rv, const char *file, msg_list *m)
 {
     for (const char *p = s; (p = strchr(p, '{')); p++) {
         const char *e = strchr(p, '}');
         if (!e) {
-            diag_error(d, file, rv->line, rv->col,
-                       "'{' without '}' in %s; fields are written {title}", rv->key.def->name);
+            msg_add(m, file, rv->line, rv->col,
+                    "'{' without '}' in %s; fields are written {title}", rv->key.def->name);
             return false;
         }
         size_t n = (size_t)(e - p - 1);
@@ -594,9 +678,9 @@ static bool check_template(const char *s, const raw_value *rv, const char *file,
         for (size_t i = 0; i < sizeof template_fields / sizeof template_fields[0]; i++)
             known |= strlen(template_fields[i]) == n && strncmp(p + 1, template_fields[i], n) == 0;
         if (!known) {
-            diag_error(d, file, rv->line, rv->col,
-                       "unknown field {%.*s} in %s; use {title}, {issue}, {number}, {section}, "
-                       "{page}, {website} or {association}", (int)n, p + 1, rv->key.def->name);
+            msg_add(m, file, rv->line, rv->col,
+                    "unknown field {%.*s} in %s; use {title}, {issue}, {number}, {section}, "
+                    "{page}, {website} or {association}", (int)n, p + 1, rv->key.def->name);
             return false;
         }
     }
@@ -696,7 +780,7 @@ static const char *accepted(const key_def *k, int section)
 
 typedef struct {
     style *s;
-    diag *d;
+    msg_list *m;
     bool oom;
 } resolver;
 
@@ -807,7 +891,7 @@ static bool resolve_value(resolver *rs, const raw_value *rv, const char *file)
     case V_STRING_OPT:
         return set_string(rs, dst, v);
     case V_TEMPLATE:
-        return check_template(v, rv, file, rs->d) && set_string(rs, dst, v);
+        return check_template(v, rv, file, rs->m) && set_string(rs, dst, v);
     case V_LIST: {
         char **list;
         int n;
@@ -882,20 +966,20 @@ static void resolve_key(resolver *rs, const key_ref *k, raw_set *file, raw_set *
         return;
     }
     rv->done = true;
-    int errors = rs->d->errors;
+    size_t noted = rs->m->n;
     if (resolve_value(rs, rv, file->file) || rs->oom)
         return;
     const key_def *def = rv->key.def;
-    if (rs->d->errors > errors)
+    if (rs->m->n > noted)
         ;                     /* resolve_value said what is wrong */
     else if (def->kind == V_INT)
-        diag_error(rs->d, file->file, rv->line, rv->col,
-                   "bad value '%s' for %s in [%s]; use a whole number from %d to %d", rv->value,
-                   def->name, sections[rv->key.section].name, def->lo, def->hi);
+        msg_add(rs->m, file->file, rv->line, rv->col,
+                "bad value '%s' for %s in [%s]; use a whole number from %d to %d", rv->value,
+                def->name, sections[rv->key.section].name, def->lo, def->hi);
     else
-        diag_error(rs->d, file->file, rv->line, rv->col, "bad value '%s' for %s in [%s]; use %s",
-                   rv->value, def->name, sections[rv->key.section].name,
-                   accepted(def, rv->key.section));
+        msg_add(rs->m, file->file, rv->line, rv->col, "bad value '%s' for %s in [%s]; use %s",
+                rv->value, def->name, sections[rv->key.section].name,
+                accepted(def, rv->key.section));
     if (hv)
         resolve_value(rs, hv, house->file);
 }
@@ -927,21 +1011,22 @@ static void resolve_all(resolver *rs, raw_set *file, raw_set *house)
 
 /* Reports msg at the first of the settings names (a NULL-terminated list of keys of
  * section sec) that the file sets; at the file when it sets none of them. */
-static void report_at(diag *d, raw_set *file, int sec, const char *const *names, const char *msg)
+static void report_at(msg_list *m, raw_set *file, int sec, const char *const *names,
+                      const char *msg)
 {
     for (; *names; names++) {
         key_ref k;
         raw_value *rv = find_key(sec, *names, &k) ? raw_find(file, &k) : NULL;
         if (rv) {
-            diag_error(d, file->file, rv->line, rv->col, "%s", msg);
+            msg_add(m, file->file, rv->line, rv->col, "%s", msg);
             return;
         }
     }
-    diag_error(d, file->file, 0, 0, "%s", msg);
+    msg_add(m, file->file, 0, 0, "%s", msg);
 }
 
 /* Settings that must agree with each other. */
-static void check_style(const style *s, raw_set *file, diag *d)
+static void check_style(const style *s, raw_set *file, msg_list *m)
 {
     char msg[256];
     float text_w = s->page_w - s->margin_inner - s->margin_outer;
@@ -951,14 +1036,14 @@ static void check_style(const style *s, raw_set *file, diag *d)
                  "the page leaves %.1fpt per column, too narrow for %d columns of %.1fpt text; "
                  "use smaller margins, a smaller gap or fewer columns",
                  (double)col_w, s->columns, (double)s->body.size);
-        report_at(d, file, 0,
+        report_at(m, file, 0,
                   (const char *const[]){ "columns", "column-gap", "margin-inner", "margin-outer",
                                          "size", "width", NULL }, msg);
     }
     if (s->page_h - s->margin_top - s->margin_bottom < 4 * s->body.leading) {
         snprintf(msg, sizeof msg, "the margins leave almost no height on the page; make "
                  "margin-top and margin-bottom smaller");
-        report_at(d, file, 0,
+        report_at(m, file, 0,
                   (const char *const[]){ "margin-top", "margin-bottom", "size", "height", NULL },
                   msg);
     }
@@ -966,7 +1051,7 @@ static void check_style(const style *s, raw_set *file, diag *d)
         snprintf(msg, sizeof msg, "the Han-Latin glue must be han-latin-min <= han-latin <= "
                  "han-latin-max, here %.3gem, %.3gem, %.3gem", (double)s->han_latin_min,
                  (double)s->han_latin, (double)s->han_latin_max);
-        report_at(d, file, find_section("clreq", 5),
+        report_at(m, file, find_section("clreq", 5),
                   (const char *const[]){ "han-latin-min", "han-latin", "han-latin-max", NULL }, msg);
     }
 }
@@ -1050,28 +1135,25 @@ static style *style_build(const src_file *src, diag *d)
 {
     int errors = d->errors;
     raw_set house = { 0 }, file = { 0 };
+    msg_list m = { 0 };
     src_file *hs = src_file_new("<built-in style>", house_style, sizeof house_style - 1);
     style *s = calloc(1, sizeof *s);
-    bool ok = hs && s && read_ini(hs, &house, d) && (!src || read_ini(src, &file, d));
     if (!hs || !s) {
         diag_error_general(d, "out of memory while reading the style");
-    } else if (ok) {
+    } else if (read_ini(hs, &house, &m, d) && (!src || read_ini(src, &file, &m, d))) {
         if (!file.file)
             file.file = hs->path;
-        resolver rs = { .s = s, .d = d };
+        resolver rs = { .s = s, .m = &m };
         resolve_all(&rs, &file, &house);
-        if (rs.oom)
-            diag_error_general(d, "out of memory while reading the style");
-        else if (d->errors == errors)
-            check_style(s, &file, d);
+        m.oom |= rs.oom;
+        if (m.n == 0)
+            check_style(s, &file, &m);
         /* h[level] is valid for every heading level: 1 and 2 are section and article. */
-        if (d->errors == errors && (!copy_text(&s->h[0], &s->body) ||
-                                    !copy_text(&s->h[1], &s->section) ||
-                                    !copy_text(&s->h[2], &s->article)))
-            diag_error_general(d, "out of memory while reading the style");
-        if (d->errors == errors && src && !(s->path = strdup(src->path)))
-            diag_error_general(d, "out of memory while reading the style");
+        if (m.n == 0 && !m.oom)
+            m.oom = !copy_text(&s->h[0], &s->body) || !copy_text(&s->h[1], &s->section) ||
+                    !copy_text(&s->h[2], &s->article) || (src && !(s->path = strdup(src->path)));
     }
+    msg_flush(&m, d);
     raw_free(&house);
     raw_free(&file);
     src_file_free(hs);
