@@ -69,8 +69,8 @@ static void test_house_style(void **state)
     assert_near(s->page_h, MM(297));
     assert_near(s->margin_top, MM(20));
     assert_near(s->margin_bottom, MM(20));
-    assert_near(s->margin_inner, MM(20));
-    assert_near(s->margin_outer, MM(17));
+    assert_near(s->margin_inner, MM(18));
+    assert_near(s->margin_outer, MM(18));
     assert_int_equal(s->columns, 2);
     assert_near(s->column_gap, 21);
     assert_near(s->column_rule, 0.3);
@@ -78,12 +78,18 @@ static void test_house_style(void **state)
     assert_true(s->widows);
     assert_string_equal(s->latin_family, "Noto Serif CJK SC");
     assert_string_equal(s->latin_style, "Regular");
+    assert_string_equal(s->bold_family, "Noto Sans CJK SC");
+    assert_string_equal(s->bold_style, "Bold");
+    assert_string_equal(s->em_family, "LXGW WenKai");
+    assert_string_equal(s->em_style, "Regular");
+    assert_string_equal(s->mono_family, "Noto Sans Mono CJK SC");
+    assert_string_equal(s->mono_style, "Regular");
     assert_int_equal(s->nfallback, 3);
     assert_string_equal(s->fallback[0], "Noto Sans CJK SC");
     assert_string_equal(s->fallback[1], "DejaVu Sans");
     assert_string_equal(s->fallback[2], "DejaVu Serif");
 
-    const double pitch = 10.5 * 1.7;
+    const double pitch = 10.5 * 1.47;
     assert_text(&s->body, "Noto Serif CJK SC", "Regular", 10.5, pitch, 0, 0, 21, AL_JUSTIFY);
     assert_color(s->body.color, DL_CMYK, 0, 0, 0, 1);
     assert_text(&s->section, "Noto Sans CJK SC", "Bold", 22, 22 * 1.4, 0, pitch, 0, AL_LEFT);
@@ -107,8 +113,8 @@ static void test_house_style(void **state)
     assert_color(s->header.color, DL_GRAY, 0.25f, 0, 0, 0);
     assert_text(&s->footer, "Noto Sans CJK SC", "Regular", 9, 9 * 1.2, 0, 0, 0, AL_LEFT);
     assert_color(s->footer.color, DL_GRAY, 0.25f, 0, 0, 0);
-    assert_text(&s->toc, "Noto Serif CJK SC", "Regular", 12, 12 * 1.8, 0, 0, 0, AL_LEFT);
-    assert_text(&s->toc_section, "Noto Sans CJK SC", "Bold", 14, 14 * 1.5, 0.5 * pitch, 0, 0,
+    assert_text(&s->toc, "Noto Serif CJK SC", "Regular", 10.5, 10.5 * 1.75, 0, 0, 0, AL_LEFT);
+    assert_text(&s->toc_section, "Noto Sans CJK SC", "Bold", 12, 12 * 1.5, 0.5 * pitch, 0, 0,
                 AL_LEFT);
     assert_text(&s->cover_title, "Noto Serif CJK SC", "Bold", 80, 96, 0, 0, 0, AL_CENTER);
     assert_text(&s->cover_org, "Noto Sans CJK SC", "Bold", 22, 22 * 1.3, 0, 0, 0, AL_CENTER);
@@ -117,7 +123,7 @@ static void test_house_style(void **state)
     assert_text(&s->cover_info, "Noto Sans CJK SC", "Regular", 10.5, 10.5 * 1.6, 0, 0, 0,
                 AL_LEFT);
 
-    assert_int_equal(s->strictness, STRICT_BASIC);
+    assert_int_equal(s->strictness, STRICT_STRICT);
     assert_true(s->compress);
     assert_false(s->hanging);
     assert_near(s->han_latin, 0.25);
@@ -171,10 +177,12 @@ static void assert_same_style(const style *a, const style *b)
         assert_string_equal(ta[i]->style, tb[i]->style);
         ta[i]->family = ta[i]->style = tb[i]->family = tb[i]->style = NULL;
     }
-    char **sa[] = { &x.latin_family, &x.latin_style, &x.header_odd_left, &x.header_odd_right,
+    char **sa[] = { &x.latin_family, &x.latin_style, &x.bold_family, &x.bold_style,
+                    &x.em_family, &x.em_style, &x.mono_family, &x.mono_style, &x.header_odd_left, &x.header_odd_right,
                     &x.header_even_left, &x.header_even_right, &x.footer_odd, &x.footer_even,
                     &x.press_profile, &x.press_condition, &x.press_condition_info };
-    char **sb[] = { &y.latin_family, &y.latin_style, &y.header_odd_left, &y.header_odd_right,
+    char **sb[] = { &y.latin_family, &y.latin_style, &y.bold_family, &y.bold_style,
+                    &y.em_family, &y.em_style, &y.mono_family, &y.mono_style, &y.header_odd_left, &y.header_odd_right,
                     &y.header_even_left, &y.header_even_right, &y.footer_odd, &y.footer_even,
                     &y.press_profile, &y.press_condition, &y.press_condition_info };
     for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++) {
