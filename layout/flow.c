@@ -408,11 +408,30 @@ static float repeat_h(const flow *f, const piece *p)
     return box_rows_h(bx, h0, h1);
 }
 
-/* Fills `cols` columns of height H with pieces [i, end). Returns the first piece that
- * did not fit; the placement is written to pl (when not NULL). */
-static int fill(const flow *f, int i, int end, float H, placement *pl, float *used_h)
+/* What a fill used: the height of each column and the tallest. */
+typedef struct {
+    float used;
+    float colh[8];
+    int ncols;                /* columns that hold something */
+} fill_stats;
+
+/* How far the shortest column that holds something falls below the tallest. */
+static float spread(const fill_stats *s)
 {
-    int cols = f->g->cols;
+    float lo = 1e9f;
+    for (int c = 0; c < s->ncols; c++)
+        lo = fminf(lo, s->colh[c]);
+    return s->ncols ? s->used - lo : 0;
+}
+
+/* Fills `cols` columns of height H with pieces [i, end), keeping the last line of a
+ * paragraph from opening a column when `widows` (CL-PA-06). Returns the first piece
+ * that did not fit; the placement is written to pl (when not NULL). */
+static int fill(const flow *f, int i, int end, float H, bool widows, placement *pl,
+                fill_stats *stats)
+{
+    int cols = f->g->cols > 8 ? 8 : f->g->cols;
+    fill_stats st = { 0 };
     int col = 0, k = i;
     float y = 0, maxy = 0;
     int deferred = -1;               /* a figure waiting for the next column */
@@ -462,6 +481,9 @@ static int fill(const flow *f, int i, int end, float H, placement *pl, float *us
             y = top + h;
             if (y > maxy)
                 maxy = y;
+            st.colh[col] = y;
+            if (col + 1 > st.ncols)
+                st.ncols = col + 1;
             k++;
             continue;
         }
@@ -471,12 +493,13 @@ static int fill(const flow *f, int i, int end, float H, placement *pl, float *us
         }
         /* A column break before p. CL-PA-06: the last line of a paragraph does not
          * open a column alone; CL-PA-07 is kept by keep_need. */
-        if (f->t->st->widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
+        if (widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
             k > i && f->pc[k - 1].kind == PK_LINE && f->pc[k - 1].obj == p->obj && y > f->g->pitch &&
             !(f->pc[k - 1].flags & PF_FIRST)) {
             k--;
             if (pl && last_in_col >= 0 && pl->n > 0 && pl->v[pl->n - 1].piece == k)
                 pl->n--;
+            st.colh[col] -= f->pc[k].h;
         }
         col++;
         y = 0;
@@ -487,10 +510,14 @@ static int fill(const flow *f, int i, int end, float H, placement *pl, float *us
         if (pl && place(pl, deferred, col, y, false, y == 0))
             return -1;
         maxy = fmaxf(maxy, y + f->pc[deferred].h);
+        st.colh[col] = y + f->pc[deferred].h;
+        if (col + 1 > st.ncols)
+            st.ncols = col + 1;
         deferred = -1;
     }
-    if (used_h)
-        *used_h = maxy;
+    st.used = maxy;
+    if (stats)
+        *stats = st;
     return k;
 }
 
@@ -500,7 +527,11 @@ typedef struct {
     int page;                 /* dl page index */
     float y;                  /* used height of the text area, pt */
     int section;
+    int pending[8];           /* spanning figures waiting for the top of the next page */
+    int npending;
 } page_state;
+
+static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
 
 static int new_page(flow *f, page_state *ps, int section)
 {
@@ -513,6 +544,15 @@ static int new_page(flow *f, page_state *ps, int section)
     const char *name = section >= 0 ? f->sections[section] : "";
     if (dl_set_str(&f->d->pages[p].section, name))
         return -1;
+    /* Figures that did not fit at the foot of the last page open this one. */
+    int n = ps->npending;
+    ps->npending = 0;
+    for (int k = 0; k < n; k++) {
+        const piece *fp = &f->pc[ps->pending[k]];
+        if (draw_span_rows(f, ps, ps->pending[k], fp->line, fp->line + 1))
+            return -1;
+        ps->y = snap(f, ps->y + fp->h);
+    }
     return 0;
 }
 
@@ -592,7 +632,24 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
         const piece *p = &f->pc[q->piece];
         float x = x0 + q->col * (f->g->colw + f->g->gap);
         f->d->col = q->col;
-        int rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
+        int rc;
+        if (p->kind == PK_ROW) {
+            /* Consecutive rows of one box in one column are one chunk: the table draws
+             * its rules once around it. */
+            int m = i;
+            while (m + 1 < pl->n && pl->v[m + 1].col == q->col &&
+                   pl->v[m + 1].repeat == q->repeat &&
+                   f->pc[pl->v[m + 1].piece].kind == PK_ROW &&
+                   f->pc[pl->v[m + 1].piece].obj == p->obj &&
+                   f->pc[pl->v[m + 1].piece].line == f->pc[pl->v[m].piece].line + 1)
+                m++;
+            const box *bx = f->boxes[p->obj];
+            f->d->role = DL_ROLE_BOX;
+            rc = bx->draw(bx, f->d, ps->page, x, y0 + q->y, p->line, f->pc[pl->v[m].piece].line + 1);
+            i = m;
+        } else {
+            rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
+        }
         f->d->col = -1;
         if (rc)
             return -1;
@@ -645,28 +702,46 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
                 goto out;
             continue;
         }
-        float used;
-        int k = fill(f, i, j, room, NULL, &used);
+        bool widows = f->t->st->widows;
+        fill_stats fs;
+        int k = fill(f, i, j, room, widows, NULL, &fs);
         if (k < 0)
             goto out;
         float H = room;
         if (k >= j) {
-            /* Everything fits: balance — the least height that still takes it all. */
-            /* Headings lose their space before at a column top, so start a little below
-             * the plain average. */
+            /* Everything fits: balance — the least height that still takes it all with
+             * columns within a line of each other. Widow control gives way when only
+             * it stands in the way (the columns' evenness is the stronger rule). */
             float lo = snap(f, total_h(f, i, j) / f->g->cols) - 2 * f->g->pitch;
             if (lo < f->g->pitch)
                 lo = f->g->pitch;
-            for (float h = lo; h < room - EPS; h += f->g->pitch) {
-                if (fill(f, i, j, h, NULL, &used) >= j) {
-                    H = h;
-                    break;
+            bool found = false;
+            for (float h = lo; h < room + EPS && !found; h += f->g->pitch) {
+                for (int w = widows ? 1 : 0; w >= 0 && !found; w--) {
+                    if (fill(f, i, j, h, w, NULL, &fs) >= j && spread(&fs) <= f->g->pitch + EPS) {
+                        H = h, widows = w, found = true;
+                    }
                 }
             }
+            if (!found) {
+                widows = f->t->st->widows;
+                for (float h = lo; h < room - EPS; h += f->g->pitch)
+                    if (fill(f, i, j, h, widows, NULL, &fs) >= j) {
+                        H = h;
+                        break;
+                    }
+            }
+        } else if (widows && spread(&fs) > f->g->pitch + EPS) {
+            /* A full page whose columns end unevenly: try without widow control. */
+            fill_stats nw;
+            if (fill(f, i, j, room, false, NULL, &nw) >= 0 && spread(&nw) < spread(&fs))
+                widows = false;
         }
-        k = fill(f, i, j, H, &pl, &used);
+        float used;
+        k = fill(f, i, j, H, widows, &pl, &fs);
         if (k < 0)
             goto out;
+        used = fs.used;
         if (k == i) {
             /* Nothing fits in what is left of the page. */
             if (ps->y == 0) {
@@ -709,9 +784,67 @@ static float span_need(const flow *f, int i)
     return need;
 }
 
+static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
+{
+    const box *bx = f->boxes[f->pc[piece_i].obj];
+    f->d->role = DL_ROLE_BOX;
+    return bx->draw(bx, f->d, ps->page, flow_left(f->g, ps->page), f->g->top + ps->y, r0, r1);
+}
+
+/* A box set across all columns, from piece i (its first row): as many rows as fit on
+ * each page, drawn as one chunk; a continuation repeats the header rows; the caption
+ * and header stay with the first body row. Returns the piece after the box. */
+static int flow_span_box(flow *f, page_state *ps, int i)
+{
+    const box *bx = f->boxes[f->pc[i].obj];
+    int end = i;
+    while (end < f->npc && f->pc[end].kind == PK_SPANROW && f->pc[end].obj == f->pc[i].obj)
+        end++;
+    int head = bx->caption_rows + bx->nrepeat;    /* rows kept with the first body row */
+    /* A figure or chart that does not fit waits for the next page; the text after it
+     * fills this one (no gap). */
+    if (end == i + 1 && (f->pc[i].flags & PF_FLOAT) && ps->y > 0 && ps->npending < 8 &&
+        (ps->npending > 0 || f->pc[i].h > flow_text_h(f->g) - ps->y + EPS)) {
+        /* (Behind a waiting figure, the next one waits too: figures keep their order.) */
+        ps->pending[ps->npending++] = i;
+        return end;
+    }
+    while (i < end) {
+        int r0 = f->pc[i].line;
+        float room = flow_text_h(f->g) - ps->y;
+        bool cont = r0 >= head;                   /* a continuation: repeat the header */
+        float rep = cont ? box_rows_h(bx, bx->caption_rows, head) : 0;
+        float used = rep;
+        int k = i, min_rows = cont ? 1 : (head - r0) + 1;
+        while (k < end && used + f->pc[k].h <= room + EPS)
+            used += f->pc[k].h, k++;
+        if (k - i < min_rows && k < end) {
+            if (ps->y > 0) {
+                if (new_page(f, ps, ps->section))
+                    return -1;
+                continue;
+            }
+            /* A page cannot hold even the first rows: set them anyway. */
+            k = i + (min_rows < end - i ? min_rows : end - i);
+            used = rep + box_rows_h(bx, r0, f->pc[k - 1].line + 1);
+        }
+        float x = flow_left(f->g, ps->page), y = f->g->top + ps->y;
+        f->d->role = DL_ROLE_BOX;
+        if (cont && bx->draw(bx, f->d, ps->page, x, y, bx->caption_rows, head))
+            return -1;
+        if (bx->draw(bx, f->d, ps->page, x, y + rep, r0, f->pc[k - 1].line + 1))
+            return -1;
+        ps->y = snap(f, ps->y + used);
+        i = k;
+        if (i < end && new_page(f, ps, ps->section))
+            return -1;
+    }
+    return end;
+}
+
 static int flow_pages(flow *f)
 {
-    page_state ps = { -1, 0, -1 };
+    page_state ps = { .page = -1, .section = -1 };
     if (new_page(f, &ps, -1))
         return -1;
     bool page_empty = true;
@@ -719,6 +852,10 @@ static int flow_pages(flow *f)
     while (i < f->npc) {
         piece *p = &f->pc[i];
         if (p->kind == PK_SECTION) {
+            /* Waiting figures belong to the section before: give them a page of their own
+             * section rather than the next section's first page. */
+            if (ps.npending > 0 && new_page(f, &ps, ps.section))
+                return -1;
             if (f->t->st->section_new_page && !page_empty) {
                 if (new_page(f, &ps, p->section))
                     return -1;
@@ -729,7 +866,15 @@ static int flow_pages(flow *f)
             i++;
             continue;
         }
-        if (p->kind == PK_SPAN || p->kind == PK_SPANROW) {
+        if (p->kind == PK_SPANROW) {
+            int next = flow_span_box(f, &ps, i);
+            if (next < 0)
+                return -1;
+            page_empty = false;
+            i = next;
+            continue;
+        }
+        if (p->kind == PK_SPAN) {
             float room = flow_text_h(f->g) - ps.y;
             if (ps.y > 0 && span_need(f, i) > room + EPS) {
                 if (new_page(f, &ps, ps.section))
@@ -737,17 +882,7 @@ static int flow_pages(flow *f)
             }
             bool top = ps.y == 0;
             float h = top ? p->h_top : p->h;
-            if (p->kind == PK_SPANROW && top)
-                h = p->h + repeat_h(f, p);
             float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;
-            if (p->kind == PK_SPANROW && top && repeat_h(f, p) > 0) {
-                const box *bx = f->boxes[p->obj];
-                int r0 = bx->caption_rows;
-                f->d->role = DL_ROLE_BOX;
-                if (bx->draw(bx, f->d, ps.page, x, y, r0, r0 + bx->nrepeat))
-                    return -1;
-                y += repeat_h(f, p);
-            }
             if (draw_piece(f, p, ps.page, x, y, top))
                 return -1;
             ps.y = snap(f, ps.y + h);
@@ -761,6 +896,8 @@ static int flow_pages(flow *f)
         page_empty = false;
         i = j;
     }
+    if (ps.npending > 0 && new_page(f, &ps, ps.section))
+        return -1;
     return 0;
 }
 
