@@ -333,7 +333,7 @@ static int make_subset(emitter *e, const font *f, const uint32_t *sorted, size_t
                                           "VORG", "DSIG", "JSTF", "MATH", "kern", "morx" };
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
         hb_set_add(drop, hb_tag_from_string(tables[i], 4));
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE | HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(font_hb_face(f), in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     int rc = -1;

@@ -312,8 +312,41 @@ static int fitness(double r)
 
 /* Line count of the best solution ending at n, or -1 when none within tolerance.
  * Breaks are written to brk_out (positions of line starts after the first). */
-static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk)
+typedef struct {
+    int line, fit;
+    double d;
+    int idx;
+} kp_cand;
+
+/* Keeps the best way to reach a break per fitness class — and, when a looseness is
+ * asked for, per line count too, so that a longer or shorter paragraph stays
+ * reachable. */
+static int cand_offer(kp_cand **c, int *n, int *cap, int line, int fit, double d, int idx)
 {
+    for (int i = 0; i < *n; i++)
+        if ((*c)[i].line == line && (*c)[i].fit == fit) {
+            if (d < (*c)[i].d)
+                (*c)[i].d = d, (*c)[i].idx = idx;
+            return 0;
+        }
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 16;
+        kp_cand *nn = realloc(*c, (size_t)nc * sizeof *nn);
+        if (!nn)
+            return -1;
+        *c = nn;
+        *cap = nc;
+    }
+    (*c)[(*n)++] = (kp_cand){ line, fit, d, idx };
+    return 0;
+}
+
+static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk,
+                  double *demerits)
+{
+    kp_cand *cand = NULL;
+    int ncand = 0, capcand = 0;
+    bool by_lines = x->o->looseness != 0;
     kp_pool pool = { 0 };
     int *active = NULL;
     size_t nact = 0, capact = 0;
@@ -341,8 +374,7 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
         bool final = b == x->n;
         if (!final && (!x->c[b].brk || b > limit))
             continue;
-        int best[4] = { -1, -1, -1, -1 };
-        double bestd[4] = { DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX };
+        ncand = 0;
         for (size_t k = 0; k < nact;) {
             const kp_node *a = &pool.v[active[k]];
             line_m m = line_measure(x, a->pos, b);
@@ -388,16 +420,16 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
             if (abs(fit - a->fit) > 1)
                 d += 3000;
             d += a->demerits;
-            if (d < bestd[fit]) {
-                bestd[fit] = d;
-                best[fit] = active[k];
-            }
+            /* One node per break (per line count when a looseness is asked for): the
+             * fitness classes of TeX matter little where nearly every gap can break,
+             * and a quarter of the nodes keeps long paragraphs fast. */
+            if (cand_offer(&cand, &ncand, &capcand, by_lines ? a->line + 1 : -1, by_lines ? fit : 0,
+                           d, active[k]))
+                goto out;
             k++;
         }
-        for (int f = 0; f < 4; f++) {
-            if (best[f] < 0)
-                continue;
-            kp_node nd = { b, pool.v[best[f]].line + 1, f, bestd[f], best[f] };
+        for (int c = 0; c < ncand; c++) {
+            kp_node nd = { b, pool.v[cand[c].idx].line + 1, cand[c].fit, cand[c].d, cand[c].idx };
             int ni = pool_add(&pool, nd);
             if (ni < 0)
                 goto out;
@@ -413,12 +445,30 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
             active[nact++] = ni;
         }
     }
-    /* The best node at the end. */
+    /* The best node at the end; with a looseness, the best with that many lines more
+     * (or fewer) than the best of all, else the nearest line count towards it. */
     int bi = -1;
     for (size_t i = 0; i < pool.n; i++)
         if (pool.v[i].pos == x->n && (bi < 0 || pool.v[i].demerits < pool.v[bi].demerits))
             bi = (int)i;
+    if (bi >= 0 && by_lines) {
+        int target = pool.v[bi].line + x->o->looseness, bj = -1;
+        for (size_t i = 0; i < pool.n; i++) {
+            const kp_node *nd = &pool.v[i];
+            if (nd->pos != x->n)
+                continue;
+            int dist = abs(nd->line - target), best = bj < 0 ? 1 << 30 : abs(pool.v[bj].line - target);
+            /* Only line counts between the best and the target count. */
+            bool towards = x->o->looseness > 0 ? nd->line >= pool.v[bi].line : nd->line <= pool.v[bi].line;
+            if (towards && (dist < best || (dist == best && nd->demerits < pool.v[bj].demerits)))
+                bj = (int)i;
+        }
+        if (bj >= 0)
+            bi = bj;
+    }
     if (bi >= 0) {
+        if (demerits)
+            *demerits = pool.v[bi].demerits;
         int lines = pool.v[bi].line;
         size_t *br = malloc((size_t)(lines + 1) * sizeof *br);
         if (!br)
@@ -435,6 +485,7 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
 out:
     free(pool.v);
     free(active);
+    free(cand);
     return result;
 }
 
@@ -639,13 +690,19 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         init_linebreak();
         lb_ready = 1;
     }
-    set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
+    /* UAX #14 decides only between Latin letters and digits: ask it only when the
+     * paragraph has such a pair. */
+    bool latin_pair = false;
+    for (size_t i = 1; i < p->nu && !latin_pair; i++)
+        latin_pair = is_latinish(p->u[i - 1].cls) && is_latinish(p->u[i].cls);
+    if (latin_pair)
+        set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
     find_breaks(&x, uax);
     measure_units(&x);
     prefix_sums(&x);
-    int lines = kp_run(&x, 1000, &br, &nbr);
+    int lines = kp_run(&x, 1000, &br, &nbr, &r->demerits);
     if (lines < 0)
-        lines = kp_run(&x, DBL_MAX, &br, &nbr);
+        lines = kp_run(&x, DBL_MAX, &br, &nbr, &r->demerits);
     if (lines < 0) {
         r->fallback = true;
         lines = greedy(&x, &br, &nbr);

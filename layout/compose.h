@@ -32,6 +32,8 @@ typedef struct {
     float hl, hl_min, hl_max; /* Han–Latin glue, em */
     int last_min;             /* characters on the last line (CL-PA-05) */
     bool justify;             /* false: lines keep their natural width */
+    int looseness;            /* 0: the best breaks; +n / -n: the best with n lines more /
+                                 fewer, when such breaks exist (TeX's \looseness) */
 } compose_opts;
 
 typedef struct {
@@ -48,6 +50,7 @@ typedef struct {
     int n, cap;
     int overfull;             /* lines that could not be made to fit */
     bool fallback;            /* no feasible optimal breaks: first-fit was used */
+    double demerits;          /* total demerits of the breaks chosen */
 } compose_result;
 
 /* House defaults for a measure and body em. */

@@ -39,17 +39,27 @@ static void item_free(dl_item *it)
     }
 }
 
+static void page_free(dl_page *pg)
+{
+    for (uint32_t i = 0; i < pg->n; i++)
+        item_free(&pg->items[i]);
+    free(pg->items);
+    free(pg->label);
+    free(pg->section);
+}
+
+void dl_truncate(dl_doc *d, int n)
+{
+    while (d->npages > n && d->npages > 0)
+        page_free(&d->pages[--d->npages]);
+}
+
 void dl_doc_free(dl_doc *d)
 {
     if (!d)
         return;
-    for (int p = 0; p < d->npages; p++) {
-        for (uint32_t i = 0; i < d->pages[p].n; i++)
-            item_free(&d->pages[p].items[i]);
-        free(d->pages[p].items);
-        free(d->pages[p].label);
-        free(d->pages[p].section);
-    }
+    for (int p = 0; p < d->npages; p++)
+        page_free(&d->pages[p]);
     free(d->pages);
     for (int i = 0; i < d->nimages; i++)
         free(d->images[i].path);

@@ -126,6 +126,8 @@ void dl_doc_free(dl_doc *d);
 
 /* Appends a page; returns its index or -1. */
 int dl_page_add(dl_doc *d);
+/* Drops the pages from index n on (a layout pass is being redone). */
+void dl_truncate(dl_doc *d, int n);
 /* Appends an item to page p; returns it zeroed except kind, or NULL. */
 dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind);
 

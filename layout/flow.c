@@ -61,6 +61,7 @@ typedef enum {
     PK_SPAN,                  /* a band across all columns: a title */
     PK_SPANROW,               /* a row of a box set across all columns */
     PK_SECTION,               /* a section starts (a page break when the style says) */
+    PK_PARA,                  /* (recipe only) all the lines of a paragraph */
 } piece_kind;
 
 enum {
@@ -86,10 +87,27 @@ typedef struct {
     para *p;
     compose_result r;
     const style_text *ts;
-    float x_off, measure;
+    float x_off, measure, indent;
     style_align align;
     float space_before;
+    bool is_para;             /* running text (its breaks may be loosened or tightened) */
+    int loose;                /* looseness it is set with */
+    int first_page, last_page;    /* where its first and last lines went (this pass) */
+    int last_col, band;       /* column of its last line; band counter at that time */
+    bool alt_known;           /* alt_* evaluated (they do not change between passes) */
+    bool alt_ok[2];           /* one line fewer [0] / more [1] is possible… */
+    double alt_cost[2];       /* …at this many more demerits */
 } setter;
+
+/* A place where the columns could not be filled to within a line, found during a
+ * pass, with the paragraphs before it that could take or give lines. */
+typedef struct {
+    bool set;
+    int page;
+    int more, less;           /* lines of text that would close the gap either way */
+    int *cands;
+    int ncands, capcands;
+} flow_problem;
 
 typedef struct {
     typeset_ctx *t;
@@ -106,6 +124,12 @@ typedef struct {
     int nsections, capsections;
     int tables, figures;
     int failed;
+    piece *rc;                /* the recipe: pieces with whole paragraphs (PK_PARA) */
+    int nrc;
+    int band;                 /* bands drawn in this pass */
+    flow_problem prob;
+    int *settled;             /* pages whose problem could not be fixed */
+    int nsettled, capsettled;
 } flow;
 
 static int grow(void **a, int n, int *cap, size_t sz)
@@ -157,6 +181,7 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
     s->p = p;
     s->ts = ts;
     s->measure = measure;
+    s->indent = indent;
     s->x_off = x_off;
     s->align = ts->align;
     if (typeset_compose(f->t, p, ts, measure, indent, &s->r)) {
@@ -205,15 +230,39 @@ static int add_heading(flow *f, const doc_block *b, const style_text *ts, piece_
 
 static int add_lines(flow *f, int si)
 {
-    const setter *s = &f->set[si];
-    for (int l = 0; l < s->r.n; l++) {
-        piece *p = add_piece(f, PK_LINE, f->g->pitch);
-        if (!p)
-            return -1;
-        p->obj = si;
-        p->line = l;
-        p->nlines = s->r.n;
-        p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+    piece *p = add_piece(f, PK_PARA, 0);
+    if (!p)
+        return -1;
+    p->obj = si;
+    f->set[si].is_para = true;
+    return 0;
+}
+
+/* The working pieces from the recipe: each paragraph becomes its lines, as many as
+ * its current composition has. */
+static int expand(flow *f)
+{
+    f->npc = 0;
+    for (int i = 0; i < f->nrc; i++) {
+        const piece *r = &f->rc[i];
+        if (r->kind != PK_PARA) {
+            piece *p = add_piece(f, (piece_kind)r->kind, 0);
+            if (!p)
+                return -1;
+            *p = *r;
+            continue;
+        }
+        const setter *s = &f->set[r->obj];
+        for (int l = 0; l < s->r.n; l++) {
+            piece *p = add_piece(f, PK_LINE, f->g->pitch);
+            if (!p)
+                return -1;
+            p->obj = r->obj;
+            p->line = l;
+            p->nlines = s->r.n;
+            p->section = r->section;
+            p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+        }
     }
     return 0;
 }
@@ -412,6 +461,7 @@ static float repeat_h(const flow *f, const piece *p)
 typedef struct {
     float used;
     float colh[8];
+    float over[8];            /* how much more the piece that broke the column needed */
     int ncols;                /* columns that hold something */
 } fill_stats;
 
@@ -491,6 +541,7 @@ static int fill(const flow *f, int i, int end, float H, bool widows, placement *
             deferred = k++;          /* the figure waits for the next column; text flows on */
             continue;
         }
+        st.over[col] = top + need - H;
         /* A column break before p. CL-PA-06: the last line of a paragraph does not
          * open a column alone; CL-PA-07 is kept by keep_need. */
         if (widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
@@ -623,10 +674,24 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
 }
 
 /* Draws a filled band of columns at the page's current y. */
+/* Where a paragraph's lines went, for the looseness pass. */
+static void note_line(flow *f, const piece *p, int page, int col)
+{
+    setter *s = &f->set[p->obj];
+    if (p->line == 0)
+        s->first_page = page;
+    if (p->line == s->r.n - 1) {
+        s->last_page = page;
+        s->last_col = col;
+        s->band = f->band;
+    }
+}
+
 static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
 {
     float x0 = flow_left(f->g, ps->page), y0 = f->g->top + ps->y;
     int last_col = 0;
+    f->band++;
     for (int i = 0; i < pl->n; i++) {
         const placed *q = &pl->v[i];
         const piece *p = &f->pc[q->piece];
@@ -649,6 +714,8 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
             i = m;
         } else {
             rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
+            if (p->kind == PK_LINE)
+                note_line(f, p, ps->page, q->col);
         }
         f->d->col = -1;
         if (rc)
@@ -669,6 +736,39 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
                 return -1;
         }
     return 0;
+}
+
+static bool settled(const flow *f, int page)
+{
+    for (int i = 0; i < f->nsettled; i++)
+        if (f->settled[i] == page)
+            return true;
+    return false;
+}
+
+/* Records the first gap of a pass that more or fewer lines before it could close: the
+ * candidates are the paragraphs wholly on the page, before the gap (in an earlier band,
+ * or in this band up to column col; col < 0: every column). */
+static void problem(flow *f, int page, int more, int less, int col)
+{
+    if (f->prob.set || settled(f, page) || (more <= 0 && less <= 0))
+        return;
+    flow_problem *pb = &f->prob;
+    pb->set = true;
+    pb->page = page;
+    pb->more = more;
+    pb->less = less;
+    pb->ncands = 0;
+    for (int i = 0; i < f->nset; i++) {
+        const setter *s = &f->set[i];
+        if (!s->is_para || s->first_page != page || s->last_page != page || s->r.n < 2)
+            continue;
+        if (col >= 0 && s->band == f->band && s->last_col > col)
+            continue;
+        if (grow((void **)&pb->cands, pb->ncands, &pb->capcands, sizeof *pb->cands))
+            return;
+        pb->cands[pb->ncands++] = i;
+    }
 }
 
 /* The pieces of one band: from i up to the next spanning piece or section. */
@@ -754,6 +854,16 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
         }
         if (draw_band(f, ps, &pl, k >= j ? snap(f, used) : H))
             goto out;
+        if (k < j) {
+            /* A full page: a column that ends more than a line short is a gap to close. */
+            for (int c = 0; c < fs.ncols; c++)
+                if (fs.colh[c] < H - f->g->pitch - EPS) {
+                    int more = (int)floorf((H - fs.colh[c]) / f->g->pitch + 0.01f);
+                    int less = (int)ceilf(fs.over[c] / f->g->pitch - 0.01f);
+                    problem(f, ps->page, more, less, c);
+                    break;
+                }
+        }
         i = k;
         if (i < j) {
             if (new_page(f, ps, ps->section))
@@ -820,6 +930,12 @@ static int flow_span_box(flow *f, page_state *ps, int i)
             used += f->pc[k].h, k++;
         if (k - i < min_rows && k < end) {
             if (ps->y > 0) {
+                if (room >= 2 * f->g->pitch - EPS) {
+                    float first = rep + box_rows_h(bx, r0, r0 + min_rows);
+                    int more = ((int)floorf(room / f->g->pitch + 0.01f) - 1) * f->g->cols;
+                    int less = (int)ceilf((first - room) / f->g->pitch - 0.01f) * f->g->cols;
+                    problem(f, ps->page, more, less, -1);
+                }
                 if (new_page(f, ps, ps->section))
                     return -1;
                 continue;
@@ -877,6 +993,13 @@ static int flow_pages(flow *f)
         if (p->kind == PK_SPAN) {
             float room = flow_text_h(f->g) - ps.y;
             if (ps.y > 0 && span_need(f, i) > room + EPS) {
+                /* The title goes over: the page ends short, unless more lines fill it or
+                 * fewer let the title in. */
+                if (room >= 2 * f->g->pitch - EPS) {
+                    int more = ((int)floorf(room / f->g->pitch + 0.01f) - 1) * f->g->cols;
+                    int less = (int)ceilf((span_need(f, i) - room) / f->g->pitch - 0.01f) * f->g->cols;
+                    problem(f, ps.page, more, less, -1);
+                }
                 if (new_page(f, &ps, ps.section))
                     return -1;
             }
@@ -915,6 +1038,96 @@ static void flow_free(flow *f)
         free(f->sections[i]);
     free(f->sections);
     free(f->pc);
+    free(f->rc);
+    free(f->prob.cands);
+    free(f->settled);
+}
+
+typedef struct {
+    int setter, dir;
+    double cost;
+} loosen;
+
+static int cmp_loosen(const void *a, const void *b)
+{
+    const loosen *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? -1 : 1;
+    return x->setter - y->setter;    /* deterministic ties */
+}
+
+/* Recomposes setter s with looseness dir (its unit positions follow the result). */
+static int recompose(flow *f, setter *s, int dir, compose_result *out)
+{
+    return typeset_compose_loose(f->t, s->p, s->ts, s->measure, s->indent, dir, out);
+}
+
+/* Closes the pass's gap by setting the cheapest paragraphs before it a line longer
+ * (dir +1) or shorter (-1), like TeX's \looseness. Returns 1 when something changed. */
+static int fix_problem(flow *f)
+{
+    flow_problem *pb = &f->prob;
+    int n = pb->ncands;
+    loosen *opt = calloc((size_t)(2 * n + 1), sizeof *opt);
+    if (!opt)
+        return -1;
+    int nopt = 0;
+    /* The paragraphs nearest the gap first: a change far above it moves more text. */
+    int lo = n > 24 ? n - 24 : 0;
+    for (int k = lo; k < n; k++) {
+        setter *s = &f->set[pb->cands[k]];
+        if (s->loose != 0)
+            continue;                /* each paragraph moves once */
+        if (!s->alt_known) {
+            for (int dir = -1; dir <= 1; dir += 2) {
+                compose_result r;
+                if (recompose(f, s, dir, &r))
+                    continue;
+                s->alt_ok[dir > 0] = r.n == s->r.n + dir && !r.overfull && !r.fallback;
+                s->alt_cost[dir > 0] = r.demerits - s->r.demerits;
+                compose_result_free(&r);
+            }
+            /* Put the paragraph's units back as its own breaks have them. */
+            compose_result r;
+            if (recompose(f, s, 0, &r) == 0)
+                compose_result_free(&r);
+            s->alt_known = true;
+        }
+        for (int d = 0; d < 2; d++)
+            if (s->alt_ok[d])
+                opt[nopt++] = (loosen){ pb->cands[k], d ? 1 : -1, s->alt_cost[d] };
+    }
+    qsort(opt, (size_t)nopt, sizeof *opt, cmp_loosen);
+    double cost[2] = { 0, 0 };
+    int have[2] = { 0, 0 }, need[2] = { pb->less, pb->more };
+    for (int k = 0; k < nopt; k++) {
+        int d = opt[k].dir > 0;
+        if (have[d] < need[d]) {
+            have[d]++;
+            cost[d] += opt[k].cost;
+        }
+    }
+    bool ok_less = need[0] > 0 && have[0] == need[0], ok_more = need[1] > 0 && have[1] == need[1];
+    int changed = 0;
+    if (ok_less || ok_more) {
+        int dir = ok_less && (!ok_more || cost[0] <= cost[1]) ? -1 : 1;
+        int want = need[dir > 0], done = 0;
+        for (int k = 0; k < nopt && done < want; k++) {
+            if (opt[k].dir != dir)
+                continue;
+            setter *s = &f->set[opt[k].setter];
+            compose_result r;
+            if (recompose(f, s, dir, &r))
+                continue;
+            compose_result_free(&s->r);
+            s->r = r;
+            s->loose = dir;
+            done++;
+            changed = 1;
+        }
+    }
+    free(opt);
+    return changed;
 }
 
 int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
@@ -925,8 +1138,38 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
     f.g = g;
     f.d = d;
     int rc = -1;
-    if (build_pieces(&f) == 0 && flow_pages(&f) == 0)
-        rc = 0;
+    if (build_pieces(&f))
+        goto out;
+    /* What build_pieces made is the recipe; passes expand it. */
+    f.rc = f.pc;
+    f.nrc = f.npc;
+    f.pc = NULL;
+    f.npc = f.cappc = 0;
+    int first = d->npages;
+    /* A pass lays out every page; where a column or page ends more than a line short,
+     * paragraphs before the gap are set a line looser or tighter and the pass runs
+     * again. Each pass fixes one gap or gives it up, so this ends. */
+    for (int pass = 0; pass < 64; pass++) {
+        dl_truncate(d, first);
+        for (int i = 0; i < f.nset; i++)
+            f.set[i].first_page = f.set[i].last_page = -1;
+        f.prob.set = false;
+        f.band = 0;
+        if (expand(&f) || flow_pages(&f))
+            goto out;
+        if (!f.prob.set)
+            break;
+        int fixed = fix_problem(&f);
+        if (fixed < 0)
+            goto out;
+        if (!fixed) {
+            if (grow((void **)&f.settled, f.nsettled, &f.capsettled, sizeof *f.settled))
+                goto out;
+            f.settled[f.nsettled++] = f.prob.page;
+        }
+    }
+    rc = 0;
+out:
     flow_free(&f);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,6 +149,7 @@ typedef struct {
     font_lib *fonts;
     dl_doc *out;
     long long ns_read, ns_shape, ns_compose, ns_layout;
+    long rss_layout;          /* peak resident KB once laid out (make bench) */
 } built;
 
 static void built_free(built *b)
@@ -229,6 +231,9 @@ static int build(const char *dir, const char *style_path, diag *d, built *b)
     b->ns_shape = t.ns_shape;
     b->ns_compose = t.ns_compose;
     b->ns_layout = typeset_now_ns() - t0 - t.ns_shape - t.ns_compose;
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        b->rss_layout = ru.ru_maxrss;
     return t.font_error || d->errors ? -1 : 0;
 }
 
@@ -332,9 +337,9 @@ int issue_build(const char *issue_dir, const issue_opts *o, diag *d)
         }
         if (getenv("JIANBAO_TIMING"))
             diag_note(d, "timing: read=%.1fms, shape=%.1fms, compose=%.1fms, layout=%.1fms, "
-                         "write=%.1fms",
+                         "write=%.1fms, rss-after-layout=%ldKB",
                       b.ns_read / 1e6, b.ns_shape / 1e6, b.ns_compose / 1e6, b.ns_layout / 1e6,
-                      (typeset_now_ns() - t0) / 1e6);
+                      (typeset_now_ns() - t0) / 1e6, b.rss_layout);
     }
     free(out);
     built_free(&b);

@@ -78,28 +78,58 @@ static void cb_fmt(cbuf *c, const char *fmt, ...)
     cb_str(c, tmp);
 }
 
-/* A number with at most `dec` decimals, trailing zeros dropped; never exponent form,
- * never "-0". */
+/* A number with at most `dec` decimals (dec <= 6), trailing zeros dropped; never
+ * exponent form, never "-0". Written by hand: it runs for every glyph of the issue. */
 static void cb_num(cbuf *c, double v, int dec)
 {
-    char tmp[64];
-    double scale = pow(10, dec);
-    double r = round(v * scale) / scale;
-    if (r == 0)
-        r = 0;
-    snprintf(tmp, sizeof tmp, "%.*f", dec, r);
-    char *dot = strchr(tmp, '.');
-    if (dot) {
-        char *e = tmp + strlen(tmp) - 1;
-        while (e > dot && *e == '0')
-            *e-- = 0;
-        if (e == dot)
-            *e = 0;
+    static const long long pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+    long long scale = pow10[dec];
+    long long q = llround(v * (double)scale);
+    char tmp[48], *e = tmp + sizeof tmp;
+    char *p = e;
+    *--p = ' ';
+    bool neg = q < 0;
+    unsigned long long a = neg ? (unsigned long long)(-q) : (unsigned long long)q;
+    unsigned long long ip = a / (unsigned long long)scale, fp = a % (unsigned long long)scale;
+    int d = dec;
+    while (d > 0 && fp % 10 == 0) {      /* drop trailing zeros */
+        fp /= 10;
+        d--;
     }
-    if (strcmp(tmp, "-0") == 0)
-        strcpy(tmp, "0");
-    cb_str(c, tmp);
-    cb_str(c, " ");
+    if (d > 0) {
+        for (int k = 0; k < d; k++) {
+            *--p = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (neg && a != 0)
+        *--p = '-';
+    size_t n = (size_t)(e - p);
+    cb_reserve(c, n + 1);
+    if (c->failed)
+        return;
+    memcpy(c->b + c->n, p, n);
+    c->n += n;
+}
+
+/* Four hex digits of a glyph id. */
+static void cb_hex4(cbuf *c, uint32_t g)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    cb_reserve(c, 5);
+    if (c->failed)
+        return;
+    char *o = c->b + c->n;
+    o[0] = hx[(g >> 12) & 15];
+    o[1] = hx[(g >> 8) & 15];
+    o[2] = hx[(g >> 4) & 15];
+    o[3] = hx[g & 15];
+    c->n += 4;
 }
 
 static void cb_color_plain(cbuf *c, dl_color col, bool stroke)
@@ -295,7 +325,7 @@ static void emit_text(writer *w, cbuf *c, text_state *ts, const dl_item *it)
             if (!open)
                 cb_str(c, "<");
             open = true;
-            cb_fmt(c, "%04X", g[k].gid & 0xFFFF);
+            cb_hex4(c, g[k].gid & 0xFFFF);
         }
         if (open)
             cb_str(c, ">");

@@ -144,6 +144,12 @@ para *typeset_plain(typeset_ctx *t, const char *text, const style_text *ts)
 int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure, float indent,
                     compose_result *r)
 {
+    return typeset_compose_loose(t, p, ts, measure, indent, 0, r);
+}
+
+int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
+                          float indent, int looseness, compose_result *r)
+{
     const style *st = t->st;
     compose_opts o;
     compose_opts_default(&o, measure, ts->size);
@@ -156,6 +162,7 @@ int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure
     o.hl_max = st->han_latin_max;
     o.last_min = st->last_line_min;
     o.justify = ts->align == AL_JUSTIFY;
+    o.looseness = looseness;
     long long t0 = typeset_now_ns();
     int rc = compose(p, &o, r);
     t->ns_compose += typeset_now_ns() - t0;

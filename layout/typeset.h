@@ -48,6 +48,11 @@ para *typeset_plain(typeset_ctx *t, const char *text, const style_text *ts);
 int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure, float indent,
                     compose_result *r);
 
+/* The same with a looseness (compose_opts.looseness): n lines more or fewer than the
+ * best breaks, where the paragraph allows it. */
+int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
+                          float indent, int looseness, compose_result *r);
+
 /* Draws line l of r with its left edge at x and baseline y; ragged alignments place
  * it inside measure. */
 int typeset_emit_line(const para *p, const compose_result *r, int l, dl_doc *d, int page,
