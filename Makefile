@@ -39,7 +39,7 @@ deps:
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
 PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 OPT     ?= -O2
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall -Wextra -Werror \
+override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall -Wextra -Werror \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -I. $(PC_CFLAGS)
 LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread
 
