@@ -27,6 +27,13 @@ typedef struct {
     bool item_open;           /* the open item has not yet given its marker to a block */
 } list_frame;
 
+/* An image met in the paragraph being read. */
+typedef struct {
+    char *path;               /* as written (references decoded) */
+    size_t at;                /* where the path is */
+    doc_text alt;             /* the alt text: the figure's caption */
+} para_image;
+
 /* Where text goes: a block's text, a table cell, or an image's alt text. */
 typedef struct {
     reader_tb tb;
@@ -69,11 +76,9 @@ typedef struct {
 
     /* images in the paragraph being read */
     int img;                  /* depth of image spans */
-    int nimg;
-    sink alt;                 /* the first image's alt text */
-    doc_text alt_text;
-    char *img_path;
-    size_t img_at;
+    para_image *imgs;
+    size_t nimgs, imgs_cap;
+    sink alt;                 /* the alt text of the last image */
 
     /* GFM table */
     doc_table *table;
@@ -220,8 +225,8 @@ static void emit(rd *r, const char *s, size_t n, size_t src, bool verbatim)
     if (!n || r->oom)
         return;
     sink *k = cur_sink(r);
-    if (r->img > 1 || (r->img && r->nimg > 1))
-        return;               /* alt text of a nested or second image: left out */
+    if (r->img > 1 || (r->img && !r->nimgs))
+        return;               /* alt text of an image inside alt text: left out */
     if (k->brk) {
         k->brk = false;
         uint32_t first = reader_first_char(s, n);
@@ -247,6 +252,15 @@ static void soft_break(rd *r, size_t src)
     k->brk_src = src;
 }
 
+static void images_clear(rd *r)
+{
+    for (size_t i = 0; i < r->nimgs; i++) {
+        free(r->imgs[i].path);
+        doc_text_clear(&r->imgs[i].alt);
+    }
+    r->nimgs = 0;
+}
+
 static void text_begin(rd *r, int block, doc_text *t)
 {
     r->cur = block;
@@ -255,7 +269,7 @@ static void text_begin(rd *r, int block, doc_text *t)
     r->para = (sink){ .tb = { .t = t } };
     r->other = false;
     r->pipe_at = 0;
-    r->nimg = 0;
+    images_clear(r);
     /* Spans never cross blocks; starting from zero also survives md4c reporting an
      * unbalanced leave_span (it does, for input like "![)](![)]()"). */
     r->hbold = r->hem = r->hsub = r->hsup = 0;
@@ -355,30 +369,35 @@ static void text_drop_head(doc_text *t, size_t k)
 
 /* ---- figures -------------------------------------------------------------------- */
 
-/* The paragraph held one image and nothing else: it becomes a figure. */
-static void make_figure(rd *r)
+/* The paragraph held images and nothing else: each becomes a figure, the first in
+ * the paragraph's place (or after it, when it is a list item showing its marker). */
+static void make_figures(rd *r)
 {
-    doc_block *b = &r->doc->blocks[r->cur];
-    doc_text_clear(&b->text);
-    if (b->kind == DOC_ITEM && b->marker[0]) {
-        /* Keep the item (its marker) and put the figure after it. */
-        if (!(b = block_push(r, DOC_FIGURE, r->img_at)))
+    for (size_t i = 0; i < r->nimgs && !r->oom; i++) {
+        para_image *im = &r->imgs[i];
+        doc_block *b = &r->doc->blocks[r->cur];
+        if (i == 0 && !(b->kind == DOC_ITEM && b->marker[0])) {
+            doc_text_clear(&b->text);
+            free(b->marker);
+            b->marker = NULL;
+            b->kind = DOC_FIGURE;
+            b->level = 0;
+            b->src = im->at;
+        } else {
+            if (i == 0)
+                doc_text_clear(&b->text);
+            if (!(b = block_push(r, DOC_FIGURE, im->at)))
+                return;
+        }
+        if (!(b->figure = calloc(1, sizeof *b->figure))) {
+            oom(r);
             return;
-    } else {
-        free(b->marker);
-        b->marker = NULL;
-        b->kind = DOC_FIGURE;
-        b->level = 0;
-        b->src = r->img_at;
+        }
+        b->figure->caption = im->alt;
+        im->alt = (doc_text){ 0 };
+        /* NULL after a reported problem: the document is not returned then. */
+        b->figure->path = reader_image(r->src, r->dir, im->path, im->at, r->d);
     }
-    if (!(b->figure = calloc(1, sizeof *b->figure))) {
-        oom(r);
-        return;
-    }
-    b->figure->caption = r->alt_text;
-    r->alt_text = (doc_text){ 0 };
-    /* NULL after a reported problem: the document is not returned then. */
-    b->figure->path = reader_image(r->src, r->dir, r->img_path, r->img_at, r->d);
 }
 
 /* ---- finishing a text block ------------------------------------------------------ */
@@ -386,12 +405,12 @@ static void make_figure(rd *r)
 /* A paragraph may really be a figure, a source line, or a table caption. */
 static void classify_para(rd *r)
 {
-    if (r->nimg == 1 && !r->other && r->img_path) {
-        make_figure(r);
+    if (r->nimgs && !r->other) {
+        make_figures(r);
         return;
     }
-    if (r->nimg)
-        diag_warning_at(r->d, r->src, r->img_at,
+    if (r->nimgs)
+        diag_warning_at(r->d, r->src, r->imgs[0].at,
                         "an image inside text is left out; give it a paragraph of its own to "
                         "make it a figure");
     doc_block *b = &r->doc->blocks[r->cur];
@@ -441,15 +460,12 @@ static void text_end(rd *r)
         block_drop_last(r);
     } else if (b && (b->kind == DOC_PARA || b->kind == DOC_ITEM)) {
         classify_para(r);
-    } else if (r->nimg) {
-        diag_warning_at(r->d, r->src, r->img_at,
+    } else if (r->nimgs) {
+        diag_warning_at(r->d, r->src, r->imgs[0].at,
                         "an image in a heading or table cell is left out; give it a paragraph "
                         "of its own to make it a figure");
     }
-    doc_text_clear(&r->alt_text);
-    free(r->img_path);
-    r->img_path = NULL;
-    r->nimg = 0;
+    images_clear(r);
     r->cur = -1;
     r->code_text = false;
 }
@@ -1012,6 +1028,23 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
     return r->oom;
 }
 
+static void add_image(rd *r, const MD_ATTRIBUTE *path)
+{
+    size_t off;
+    char *p = attr_string(r, path);
+    if (!p || !reader_grow((void **)&r->imgs, &r->imgs_cap, r->nimgs + 1, sizeof *r->imgs)) {
+        free(p);
+        oom(r);
+        return;
+    }
+    para_image *im = &r->imgs[r->nimgs++];
+    *im = (para_image){
+        .path = p,
+        .at = src_offset(r, path->text, path->size, &off) && path->size ? off : r->cursor,
+    };
+    r->alt = (sink){ .tb = { .t = &im->alt } };
+}
+
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *u)
 {
     rd *r = u;
@@ -1033,15 +1066,8 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *u)
         r->href = attr_string(r, &((const MD_SPAN_A_DETAIL *)detail)->href);
         break;
     case MD_SPAN_IMG:
-        if (r->img++ == 0 && ++r->nimg == 1) {
-            const MD_ATTRIBUTE *a = &((const MD_SPAN_IMG_DETAIL *)detail)->src;
-            size_t off;
-            r->img_at = src_offset(r, a->text, a->size, &off) && a->size ? off : r->cursor;
-            free(r->img_path);
-            r->img_path = attr_string(r, a);
-            doc_text_clear(&r->alt_text);
-            r->alt = (sink){ .tb = { .t = &r->alt_text } };
-        }
+        if (r->img++ == 0)
+            add_image(r, &((const MD_SPAN_IMG_DETAIL *)detail)->src);
         break;
     default:
         break;
@@ -1143,8 +1169,8 @@ static void reader_free_state(rd *r)
     free(r->cont);
     free(r->lists);
     free(r->href);
-    free(r->img_path);
-    doc_text_clear(&r->alt_text);
+    images_clear(r);
+    free(r->imgs);
     reader_raw_free(&r->rawbuf);
 }
 
@@ -1152,7 +1178,6 @@ static void read_body(doc *dc, size_t body, diag *d)
 {
     rd r = { .src = dc->src, .dir = dc->dir, .d = d, .doc = dc, .cur = -1,
              .caption_para = -1, .cursor = body };
-    r.alt.tb.t = &r.alt_text;
     size_t len = dc->src->len - body;
     if (len > UINT_MAX) {
         diag_error_at(d, dc->src, body, "the issue is larger than 4 GB; split it");

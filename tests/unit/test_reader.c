@@ -519,7 +519,10 @@ static void test_figures(void **state)
         "\n"
         "文字 ![行内](figures/a.png) 文字\n"
         "\n"
-        "- ![项中的图](figures/a.png)\n";
+        "- ![项中的图](figures/a.png)\n"
+        "\n"
+        "![图3](figures/a.png)\n"
+        "![图4](figures/a.png)\n";
     doc *dc = read_text(text, &msgs, &errors);
     assert_non_null(dc);
     assert_int_equal(errors, 0);
@@ -529,7 +532,7 @@ static void test_figures(void **state)
              "own to make it a figure\n");
     assert_string_equal(msgs, want);
     free(msgs);
-    assert_int_equal(dc->nblocks, 5);
+    assert_int_equal(dc->nblocks, 7);
     char path[256];
     doc_block *b = &dc->blocks[0];
     assert_int_equal(b->kind, DOC_FIGURE);
@@ -549,6 +552,12 @@ static void test_figures(void **state)
     assert_string_equal(dc->blocks[3].marker, "•");
     assert_int_equal(dc->blocks[4].kind, DOC_FIGURE);
     assert_plain(&dc->blocks[4].figure->caption, "项中的图");
+    /* A paragraph of images only: a figure each. */
+    assert_int_equal(dc->blocks[5].kind, DOC_FIGURE);
+    assert_plain(&dc->blocks[5].figure->caption, "图3");
+    assert_int_equal(dc->blocks[6].kind, DOC_FIGURE);
+    assert_plain(&dc->blocks[6].figure->caption, "图4");
+    assert_int_equal(dc->blocks[6].src, offset_of(text, "figures/a.png", 4));
     doc_free(dc);
 }
 
