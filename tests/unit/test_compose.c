@@ -274,6 +274,41 @@ static void test_ju_stretch_spaces_first(void **state)
     done(&c);
 }
 
+/* Looseness: the same paragraph one line longer, every line still justified, and one
+ * line shorter when compression allows it (the flow uses this to fill columns). */
+static void test_looseness(void **state)
+{
+    (void)state;
+    const char *t = "海纳联盟全国巡展秉承合作共赢的理念，携手全国行业伙伴，积极推动产业资源共享、"
+                    "行业渠道对接。巡展当天，来自全国各地的软件厂商相关负责人齐聚盛会，共同探讨从"
+                    "“产品经营”到“客户经营”，再到“为客户打造全生命周期服务”的变革趋势下，软件"
+                    "行业生态新发展。";
+    composed c;
+    run(&c, t, 22, 2, STRICT_STRICT);
+    int n = c.r.n;
+    assert_true(n >= 5);
+    done(&c);
+    for (int dir = -1; dir <= 1; dir += 2) {
+        memset(&c, 0, sizeof c);
+        c.p = para_new();
+        para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false };
+        para_add(c.p, t, strlen(t), &sp);
+        para_shape(c.p, lib, NULL, NULL);
+        compose_opts o;
+        compose_opts_default(&o, 22 * EM, EM);
+        o.strictness = STRICT_STRICT;
+        o.looseness = dir;
+        assert_int_equal(compose(c.p, &o, &c.r), 0);
+        if (dir > 0)
+            assert_int_equal(c.r.n, n + 1);
+        assert_true(c.r.n == n + dir || c.r.n == n);
+        for (int l = 0; l < c.r.n - 1; l++)
+            assert_near(c.r.lines[l].x0 + c.r.lines[l].width, 22 * EM);
+        assert_int_equal(c.r.overfull, 0);
+        done(&c);
+    }
+}
+
 /* An unbreakable run wider than the measure: reported, first-fit fallback. */
 static void test_overfull_reported(void **state)
 {
@@ -314,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_indent_and_grid),
         cmocka_unit_test(test_ju_shrink_order),
         cmocka_unit_test(test_ju_stretch_spaces_first),
+        cmocka_unit_test(test_looseness),
         cmocka_unit_test(test_overfull_reported),
     };
     return cmocka_run_group_tests_name("compose", tests, setup, teardown);

@@ -227,7 +227,7 @@ static void test_columns(void **state)
                 if (last_role[c] == DL_ROLE_HEADING)
                     fail_msg("page %d column %d ends with a heading", p + 1, c + 1);
                 if (bottom[c] < maxb - geom.pitch - 1)
-                    print_message("SHORT page %d band %d column %d is %.1f lines short of its neighbour\n",
+                    fail_msg("page %d band %d column %d is %.1f lines short of its neighbour",
                              p + 1, k + 1, c + 1, (maxb - bottom[c]) / geom.pitch);
             }
             bool last_band = k == nb - 1;
@@ -239,7 +239,7 @@ static void test_columns(void **state)
                 /* The last line's box ends half the leading above the foot. */
                 float foot = geom.top + flow_text_h(&geom) - (geom.pitch - geom.em) / 2;
                 if (maxb < foot - geom.pitch - 1)
-                    print_message("SHORTPAGE page %d ends %.1f lines above the foot of the text area\n", p + 1,
+                    fail_msg("page %d ends %.1f lines above the foot of the text area", p + 1,
                              (foot - maxb) / geom.pitch);
             }
         }
@@ -265,6 +265,79 @@ static void test_baseline_grid(void **state)
             lines++;
         }
     assert_true(lines > 1000);
+}
+
+static bool starts_with_any(const char *s, const char *const *set)
+{
+    for (int i = 0; set[i]; i++)
+        if (strncmp(s, set[i], strlen(set[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Every paragraph of the issue composed at the column measure with the house style:
+ * no line starts with a closing or pause/stop mark (CL-LB-01/02/03, strict: no dash),
+ * none ends with an opening mark (CL-LB-04), every justified non-final line fills the
+ * measure to 0.5 pt (CL-JU-01), every last line holds two characters (CL-PA-05). */
+static void test_every_paragraph_composes_to_clreq(void **state)
+{
+    (void)state;
+    static const char *const no_start[] = { "，", "。", "、", "：", "；", "！", "？", "）", "”",
+                                            "’", "》", "】", "」", "』", "〕", "·", "—", "…",
+                                            "%", ",", ".", NULL };
+    static const char *const no_end[] = { "（", "“", "‘", "《", "【", "「", "『", "〔", NULL };
+    diag d;
+    FILE *null = fopen("/dev/null", "w");
+    diag_init(&d, null);
+    style *st = style_read("styles/zasto.ini", &d);
+    assert_non_null(st);
+    typeset_ctx t;
+    typeset_ctx_init(&t, fonts, st, &d, src->src);
+    int paras = 0, lines = 0;
+    for (int b = 0; b < src->nblocks; b++) {
+        const doc_block *blk = &src->blocks[b];
+        if (blk->kind != DOC_PARA || blk->quote)
+            continue;
+        para *p = typeset_para(&t, &blk->text, &st->body);
+        assert_non_null(p);
+        compose_result r;
+        assert_int_equal(typeset_compose(&t, p, &st->body, geom.colw, st->body.indent, &r), 0);
+        assert_int_equal(r.overfull, 0);
+        for (int l = 0; l < r.n; l++) {
+            const compose_line *ln = &r.lines[l];
+            size_t a = 0, z = 0;
+            bool first = true;
+            for (uint32_t u = ln->u0; u < ln->u1; u++)
+                if (p->u[u].line >= 0) {
+                    if (first)
+                        a = p->u[u].t0, first = false;
+                    z = p->u[u].t0;
+                }
+            if (l > 0 && starts_with_any(p->text + a, no_start))
+                fail_msg("line starts with a forbidden mark: \"%.30s\"", p->text + a);
+            if (!ln->last && starts_with_any(p->text + z, no_end))
+                fail_msg("line ends with an opening mark before \"%.30s\"", p->text + z);
+            if (!ln->last && fabsf(ln->x0 + ln->width - geom.colw) > 0.5f && !r.fallback)
+                fail_msg("line %d of \"%.30s\" is %.2f pt short", l, p->text,
+                         geom.colw - ln->x0 - ln->width);
+            if (ln->last && r.n > 1) {
+                int chars = 0;
+                for (uint32_t u = ln->u0; u < ln->u1; u++)
+                    chars += p->u[u].line >= 0 && (p->u[u].cls == PC_HAN || p->u[u].cls == PC_LATIN ||
+                                                   p->u[u].cls == PC_DIGIT || p->u[u].cls == PC_OTHER);
+                if (chars < 2)
+                    fail_msg("one-character last line in \"%.30s\"", p->text);
+            }
+            lines++;
+        }
+        compose_result_free(&r);
+        para_free(p);
+        paras++;
+    }
+    assert_true(paras > 400);
+    assert_true(lines > 3000);
+    style_free(st);
+    fclose(null);
 }
 
 static int setup(void **state)
@@ -307,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_running_heads),
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_baseline_grid),
+        cmocka_unit_test(test_every_paragraph_composes_to_clreq),
     };
     return cmocka_run_group_tests_name("issue", tests, setup, teardown);
 }
