@@ -277,6 +277,7 @@ static int add_para(flow *f, const doc_block *b)
     float x_off = inset;
     doc_text text = b->text;
     doc_inline *tmp = NULL;
+    char mk[64];                      /* the item's marker; lives as long as the text */
     if (b->kind == DOC_ITEM) {
         /* The marker leads the item's first line; deeper items are inset. */
         float level_in = (b->level > 1 ? b->level - 1 : 0) * 2 * f->g->em;
@@ -285,7 +286,6 @@ static int add_para(flow *f, const doc_block *b)
         tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
         if (!tmp)
             return -1;
-        char mk[64];
         const char *m = b->marker ? b->marker : "•";
         size_t ml = strlen(m);
         bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
