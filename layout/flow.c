@@ -279,17 +279,24 @@ static int add_para(flow *f, const doc_block *b)
     doc_inline *tmp = NULL;
     char mk[64];                      /* the item's marker; lives as long as the text */
     if (b->kind == DOC_ITEM) {
-        /* The marker leads the item's first line; deeper items are inset. */
-        float level_in = (b->level > 1 ? b->level - 1 : 0) * 2 * f->g->em;
-        x_off += level_in;
-        measure -= level_in;
-        tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
-        if (!tmp)
-            return -1;
+        /* A hanging indent: the item's text aligns at the paragraph indent (deeper
+         * items 2 em further in), its marker hangs to the left of it. */
         const char *m = b->marker ? b->marker : "•";
         size_t ml = strlen(m);
         bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
         snprintf(mk, sizeof mk, "%s%s", m, latin ? " " : "");
+        para *mp = typeset_plain(f->t, mk, ts);
+        if (!mp)
+            return -1;
+        float mw = typeset_width(f->t, mp, ts);
+        para_free(mp);
+        float level_in = ts->indent + (b->level > 1 ? b->level - 1 : 0) * 2 * f->g->em;
+        x_off += level_in;
+        measure -= level_in;
+        indent = -mw;
+        tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
+        if (!tmp)
+            return -1;
         tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
         memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
