@@ -94,6 +94,9 @@ void box_warn(typeset_ctx *t, size_t src, const char *fmt, ...)
 
 void box_error(typeset_ctx *t, size_t src, const char *fmt, ...)
 {
+    /* After a missing font every text fails; that one message says it all. */
+    if (t->font_error)
+        return;
     va_list ap;
     va_start(ap, fmt);
     vmsg(t, src, true, fmt, ap);

@@ -46,4 +46,21 @@ mkdir -p "$TMP/broken" && printf -- '---\ntitle: x\n---\n' > "$TMP/broken/issue.
 check "a failed build exits 1" test $? -eq 1
 check "a failed build keeps the previous PDF" cmp "$PDF" "$TMP/keep.pdf"
 check "no temporary file left behind" sh -c "! ls '$TMP' | grep -q tmp"
+# A character no installed font has: reported at its file:line:col, drawn as a box.
+mkdir -p "$TMP/ext" && awk 'NR == 1, /^---$/ && NR > 1' issues/2019-03/issue.md > "$TMP/ext/issue.md"
+printf '\n# 企业动态\n\n## 测试\n\n第二行有一个生僻字𪚥在这里。\n' >> "$TMP/ext/issue.md"
+line=$(grep -n '生僻字' "$TMP/ext/issue.md" | cut -d: -f1)
+"$JIANBAO" build "$TMP/ext" -o "$TMP/ext.pdf" 2> "$TMP/ext.err"
+check "an uncovered character still gives a PDF" test -s "$TMP/ext.pdf"
+check "U+2A6A5 reported at its line and column" grep -q "$TMP/ext/issue.md:$line:10: warning: no installed font has U+2A6A5" "$TMP/ext.err"
+check "its .notdef box is drawn (glyph 0 in the content)" sh -c "qpdf --qdf --object-streams=disable '$TMP/ext.pdf' - | grep -a -q '<0000>'"
+
+# A style naming a family that is not installed: one clear error, no PDF.
+sed 's/^family = Noto Serif CJK SC$/family = Nonexistent Song/' styles/zasto.ini > "$TMP/nofont.ini"
+"$JIANBAO" build issues/2019-03 --style "$TMP/nofont.ini" -o "$TMP/nofont.pdf" 2> "$TMP/nofont.err"
+rc=$?
+check "missing font family: exit 1" test $rc -eq 1
+check "missing font family: names it and how to list fonts" sh -c "grep -q 'Nonexistent Song' '$TMP/nofont.err' && grep -q 'fc-list :lang=zh family' '$TMP/nofont.err'"
+check "missing font family: one error, not one per paragraph" test "$(grep -c 'error:' "$TMP/nofont.err")" -eq 1
+check "missing font family: no PDF" test ! -e "$TMP/nofont.pdf"
 exit $status
