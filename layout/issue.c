@@ -322,7 +322,13 @@ int issue_build(const char *issue_dir, const issue_opts *o, diag *d)
             po.bleed = b.st->bleed;
             po.crop_marks = b.st->crop_marks;
             po.pad_to_4 = b.st->pad_to_4;
-            po.icc_path = b.st->press_profile && *b.st->press_profile ? b.st->press_profile : NULL;
+            /* No profile named: the default FOGRA39 profile is embedded; "none": the
+             * output condition is named only (a registered one, such as FOGRA39). */
+            const char *prof = b.st->press_profile;
+            if (prof && strcmp(prof, "none") == 0)
+                po.icc_path = NULL;
+            else if (prof && *prof)
+                po.icc_path = prof;
             po.output_condition = b.st->press_condition;
             po.output_condition_info = b.st->press_condition_info;
             po.overprint_black = true;
