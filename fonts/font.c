@@ -6,6 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -382,6 +385,19 @@ bool font_has(const font *f, uint32_t cp) { return font_glyph(f, cp) != 0; }
 int32_t font_advance(const font *f, uint32_t gid)
 {
     return hb_font_get_glyph_h_advance(f->hb, gid);
+}
+
+void font_drop_resident(const font *f)
+{
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(f->blob, &len);
+    long page = sysconf(_SC_PAGESIZE);
+    if (!data || len == 0 || page <= 0)
+        return;
+    /* The file is mapped read-only and private: dropped pages come back from the file,
+     * unchanged. A blob read into memory instead is left alone (madvise fails). */
+    uintptr_t a = (uintptr_t)data & ~(uintptr_t)(page - 1);
+    madvise((void *)a, len + ((uintptr_t)data - a), MADV_DONTNEED);
 }
 
 bool font_ink_x(const font *f, uint32_t gid, int32_t *x0, int32_t *x1)

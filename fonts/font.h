@@ -60,6 +60,10 @@ uint32_t font_glyph(const font *f, uint32_t cp);
 bool font_has(const font *f, uint32_t cp);
 /* Horizontal advance of a glyph in font units. */
 int32_t font_advance(const font *f, uint32_t gid);
+/* Lets the kernel drop the font file's pages that are in memory (they are read again
+ * if needed): after subsetting, the big CJK files need not all stay resident. */
+void font_drop_resident(const font *f);
+
 /* Ink extents of a glyph in font units (x_bearing, width); false when empty. */
 bool font_ink_x(const font *f, uint32_t gid, int32_t *x0, int32_t *x1);
 

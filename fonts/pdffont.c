@@ -333,6 +333,12 @@ static int make_subset(emitter *e, const font *f, const uint32_t *sorted, size_t
                                           "VORG", "DSIG", "JSTF", "MATH", "kern", "morx" };
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
         hb_set_add(drop, hb_tag_from_string(tables[i], 4));
+    /* Only the CFF table of a CFF font is embedded: the subsetter need not rebuild the
+     * rest (cmap, metrics, names). */
+    static const char *const sfnt_only[] = { "cmap", "hmtx", "hhea", "OS/2", "name", "post" };
+    if (font_is_cff(f))
+        for (size_t i = 0; i < sizeof sfnt_only / sizeof *sfnt_only; i++)
+            hb_set_add(drop, hb_tag_from_string(sfnt_only[i], 4));
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(font_hb_face(f), in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
@@ -468,11 +474,17 @@ done:
 int pdffont_emit(pdffont_set *s, HPDF_Doc pdf, char *err, size_t errlen)
 {
     emitter e = { pdf, pdf->mmgr, pdf->xref, err, errlen };
+    /* What shaping read of the font files is not needed to subset them one by one. */
+    for (int i = 0; i < font_lib_count(s->lib); i++)
+        font_drop_resident(font_lib_at(s->lib, i));
     for (int i = 0; i < s->nfonts; i++) {
         if (!s->fonts[i].nused)
             continue;
         if (emit_font(&e, font_lib_at(s->lib, i), &s->fonts[i]))
             return -1;
+        /* Subsetting read much of the file; only the used glyphs' widths are needed
+         * from here on. */
+        font_drop_resident(font_lib_at(s->lib, i));
     }
     return 0;
 }

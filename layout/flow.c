@@ -127,6 +127,7 @@ typedef struct {
     piece *rc;                /* the recipe: pieces with whole paragraphs (PK_PARA) */
     int nrc;
     int band;                 /* bands drawn in this pass */
+    bool dry;                 /* a measuring pass: pages are made, nothing is drawn */
     flow_problem prob;
     int *settled;             /* pages whose problem could not be fixed */
     int nsettled, capsettled;
@@ -648,6 +649,8 @@ static int draw_heading(flow *f, const piece *p, int page, float x, float y, boo
 
 static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool at_top)
 {
+    if (f->dry)
+        return 0;
     static const dl_role roles[] = { [PK_LINE] = DL_ROLE_BODY,    [PK_HEAD] = DL_ROLE_HEADING,
                                      [PK_ROW] = DL_ROLE_BOX,      [PK_RULE] = DL_ROLE_BODY,
                                      [PK_SPAN] = DL_ROLE_TITLE,   [PK_SPANROW] = DL_ROLE_BOX,
@@ -717,7 +720,8 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
                 m++;
             const box *bx = f->boxes[p->obj];
             f->d->role = DL_ROLE_BOX;
-            rc = bx->draw(bx, f->d, ps->page, x, y0 + q->y, p->line, f->pc[pl->v[m].piece].line + 1);
+            rc = f->dry ? 0 : bx->draw(bx, f->d, ps->page, x, y0 + q->y, p->line,
+                                       f->pc[pl->v[m].piece].line + 1);
             i = m;
         } else {
             rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
@@ -735,7 +739,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
             last_col = q->col;
     }
     /* A rule between columns that both hold text. */
-    if (f->t->st->column_rule > 0 && last_col > 0 && band_h > 0)
+    if (!f->dry && f->t->st->column_rule > 0 && last_col > 0 && band_h > 0)
         for (int c = 1; c <= last_col; c++) {
             float rx = x0 + c * (f->g->colw + f->g->gap) - f->g->gap / 2;
             if (!dl_rule_add(f->d, ps->page, rx, y0, rx, y0 + band_h, f->t->st->column_rule,
@@ -903,6 +907,8 @@ static float span_need(const flow *f, int i)
 
 static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
 {
+    if (f->dry)
+        return 0;
     const box *bx = f->boxes[f->pc[piece_i].obj];
     f->d->role = DL_ROLE_BOX;
     return bx->draw(bx, f->d, ps->page, flow_left(f->g, ps->page), f->g->top + ps->y, r0, r1);
@@ -953,9 +959,9 @@ static int flow_span_box(flow *f, page_state *ps, int i)
         }
         float x = flow_left(f->g, ps->page), y = f->g->top + ps->y;
         f->d->role = DL_ROLE_BOX;
-        if (cont && bx->draw(bx, f->d, ps->page, x, y, bx->caption_rows, head))
+        if (!f->dry && cont && bx->draw(bx, f->d, ps->page, x, y, bx->caption_rows, head))
             return -1;
-        if (bx->draw(bx, f->d, ps->page, x, y + rep, r0, f->pc[k - 1].line + 1))
+        if (!f->dry && bx->draw(bx, f->d, ps->page, x, y + rep, r0, f->pc[k - 1].line + 1))
             return -1;
         ps->y = snap(f, ps->y + used);
         i = k;
@@ -1152,11 +1158,13 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
     f.nrc = f.npc;
     f.pc = NULL;
     f.npc = f.cappc = 0;
+    f.dry = true;
     int first = d->npages;
     /* A pass lays out every page; where a column or page ends more than a line short,
      * paragraphs before the gap are set a line looser or tighter and the pass runs
      * again. Each pass fixes one gap or gives it up, so this ends. */
-    for (int pass = 0; pass < 64; pass++) {
+    /* Passes only measure; the last one, with nothing left to fix, draws. */
+    for (int pass = 0; pass < 65; pass++) {
         dl_truncate(d, first);
         for (int i = 0; i < f.nset; i++)
             f.set[i].first_page = f.set[i].last_page = -1;
@@ -1164,8 +1172,12 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
         f.band = 0;
         if (expand(&f) || flow_pages(&f))
             goto out;
-        if (!f.prob.set)
+        if (!f.dry)
             break;
+        if (!f.prob.set || pass >= 63) {
+            f.dry = false;           /* settled: this layout again, drawn */
+            continue;
+        }
         int fixed = fix_problem(&f);
         if (fixed < 0)
             goto out;

@@ -27,7 +27,7 @@ for i in range(runs):
         if line.startswith("jianbao: timing:"):
             for part in line.split(":", 2)[2].split(","):
                 k, v = part.strip().split("=")
-                stages.setdefault(k, []).append(float(v.rstrip("ms")))
+                stages.setdefault(k, []).append(float(v.rstrip("msKB")))
 # peak memory: one run under its own rusage
 p = subprocess.run(["python3", "-c",
     "import resource,subprocess,sys;subprocess.run(sys.argv[1:],capture_output=True);"
@@ -41,5 +41,8 @@ print("bench: wall time median %.3f s (min %.3f, max %.3f)" %
 print("bench: peak memory %.1f MB" % (peak_kb / 1024.0))
 print("bench: PDF size %.0f KB" % (size / 1024.0))
 for k, v in stages.items():
-    print("bench: stage %-8s median %7.1f ms" % (k, statistics.median(v)))
+    if k.startswith("rss"):
+        print("bench: %s %.1f MB" % (k, statistics.median(v) / 1024.0))
+    else:
+        print("bench: stage %-8s median %7.1f ms" % (k, statistics.median(v)))
 PY
