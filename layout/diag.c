@@ -1,5 +1,6 @@
 /* diag — see diag.h. */
 #include "layout/diag.h"
+#include "layout/fileio.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -35,32 +36,11 @@ src_file *src_file_new(const char *path, const char *text, size_t len)
 
 src_file *src_file_read(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    size_t n;
+    unsigned char *buf = fileio_read(path, (size_t)1 << 31, &n);
+    if (!buf)
         return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *buf = malloc(cap);
-    while (buf && (r = fread(buf + n, 1, cap - n, fp)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (!buf || bad) {
-        free(buf);
-        errno = buf ? EIO : ENOMEM;
-        return NULL;
-    }
-    src_file *f = src_file_new(path, buf, n);
+    src_file *f = src_file_new(path, (const char *)buf, n);
     free(buf);
     return f;
 }

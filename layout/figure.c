@@ -12,6 +12,7 @@
  * image is reported at the figure's source line, and the document is not lost at
  * the end of the run. */
 #include "layout/figure.h"
+#include "layout/fileio.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -205,46 +206,11 @@ static int probe_jpeg(const unsigned char *b, size_t n, figure_info *info, char 
 
 static unsigned char *read_all(const char *path, size_t *n, char *err, size_t el)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    unsigned char *b = fileio_read(path, (size_t)FIGURE_MAX_BYTES, n);
+    if (!b && errno == EFBIG)
+        snprintf(err, el, "is larger than %ld MB", FIGURE_MAX_BYTES >> 20);
+    else if (!b)
         snprintf(err, el, "cannot be read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *b = malloc(cap);
-    while (b) {
-        size_t r = fread(b + len, 1, cap - len, f);
-        len += r;
-        if (len < cap)
-            break;
-        if (cap >= (size_t)FIGURE_MAX_BYTES) {
-            free(b);
-            b = NULL;
-            snprintf(err, el, "is larger than %ld MB", FIGURE_MAX_BYTES >> 20);
-            fclose(f);
-            return NULL;
-        }
-        unsigned char *nb = realloc(b, cap * 2);
-        if (!nb) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!b) {
-        snprintf(err, el, "cannot be read: out of memory");
-        return NULL;
-    }
-    if (bad) {
-        free(b);
-        snprintf(err, el, "cannot be read: input error");
-        return NULL;
-    }
-    *n = len;
     return b;
 }
 

@@ -8,6 +8,7 @@
  *   - OutputIntent (GTS_PDFX) with the output profile; Info keys; XMP for X-4;
  *   - a trailer /ID that is an MD5 of the content, so equal input gives equal bytes. */
 #include "layout/pdfx.h"
+#include "layout/fileio.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -113,36 +114,11 @@ static void fmt_num(char *out, size_t n, double v)
 static int read_file(const char *path, unsigned char **data, size_t *len, char *err,
                      size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    *data = fileio_read(path, (size_t)1 << 30, len);
+    if (!*data) {
+        snprintf(err, errlen, "cannot read %.300s: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = malloc(cap);
-    while (b) {
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
-        if (n < cap)
-            break;
-        unsigned char *nb = cap < (1u << 30) ? realloc(b, cap * 2) : NULL;
-        if (!nb) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        free(b);
-        snprintf(err, errlen, "cannot read %s: %s", path, b ? strerror(EIO) : "too large");
-        return -1;
-    }
-    *data = b;
-    *len = n;
     return 0;
 }
 

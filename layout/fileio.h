@@ -1,0 +1,12 @@
+/* fileio — whole files into memory, the one way every reader here does it. */
+#ifndef JB_FILEIO_H
+#define JB_FILEIO_H
+
+#include <stddef.h>
+
+/* Reads the file at path, with a NUL byte after its end (not counted in *len). Returns
+ * NULL with errno set: the open or read error, EFBIG when it holds more than max bytes,
+ * ENOMEM. The caller frees. */
+unsigned char *fileio_read(const char *path, size_t max, size_t *len);
+
+#endif
