@@ -512,6 +512,10 @@ static int fill(const flow *f, int i, int end, float H, bool widows, placement *
         float need = rep + h + keep_need(f, k, end, H - top - rep);
         if (k <= compact_until)
             need = h + keep_min(f, k, end);
+        /* A chain of keeps longer than a whole column (headings with no text between)
+         * cannot be kept: set the piece as it comes. */
+        if (need > H + EPS)
+            need = rep + h;
         else if (top + need > H + EPS && p->kind == PK_HEAD && !compact &&
                  top + p->h_top + keep_min(f, k, end) <= H + EPS) {
             /* At a column foot headings give up their space before rather than leave

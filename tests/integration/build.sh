@@ -55,6 +55,13 @@ check "an uncovered character still gives a PDF" test -s "$TMP/ext.pdf"
 check "U+2A6A5 reported at its line and column" grep -q "$TMP/ext/issue.md:$line:10: warning: no installed font has U+2A6A5" "$TMP/ext.err"
 check "its .notdef box is drawn (glyph 0 in the content)" sh -c "qpdf --qdf --object-streams=disable '$TMP/ext.pdf' - | grep -a -q '<0000>'"
 
+# Headings with no text between them cannot all be kept together: they are set as they
+# come, not one to a column.
+mkdir -p "$TMP/heads" && awk 'NR == 1, /^---$/ && NR > 1' issues/2019-03/issue.md > "$TMP/heads/issue.md"
+{ printf '\n# 企业动态\n\n## 标题\n\n正文。\n\n'; i=1; while [ $i -le 80 ]; do printf '### 小标题%d\n\n' $i; i=$((i + 1)); done; } >> "$TMP/heads/issue.md"
+"$JIANBAO" build "$TMP/heads" -o "$TMP/heads.pdf" 2>/dev/null
+check "80 headings in a row take a few pages, not 40" test "$(pdfinfo "$TMP/heads.pdf" | awk '/^Pages:/ { print $2 }')" -le 5
+
 # A style naming a family that is not installed: one clear error, no PDF.
 sed 's/^family = Noto Serif CJK SC$/family = Nonexistent Song/' styles/zasto.ini > "$TMP/nofont.ini"
 "$JIANBAO" build issues/2019-03 --style "$TMP/nofont.ini" -o "$TMP/nofont.pdf" 2> "$TMP/nofont.err"
