@@ -16,8 +16,16 @@
 
 #include <hb-ot.h>
 
+typedef struct {
+    uint32_t gid;             /* UINT32_MAX: empty slot */
+    int32_t x0, x1;
+    bool inked;
+} ink_entry;
+
 struct font {
     int id;
+    ink_entry *ink;           /* glyph ink extents asked for (CFF outlines are slow) */
+    unsigned nink, capink;
     char *path;
     unsigned index;
     char *family, *style, *ps_name;
@@ -76,6 +84,7 @@ static void font_free(font *f)
         hb_blob_destroy(f->blob);
     if (f->ft)
         FT_Done_Face(f->ft);
+    free(f->ink);
     free(f->path);
     free(f->family);
     free(f->style);
@@ -400,7 +409,7 @@ void font_drop_resident(const font *f)
     madvise((void *)a, len + ((uintptr_t)data - a), MADV_DONTNEED);
 }
 
-bool font_ink_x(const font *f, uint32_t gid, int32_t *x0, int32_t *x1)
+static bool ink_compute(const font *f, uint32_t gid, int32_t *x0, int32_t *x1)
 {
     hb_glyph_extents_t e;
     if (!hb_font_get_glyph_extents(f->hb, gid, &e) || e.width == 0)
@@ -408,4 +417,46 @@ bool font_ink_x(const font *f, uint32_t gid, int32_t *x0, int32_t *x1)
     *x0 = e.x_bearing;
     *x1 = e.x_bearing + e.width;
     return true;
+}
+
+/* Open addressing on the glyph id; the table doubles at half load. */
+static ink_entry *ink_slot(ink_entry *t, unsigned cap, uint32_t gid)
+{
+    unsigned i = (gid * 2654435761u) & (cap - 1);
+    while (t[i].gid != UINT32_MAX && t[i].gid != gid)
+        i = (i + 1) & (cap - 1);
+    return &t[i];
+}
+
+static bool ink_grow(font *f)
+{
+    unsigned cap = f->capink ? f->capink * 2 : 64;
+    ink_entry *t = malloc(cap * sizeof *t);
+    if (!t)
+        return false;
+    for (unsigned i = 0; i < cap; i++)
+        t[i].gid = UINT32_MAX;
+    for (unsigned i = 0; i < f->capink; i++)
+        if (f->ink[i].gid != UINT32_MAX)
+            *ink_slot(t, cap, f->ink[i].gid) = f->ink[i];
+    free(f->ink);
+    f->ink = t;
+    f->capink = cap;
+    return true;
+}
+
+bool font_ink_x(const font *cf, uint32_t gid, int32_t *x0, int32_t *x1)
+{
+    font *f = (font *)cf;     /* the cache is not part of the font's value */
+    if (2 * (f->nink + 1) > f->capink && !ink_grow(f))
+        return ink_compute(f, gid, x0, x1);
+    ink_entry *e = ink_slot(f->ink, f->capink, gid);
+    if (e->gid != gid) {
+        e->gid = gid;
+        e->inked = ink_compute(f, gid, &e->x0, &e->x1);
+        f->nink++;
+    }
+    *x0 = e->x0;
+    *x1 = e->x1;
+    return e->inked;
 }
