@@ -1273,9 +1273,9 @@ box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
         if (cl->is_pie) {
             rc = pie_chart(cl, &c, widths[k], false, &fits);
         } else {
-            axis_fit af;
+            axis_fit af = { 0 };
             rc = axis_chart(cl, &c, widths[k], &af);
-            fits = af.fits;
+            fits = rc == 0 && af.fits;
         }
         if (rc) {
             layout_free(cl);
@@ -1291,8 +1291,8 @@ box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
     }
     c.quiet = false;
     layout_clear(cl);
-    bool fits;
-    axis_fit af;
+    bool fits = false;
+    axis_fit af = { 0 };
     int rc = cl->is_pie ? pie_chart(cl, &c, w, legend_mode, &fits) : axis_chart(cl, &c, w, &af);
     if (rc) {
         layout_free(cl);

@@ -906,8 +906,8 @@ static void test_committed_issue_outline(void **state)
                                "labels: 横琴新区, 香洲区, 金湾区, 斗门区, 高新区, 万山区, 高栏港区, 富山工业区\n"
                                "series: 执行金额 | 35863.0, 8232.2, 849.4, 171.3, 13519.8, 0.0, 937.8, 49.0\n```\n\n"
                                "```chart\ntype: pie\ntitle: 珠海市及各区12月服务外包执行金额比重\nunit: 万美元\n"
-                               "labels: 横琴新区, 香洲区, 金湾区, 斗门区, 高新区, 万山区, 高栏港区, 富山工业区\n"
-                               "series: 执行金额 | 35863.0, 8232.2, 849.4, 171.3, 13519.8, 0.0, 937.8, 49.0\n```\n"));
+                               "labels: 横琴新区, 香洲区, 金湾区, 斗门区, 高新区, 高栏港区, 富山工业区\n"
+                               "series: 执行金额 | 35863.0, 8232.2, 849.4, 171.3, 13519.8, 937.8, 49.0\n```\n"));
     assert_null(strstr(md, "思想 and "));
     assert_null(strstr(md, "维护 and "));
     assert_null(strstr(md, "  \n"));
