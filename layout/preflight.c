@@ -3,11 +3,13 @@
  * qpdf parses the file and decodes streams; content streams are tokenised here (the C
  * API has no content parser) and interpreted just far enough to know the CTM, colours,
  * overprint state, text position and the current path's extent at every painting
- * operator. Every object is type-checked before use, so damaged or hostile files give
- * findings, not crashes. */
+ * operator. Text is measured glyph by glyph with the fonts' own widths (PR-07), so
+ * proportional Latin set in a 2-byte CID font is as wide as it prints. Every object is
+ * type-checked before use, so damaged or hostile files give findings, not crashes. */
 #include "layout/preflight.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -47,6 +49,8 @@ typedef struct {
     size_t nseen, capseen;
     int *fonts;               /* object ids of fonts already checked */
     size_t nfonts, capfonts;
+    struct font_metrics **metrics; /* PR-07: widths of the fonts met so far (owned) */
+    size_t nmetrics, capmetrics;
     /* page state */
     double trim[4], bleed[4];
     bool has_boxes;
@@ -156,6 +160,12 @@ static pname name_of(pf *p, qpdf_oh o)
 
 static int objid(pf *p, qpdf_oh o) { return qpdf_oh_get_object_id(p->q, o); }
 
+/* A number as an int, clamped: converting an out-of-range double is undefined. */
+static int clamp_int(double v)
+{
+    return v <= INT_MIN ? INT_MIN : v >= INT_MAX ? INT_MAX : (int)v;
+}
+
 /* A string value as UTF-8, or NULL; copied into buf. */
 static const char *str_of(pf *p, qpdf_oh o, char *buf, size_t n)
 {
@@ -208,6 +218,19 @@ static bool contains(const double outer[4], const double inner[4])
 static bool intersects(const double a[4], const double b[4])
 {
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* Room for item n of a growable array of *cap items of size bytes: the array, moved if
+ * it had to grow, or NULL when memory runs out (the old one is then still valid). */
+static void *grow(void *items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *ni = realloc(items, nc * size);
+    if (ni)
+        *cap = nc;
+    return ni;
 }
 
 /* ---- colour spaces (PR-04) ---- */
@@ -493,6 +516,265 @@ static void scan_resources(pf *p, qpdf_oh res)
     each_entry(p, res, "/XObject", res_xobject);
 }
 
+/* ---- font metrics (PR-07) ----
+ *
+ * Glyph advances for measuring text, per unit of font size in text space, parsed once
+ * per font object and kept for the whole run. */
+
+/* Caps on hostile fonts: /W items read, width ranges kept, fonts cached. */
+#define MAX_W_ITEMS (1 << 18)
+#define MAX_W_RANGES (1 << 18)
+#define MAX_FONT_METRICS 4096
+
+typedef enum {
+    FM_GUESS_1BYTE,           /* 1-byte codes, no usable widths: ½ em each */
+    FM_GUESS_2BYTE,           /* 2-byte codes, no usable widths: 1 em each (CJK) */
+    FM_SIMPLE,                /* 1-byte codes with /Widths */
+    FM_CID,                   /* Type 0 with Identity-H: 2-byte codes are CIDs, /W and /DW */
+} fm_kind;
+
+typedef struct {
+    uint32_t lo, hi;          /* CIDs lo…hi */
+    double w;
+} cid_range;
+
+typedef struct font_metrics {
+    fm_kind kind;
+    /* the key: an indirect font's object id, or (page, owner, resource name) for a
+     * direct font dictionary, which has no id */
+    int id, page, owner;
+    char name[128];
+    double simple[256];       /* FM_SIMPLE: advance of every code */
+    double dw;                /* FM_CID: advance of CIDs not in ranges */
+    cid_range *ranges;        /* FM_CID: sorted, not overlapping (owned) */
+    size_t nranges;
+} font_metrics;
+
+static const font_metrics guess_1byte = { .kind = FM_GUESS_1BYTE };
+static const font_metrics guess_2byte = { .kind = FM_GUESS_2BYTE };
+
+static bool fm_two_byte(const font_metrics *m)
+{
+    return m->kind == FM_CID || m->kind == FM_GUESS_2BYTE;
+}
+
+/* The advance of one character code, per unit of font size. */
+static double fm_width(const font_metrics *m, unsigned code)
+{
+    switch (m->kind) {
+    case FM_GUESS_1BYTE:
+        return 0.5;
+    case FM_GUESS_2BYTE:
+        return 1.0;
+    case FM_SIMPLE:
+        return m->simple[code & 0xFF];
+    case FM_CID:
+        break;
+    }
+    size_t lo = 0, hi = m->nranges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->ranges[mid].hi < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < m->nranges && m->ranges[lo].lo <= code)
+        return m->ranges[lo].w;
+    return m->dw;
+}
+
+/* A number that is a whole CID (0…0xFFFF for Identity-H, which has 2-byte codes);
+ * larger ones are clamped when clamp is set, refused otherwise. */
+static bool cid_of(pf *p, qpdf_oh o, bool clamp, uint32_t *cid)
+{
+    double v;
+    if (!num(p, o, &v) || v != floor(v) || v < 0)
+        return false;
+    if (v > 0xFFFF && !clamp)
+        return false;
+    *cid = v > 0xFFFF ? 0xFFFF : (uint32_t)v;
+    return true;
+}
+
+static bool add_range(font_metrics *m, size_t *cap, uint32_t lo, uint32_t hi, double w)
+{
+    cid_range *r = m->nranges < MAX_W_RANGES ? grow(m->ranges, cap, m->nranges, sizeof *r) : NULL;
+    if (!r)
+        return false;
+    m->ranges = r;
+    m->ranges[m->nranges++] = (cid_range){ lo, hi, w / 1000 };
+    return true;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+    const cid_range *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo ? 1 : x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+/* Sorts the ranges and clips overlaps (a malformed /W), so lookups can bisect: where
+ * two entries cover a CID, the one starting lower wins. */
+static void normalise_ranges(font_metrics *m)
+{
+    if (m->nranges == 0)
+        return;
+    qsort(m->ranges, m->nranges, sizeof *m->ranges, range_cmp);
+    size_t out = 0;
+    uint32_t next = 0; /* first CID not yet covered by the kept ranges */
+    for (size_t i = 0; i < m->nranges; i++) {
+        cid_range r = m->ranges[i];
+        if (out > 0 && r.hi < next)
+            continue;
+        if (out > 0 && r.lo < next)
+            r.lo = next;
+        m->ranges[out++] = r;
+        next = r.hi + 1;
+    }
+    m->nranges = out;
+}
+
+/* /W: "c [w1 w2 …]" gives CIDs c, c+1, … their widths; "c_first c_last w" one width to a
+ * range. Reading stops at the first entry of neither form (what follows cannot be
+ * trusted) and at the caps; CIDs left out take /DW. */
+static void parse_w(pf *p, qpdf_oh w, font_metrics *m)
+{
+    size_t cap = 0;
+    int n = qpdf_oh_is_array(p->q, w) ? qpdf_oh_get_array_n_items(p->q, w) : 0;
+    if (n > MAX_W_ITEMS)
+        n = MAX_W_ITEMS;
+    for (int i = 0; i + 1 < n;) {
+        uint32_t c, last;
+        double width;
+        qpdf_oh first = qpdf_oh_get_array_item(p->q, w, i);
+        qpdf_oh next = qpdf_oh_get_array_item(p->q, w, i + 1);
+        if (!cid_of(p, first, false, &c))
+            break;
+        if (qpdf_oh_is_array(p->q, next)) {
+            int k = qpdf_oh_get_array_n_items(p->q, next);
+            for (int j = 0; j < k && c + (uint32_t)j <= 0xFFFF; j++)
+                if (num(p, qpdf_oh_get_array_item(p->q, next, j), &width) &&
+                    !add_range(m, &cap, c + (uint32_t)j, c + (uint32_t)j, width))
+                    return;
+            i += 2;
+        } else if (i + 2 < n && cid_of(p, next, true, &last) &&
+                   num(p, qpdf_oh_get_array_item(p->q, w, i + 2), &width)) {
+            if (last >= c && !add_range(m, &cap, c, last, width))
+                return;
+            i += 3;
+        } else {
+            break;
+        }
+    }
+}
+
+/* Type 0: widths only for the Identity-H CMap, where a code is a 2-byte CID. Other
+ * CMaps (predefined or embedded) map codes of 1 to 4 bytes to CIDs through tables we do
+ * not parse, and vertical ones advance downwards: those keep the 1 em estimate. */
+static void fm_type0(pf *p, qpdf_oh font, font_metrics *m)
+{
+    m->kind = FM_GUESS_2BYTE;
+    qpdf_oh df = key(p, font, "/DescendantFonts");
+    if (!is_name(p, key(p, font, "/Encoding"), "/Identity-H") || !qpdf_oh_is_array(p->q, df) ||
+        qpdf_oh_get_array_n_items(p->q, df) < 1)
+        return;
+    qpdf_oh cid = qpdf_oh_get_array_item(p->q, df, 0);
+    if (!qpdf_oh_is_dictionary(p->q, cid))
+        return;
+    m->kind = FM_CID;
+    double dw;
+    m->dw = num(p, key(p, cid, "/DW"), &dw) ? dw / 1000 : 1.0;
+    parse_w(p, key(p, cid, "/W"), m);
+    normalise_ranges(m);
+}
+
+/* Type 1, TrueType, Type 3: /Widths from /FirstChar, /MissingWidth elsewhere. Without
+ * /Widths (the standard 14 fonts may omit it) the ½ em estimate stays. Type 3 widths
+ * are in glyph space, scaled to text space by the /FontMatrix. */
+static void fm_simple(pf *p, qpdf_oh font, font_metrics *m)
+{
+    qpdf_oh widths = key(p, font, "/Widths");
+    double first, missing = 0, scale = 0.001, v;
+    if (!qpdf_oh_is_array(p->q, widths) || !num(p, key(p, font, "/FirstChar"), &first) ||
+        first != floor(first) || first < 0 || first > 255)
+        return;
+    if (is_name(p, key(p, font, "/Subtype"), "/Type3")) {
+        qpdf_oh fm = key(p, font, "/FontMatrix");
+        if (qpdf_oh_is_array(p->q, fm) && qpdf_oh_get_array_n_items(p->q, fm) == 6 &&
+            num(p, qpdf_oh_get_array_item(p->q, fm, 0), &v))
+            scale = v;
+    }
+    num(p, key(p, key(p, font, "/FontDescriptor"), "/MissingWidth"), &missing);
+    m->kind = FM_SIMPLE;
+    for (int c = 0; c < 256; c++)
+        m->simple[c] = missing * scale;
+    int n = qpdf_oh_get_array_n_items(p->q, widths);
+    for (int i = 0; i < n && (int)first + i < 256; i++)
+        if (num(p, qpdf_oh_get_array_item(p->q, widths, i), &v))
+            m->simple[(int)first + i] = v * scale;
+}
+
+/* The metrics of a font dictionary (NULL when out of memory; the caller owns them). */
+static font_metrics *fm_build(pf *p, qpdf_oh font)
+{
+    font_metrics *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->kind = FM_GUESS_1BYTE;
+    if (is_name(p, key(p, font, "/Subtype"), "/Type0"))
+        fm_type0(p, font, m);
+    else
+        fm_simple(p, font, m);
+    return m;
+}
+
+static bool fm_matches(const font_metrics *m, int id, int page, int owner, const char *name)
+{
+    if (id > 0)
+        return m->id == id;
+    return m->id == 0 && m->page == page && m->owner == owner && !strcmp(m->name, name);
+}
+
+/* The metrics of the font named name in the resources of owner (a page or form), from
+ * the cache or parsed into it. Never NULL: unusable fonts get an estimate. */
+static const font_metrics *font_metrics_for(pf *p, qpdf_oh font, int owner, const char *name)
+{
+    if (!qpdf_oh_is_dictionary(p->q, font))
+        return &guess_1byte;
+    int id = objid(p, font);
+    for (size_t i = 0; i < p->nmetrics; i++)
+        if (fm_matches(p->metrics[i], id, p->page, owner, name))
+            return p->metrics[i];
+    bool two_byte = is_name(p, key(p, font, "/Subtype"), "/Type0");
+    const font_metrics *fallback = two_byte ? &guess_2byte : &guess_1byte;
+    font_metrics **all = p->nmetrics < MAX_FONT_METRICS
+                             ? grow(p->metrics, &p->capmetrics, p->nmetrics, sizeof *all)
+                             : NULL;
+    if (!all)
+        return fallback;
+    p->metrics = all;
+    font_metrics *m = fm_build(p, font);
+    if (!m)
+        return fallback;
+    m->id = id > 0 ? id : 0;
+    if (id <= 0) {
+        m->page = p->page;
+        m->owner = owner;
+        snprintf(m->name, sizeof m->name, "%s", name);
+    }
+    p->metrics[p->nmetrics++] = m;
+    return m;
+}
+
+static void free_metrics(pf *p)
+{
+    for (size_t i = 0; i < p->nmetrics; i++) {
+        free(p->metrics[i]->ranges);
+        free(p->metrics[i]);
+    }
+    free(p->metrics);
+}
+
 /* ---- content streams ---- */
 
 typedef enum { T_NUM, T_NAME, T_STR, T_OP, T_ARRAY, T_DICT, T_EOF } tok_kind;
@@ -501,14 +783,73 @@ typedef struct {
     tok_kind k;
     double num;
     char name[128];           /* names with '/', operators */
-    size_t nbytes;            /* strings: decoded length; arrays: total string bytes */
-    double adjust;            /* arrays: sum of numbers (TJ adjustments) */
+    size_t off, len;          /* strings: decoded bytes in the lexer's store; arrays: their
+                               * elements in the lexer's element list */
+    bool partial;             /* strings, arrays: some bytes or elements could not be kept */
 } tok;
 
+/* One element of an array operand (a TJ array: strings and adjustments). */
+typedef struct {
+    bool is_str;
+    double num;
+    size_t off, len;          /* strings: decoded bytes in the lexer's store */
+} elem;
+
+/* Caps what one operator's operands may hold, so that a hostile stream cannot make the
+ * element list many times larger than the stream itself. */
+#define MAX_OPERAND_ELEMS (1 << 20)
+
+/* The lexer keeps the decoded bytes of string operands and the elements of array
+ * operands until the next operator (interpret() empties both there): the text
+ * operators measure those bytes glyph by glyph. */
 typedef struct {
     const unsigned char *b;
     size_t n, i;
+    unsigned char *sb;        /* decoded string bytes (owned) */
+    size_t sn, scap;
+    elem *el;                 /* array elements (owned) */
+    size_t en, ecap;
+    size_t lost;              /* stores that failed: out of memory or past the cap */
 } lexer;
+
+static void lexer_reset_operands(lexer *L) { L->sn = L->en = 0; }
+
+/* The kept bytes of a string from off (NULL while none are kept: no arithmetic on it). */
+static const unsigned char *operand_bytes(const lexer *L, size_t off)
+{
+    return L->sb ? L->sb + off : NULL;
+}
+
+static void lexer_free(lexer *L)
+{
+    free(L->sb);
+    free(L->el);
+    L->sb = NULL;
+    L->el = NULL;
+    L->sn = L->scap = L->en = L->ecap = 0;
+}
+
+static void keep_byte(lexer *L, int c)
+{
+    unsigned char *sb = grow(L->sb, &L->scap, L->sn, 1);
+    if (!sb) {
+        L->lost++;
+        return;
+    }
+    L->sb = sb;
+    L->sb[L->sn++] = (unsigned char)c;
+}
+
+static void keep_elem(lexer *L, const elem *e)
+{
+    elem *el = L->en < MAX_OPERAND_ELEMS ? grow(L->el, &L->ecap, L->en, sizeof *el) : NULL;
+    if (!el) {
+        L->lost++;
+        return;
+    }
+    L->el = el;
+    L->el[L->en++] = *e;
+}
 
 static bool is_ws(int c) { return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32; }
 static bool is_delim(int c) { return c && strchr("()<>[]{}/%", c) != NULL; }
@@ -528,9 +869,24 @@ static void skip_ws(lexer *L)
     }
 }
 
-static size_t lex_literal(lexer *L)
+/* The byte a backslash escape stands for; e is the byte after the backslash (octal
+ * escapes are read by the caller). */
+static int unescape(int e)
 {
-    size_t bytes = 0;
+    switch (e) {
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    default: return e; /* \( \) \\ and unknown escapes: the byte itself */
+    }
+}
+
+/* A literal string from its '('; its decoded bytes are kept when keep is set (strings
+ * inside skipped dictionaries are not). */
+static void lex_literal(lexer *L, bool keep)
+{
     int depth = 1;
     L->i++;
     while (L->i < L->n && depth > 0) {
@@ -538,39 +894,65 @@ static size_t lex_literal(lexer *L)
         if (c == '\\' && L->i < L->n) {
             int e = L->b[L->i++];
             if (e >= '0' && e <= '7') {
+                c = e - '0';
                 for (int k = 0; k < 2 && L->i < L->n && L->b[L->i] >= '0' && L->b[L->i] <= '7'; k++)
-                    L->i++;
+                    c = c * 8 + (L->b[L->i++] - '0');
+                c &= 0xFF; /* \777 overflows a byte: high bits ignored */
             } else if (e == '\r' || e == '\n') {
                 if (e == '\r' && L->i < L->n && L->b[L->i] == '\n')
                     L->i++;
-                continue;
+                continue; /* line continuation */
+            } else {
+                c = unescape(e);
             }
-            bytes++;
         } else if (c == '(') {
             depth++;
-            bytes++;
         } else if (c == ')') {
-            if (--depth > 0)
-                bytes++;
-        } else {
-            bytes++;
+            if (--depth == 0)
+                break;
+        } else if (c == '\r') {
+            /* An unescaped end of line is one '\n', whatever its form. */
+            if (L->i < L->n && L->b[L->i] == '\n')
+                L->i++;
+            c = '\n';
         }
+        if (keep)
+            keep_byte(L, c);
     }
-    return bytes;
 }
 
-static size_t lex_hex(lexer *L)
+static int hex_value(int c)
 {
-    size_t digits = 0;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A hex string from its '<'; an odd last digit is followed by 0. Other bytes are
+ * skipped (white space is allowed, garbage is not worth a finding). */
+static void lex_hex(lexer *L)
+{
+    int high = -1;
     L->i++;
     while (L->i < L->n && L->b[L->i] != '>') {
-        int c = L->b[L->i++];
-        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
-            digits++;
+        int v = hex_value(L->b[L->i++]);
+        if (v < 0)
+            continue;
+        if (high < 0) {
+            high = v;
+        } else {
+            keep_byte(L, high << 4 | v);
+            high = -1;
+        }
     }
+    if (high >= 0)
+        keep_byte(L, high << 4);
     if (L->i < L->n)
         L->i++;
-    return (digits + 1) / 2;
 }
 
 static void lex_regular(lexer *L, char *out, size_t outlen)
@@ -616,6 +998,55 @@ static bool parse_number(const char *s, double *v)
     return *end == 0 && isfinite(*v);
 }
 
+/* A dictionary (marked-content properties), from its "<<": skipped whole. */
+static void skip_dict(lexer *L)
+{
+    int depth = 0;
+    while (L->i < L->n) {
+        if (L->b[L->i] == '<' && L->i + 1 < L->n && L->b[L->i + 1] == '<') {
+            depth++;
+            L->i += 2;
+        } else if (L->b[L->i] == '>' && L->i + 1 < L->n && L->b[L->i + 1] == '>') {
+            L->i += 2;
+            if (--depth == 0)
+                break;
+        } else if (L->b[L->i] == '(') {
+            lex_literal(L, false);
+        } else {
+            L->i++;
+        }
+    }
+}
+
+static void next_token(lexer *L, tok *t);
+
+/* An array from its '[': numbers and strings go to the element list in order (nested
+ * arrays, invalid in TJ, are flattened into it). */
+static void lex_array(lexer *L, tok *t)
+{
+    L->i++;
+    t->k = T_ARRAY;
+    t->off = L->en;
+    for (int guard = 0; guard < 1 << 20; guard++) {
+        tok e;
+        skip_ws(L);
+        if (L->i >= L->n)
+            break;
+        if (L->b[L->i] == ']') {
+            L->i++;
+            break;
+        }
+        next_token(L, &e);
+        if (e.k == T_EOF)
+            break;
+        if (e.k == T_STR)
+            keep_elem(L, &(elem){ .is_str = true, .off = e.off, .len = e.len });
+        else if (e.k == T_NUM)
+            keep_elem(L, &(elem){ .num = e.num });
+    }
+    t->len = L->en - t->off;
+}
+
 /* The next token; arrays and dictionaries come back whole, as one token. */
 static void next_token(lexer *L, tok *t)
 {
@@ -625,51 +1056,21 @@ static void next_token(lexer *L, tok *t)
         t->k = T_EOF;
         return;
     }
+    size_t lost = L->lost;
     int c = L->b[L->i];
-    if (c == '(') {
+    if (c == '(' || (c == '<' && !(L->i + 1 < L->n && L->b[L->i + 1] == '<'))) {
         t->k = T_STR;
-        t->nbytes = lex_literal(L);
-    } else if (c == '<' && L->i + 1 < L->n && L->b[L->i + 1] == '<') {
-        /* A dictionary (marked-content properties): skipped whole. */
-        int depth = 0;
-        while (L->i < L->n) {
-            if (L->b[L->i] == '<' && L->i + 1 < L->n && L->b[L->i + 1] == '<') {
-                depth++;
-                L->i += 2;
-            } else if (L->b[L->i] == '>' && L->i + 1 < L->n && L->b[L->i + 1] == '>') {
-                L->i += 2;
-                if (--depth == 0)
-                    break;
-            } else if (L->b[L->i] == '(') {
-                lex_literal(L);
-            } else {
-                L->i++;
-            }
-        }
-        t->k = T_DICT;
+        t->off = L->sn;
+        if (c == '(')
+            lex_literal(L, true);
+        else
+            lex_hex(L);
+        t->len = L->sn - t->off;
     } else if (c == '<') {
-        t->k = T_STR;
-        t->nbytes = lex_hex(L);
+        skip_dict(L);
+        t->k = T_DICT;
     } else if (c == '[') {
-        L->i++;
-        t->k = T_ARRAY;
-        for (int guard = 0; guard < 1 << 20; guard++) {
-            tok e;
-            skip_ws(L);
-            if (L->i >= L->n)
-                break;
-            if (L->b[L->i] == ']') {
-                L->i++;
-                break;
-            }
-            next_token(L, &e);
-            if (e.k == T_EOF)
-                break;
-            if (e.k == T_STR || e.k == T_ARRAY)
-                t->nbytes += e.nbytes;
-            else if (e.k == T_NUM)
-                t->adjust += e.num;
-        }
+        lex_array(L, t);
     } else if (c == '/') {
         t->k = T_NAME;
         lex_name(L, t->name, sizeof t->name);
@@ -680,6 +1081,7 @@ static void next_token(lexer *L, tok *t)
         lex_regular(L, t->name, sizeof t->name);
         t->k = parse_number(t->name, &t->num) ? T_NUM : T_OP;
     }
+    t->partial = L->lost != lost;
 }
 
 typedef struct {
@@ -690,7 +1092,7 @@ typedef struct {
     int opm;
     double font_size, th, tc, tw, tl, rise;
     int tr;
-    bool font_2byte;
+    const font_metrics *font; /* NULL before Tf: the ½ em estimate */
 } gstate;
 
 typedef struct {
@@ -785,60 +1187,140 @@ static void paint(interp *I, bool fill, bool stroke)
     I->path_inside = false;
 }
 
-/* PR-05 and PR-07 for one text-showing operator of n bytes and TJ adjustment adj. */
-static void show_text(interp *I, size_t nbytes, double adj)
+/* Where the glyphs of one text-showing operator go, along the baseline in unscaled
+ * text space (Th applied, Tfs and Tc included): the pen's advance and the extent of the
+ * glyphs themselves. */
+typedef struct {
+    double pen;
+    double lo, hi;            /* glyph extent; valid when glyphs > 0 */
+    size_t glyphs;
+} text_run;
+
+/* One glyph of advance w0 (per unit font size): its box spans its own width from the
+ * pen; the pen then moves on by tx = (w0 Tfs + Tc + Tw) Th, Tw only for a space. */
+static void run_glyph(text_run *r, const gstate *g, double w0, bool space)
+{
+    double a = r->pen, b = r->pen + w0 * g->font_size * g->th;
+    r->lo = r->glyphs ? fmin(r->lo, fmin(a, b)) : fmin(a, b);
+    r->hi = r->glyphs ? fmax(r->hi, fmax(a, b)) : fmax(a, b);
+    r->glyphs++;
+    r->pen += (w0 * g->font_size + g->tc + (space ? g->tw : 0)) * g->th;
+}
+
+/* A TJ number: thousandths of text space, subtracted; it moves only what follows, so
+ * the extent stays where the glyphs went. */
+static void run_adjust(text_run *r, const gstate *g, double adj)
+{
+    r->pen -= adj / 1000 * g->font_size * g->th;
+}
+
+/* One string's glyphs. For 2-byte fonts a last odd byte is no complete code and shows
+ * nothing; word spacing applies to the single-byte code 32 only (so never with
+ * Identity-H). */
+static void run_string(text_run *r, const gstate *g, const unsigned char *s, size_t n)
+{
+    const font_metrics *m = g->font ? g->font : &guess_1byte;
+    if (fm_two_byte(m)) {
+        for (size_t i = 0; i + 1 < n; i += 2)
+            run_glyph(r, g, fm_width(m, (unsigned)s[i] << 8 | s[i + 1]), false);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            run_glyph(r, g, fm_width(m, s[i]), s[i] == 32);
+    }
+}
+
+/* PR-07: the run's box (glyph extent by the font's height estimate: 0.2 em below the
+ * baseline to 0.8 em above, raised by Ts) against the trim. */
+static void check_text_margin(interp *I, const text_run *r)
 {
     pf *p = I->p;
-    gstate *g = &I->gs[I->top];
-    size_t glyphs = g->font_2byte ? nbytes / 2 : nbytes;
-    /* Advance estimate without font metrics: 1 em per 2-byte glyph (CJK), ½ em per
-     * 1-byte glyph. Good enough to find text that crosses the safe margin. */
-    double em = g->font_2byte ? 1.0 : 0.5;
-    double w = ((double)glyphs * (em * g->font_size + g->tc) - adj / 1000 * g->font_size) *
-               g->th;
-    if (g->tr != 3 && g->tr != 7 && glyphs > 0) {
-        double trm[6];
-        mat_mul(I->tm, g->ctm, trm);
-        double box[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
-        double xs[2] = { 0, w }, ys[2] = { g->rise - 0.2 * g->font_size,
-                                           g->rise + 0.8 * g->font_size };
-        for (int i = 0; i < 2; i++)
-            for (int j = 0; j < 2; j++) {
-                double x, y;
-                apply(trm, xs[i], ys[j], &x, &y);
-                box[0] = fmin(box[0], x), box[1] = fmin(box[1], y);
-                box[2] = fmax(box[2], x), box[3] = fmax(box[3], y);
-            }
-        if (p->has_boxes && intersects(box, p->bleed)) {
-            double d = fmin(fmin(box[0] - p->trim[0], p->trim[2] - box[2]),
-                            fmin(box[1] - p->trim[1], p->trim[3] - box[3]));
-            if (d < p->o->safe_mm * PT_PER_MM - 0.01) {
-                p->text_near++;
-                p->text_min_dist = fmin(p->text_min_dist, d);
-            }
+    const gstate *g = &I->gs[I->top];
+    double trm[6];
+    mat_mul(I->tm, g->ctm, trm);
+    double box[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+    double xs[2] = { r->lo, r->hi }, ys[2] = { g->rise - 0.2 * g->font_size,
+                                               g->rise + 0.8 * g->font_size };
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double x, y;
+            apply(trm, xs[i], ys[j], &x, &y);
+            box[0] = fmin(box[0], x), box[1] = fmin(box[1], y);
+            box[2] = fmax(box[2], x), box[3] = fmax(box[3], y);
         }
-        /* Black text: K only, overprinting (OPM 1, or DeviceCMYK zeros knock out). */
-        const double *v = g->fill;
-        if (g->fill_cs == CSK_CMYK) {
-            bool konly = v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] > 0;
-            if (konly && (!g->op || g->opm != 1))
-                finding(p, false, 5, I->obj, "K-only text does not overprint (%s)",
-                        g->op ? "overprint mode 0" : "overprint off");
-            else if (!konly && v[3] >= 0.9 && v[0] + v[1] + v[2] > 0)
-                finding(p, false, 5, I->obj, "black text in several inks (rich black %.0f %%)",
-                        total_ink(g, false) * 100);
-            if (total_ink(g, false) > 3.0 + 1e-4)
-                finding(p, false, 5, I->obj, "total ink %.0f %% above 300 %%",
-                        total_ink(g, false) * 100);
-        } else if (g->fill_cs == CSK_GRAY && v[0] <= 0.1) {
-            finding(p, false, 5, I->obj, "black text in DeviceGray: knocks out instead of "
-                                         "overprinting K");
-        } else if (g->fill_cs == CSK_RGB && v[0] <= 0.1 && v[1] <= 0.1 && v[2] <= 0.1) {
-            finding(p, false, 5, I->obj, "black text in RGB, not K only");
-        }
+    if (!p->has_boxes || !intersects(box, p->bleed))
+        return;
+    double d = fmin(fmin(box[0] - p->trim[0], p->trim[2] - box[2]),
+                    fmin(box[1] - p->trim[1], p->trim[3] - box[3]));
+    if (d < p->o->safe_mm * PT_PER_MM - 0.01) {
+        p->text_near++;
+        p->text_min_dist = fmin(p->text_min_dist, d);
     }
-    double adv[6] = { 1, 0, 0, 1, w, 0 };
+}
+
+/* PR-05: black text K only, overprinting (OPM 1, or DeviceCMYK zeros knock out). */
+static void check_text_colour(interp *I)
+{
+    pf *p = I->p;
+    const gstate *g = &I->gs[I->top];
+    const double *v = g->fill;
+    if (g->fill_cs == CSK_CMYK) {
+        bool konly = v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] > 0;
+        if (konly && (!g->op || g->opm != 1))
+            finding(p, false, 5, I->obj, "K-only text does not overprint (%s)",
+                    g->op ? "overprint mode 0" : "overprint off");
+        else if (!konly && v[3] >= 0.9 && v[0] + v[1] + v[2] > 0)
+            finding(p, false, 5, I->obj, "black text in several inks (rich black %.0f %%)",
+                    total_ink(g, false) * 100);
+        if (total_ink(g, false) > 3.0 + 1e-4)
+            finding(p, false, 5, I->obj, "total ink %.0f %% above 300 %%",
+                    total_ink(g, false) * 100);
+    } else if (g->fill_cs == CSK_GRAY && v[0] <= 0.1) {
+        finding(p, false, 5, I->obj, "black text in DeviceGray: knocks out instead of "
+                                     "overprinting K");
+    } else if (g->fill_cs == CSK_RGB && v[0] <= 0.1 && v[1] <= 0.1 && v[2] <= 0.1) {
+        finding(p, false, 5, I->obj, "black text in RGB, not K only");
+    }
+}
+
+/* PR-05 and PR-07 for one measured text-showing operator; then the text matrix moves
+ * on by the pen's advance. Invisible text (Tr 3, 7) is not checked. */
+static void show_text(interp *I, const text_run *r)
+{
+    const gstate *g = &I->gs[I->top];
+    if (g->tr != 3 && g->tr != 7 && r->glyphs > 0) {
+        check_text_margin(I, r);
+        check_text_colour(I);
+    }
+    double adv[6] = { 1, 0, 0, 1, r->pen, 0 };
     mat_mul(adv, I->tm, I->tm);
+}
+
+/* Tj, ' and ": one string operand. Operands the lexer could not keep whole (out of
+ * memory) are not measured. */
+static void show_string(interp *I, const lexer *L, const tok *t)
+{
+    if (t->k != T_STR || t->partial)
+        return;
+    text_run r = { 0 };
+    run_string(&r, &I->gs[I->top], operand_bytes(L, t->off), t->len);
+    show_text(I, &r);
+}
+
+/* TJ: strings and adjustments in order. */
+static void show_array(interp *I, const lexer *L, const tok *t)
+{
+    if (t->k != T_ARRAY || t->partial)
+        return;
+    const gstate *g = &I->gs[I->top];
+    text_run r = { 0 };
+    for (size_t i = 0; i < t->len; i++) {
+        const elem *e = &L->el[t->off + i];
+        if (e->is_str)
+            run_string(&r, g, operand_bytes(L, e->off), e->len);
+        else
+            run_adjust(&r, g, e->num);
+    }
+    show_text(I, &r);
 }
 
 static void set_color(interp *I, bool stroke, cs_kind k, const double *v, int n)
@@ -884,7 +1366,7 @@ static void set_extgstate(interp *I, const char *name)
     if (qpdf_oh_is_bool(p->q, op))
         g->op = qpdf_oh_get_bool_value(p->q, op);
     if (num(p, key(p, gs, "/OPM"), &opm))
-        g->opm = (int)opm;
+        g->opm = clamp_int(opm);
 }
 
 static void interpret(interp *I, const unsigned char *data, size_t len);
@@ -1047,7 +1529,7 @@ static void set_font(interp *I, const char *name, double size)
     gstate *g = &I->gs[I->top];
     g->font_size = size;
     qpdf_oh f = key(p, key(p, I->res, "/Font"), name);
-    g->font_2byte = is_name(p, key(p, f, "/Subtype"), "/Type0");
+    g->font = font_metrics_for(p, f, I->obj, name);
 }
 
 static void operator(interp *I, lexer *L, const char *op, tok *ops, int nops)
@@ -1131,21 +1613,21 @@ static void operator(interp *I, lexer *L, const char *op, tok *ops, int nops)
             g->rise = v[0];
     } else if (!strcmp(op, "Tr")) {
         if (nums(ops, nops, 1, v))
-            g->tr = (int)v[0];
+            g->tr = clamp_int(v[0]);
     } else if (!strcmp(op, "Tj")) {
-        if (nops >= 1 && ops[nops - 1].k == T_STR)
-            show_text(I, ops[nops - 1].nbytes, 0);
+        if (nops >= 1)
+            show_string(I, L, &ops[nops - 1]);
     } else if (!strcmp(op, "TJ")) {
-        if (nops >= 1 && ops[nops - 1].k == T_ARRAY)
-            show_text(I, ops[nops - 1].nbytes, ops[nops - 1].adjust);
+        if (nops >= 1)
+            show_array(I, L, &ops[nops - 1]);
     } else if (!strcmp(op, "'") || !strcmp(op, "\"")) {
         if (op[0] == '"' && nops >= 3 && nums(ops, nops - 1, 2, v)) {
             g->tw = v[0];
             g->tc = v[1];
         }
         text_newline(I, 0, -g->tl);
-        if (nops >= 1 && ops[nops - 1].k == T_STR)
-            show_text(I, ops[nops - 1].nbytes, 0);
+        if (nops >= 1)
+            show_string(I, L, &ops[nops - 1]);
     } else if (!strcmp(op, "m") || !strcmp(op, "l")) {
         if (nums(ops, nops, 2, v))
             path_add(I, v[0], v[1], op[0] == 'm');
@@ -1182,7 +1664,7 @@ static void operator(interp *I, lexer *L, const char *op, tok *ops, int nops)
 
 static void interpret(interp *I, const unsigned char *data, size_t len)
 {
-    lexer L = { data, len, 0 };
+    lexer L = { .b = data, .n = len };
     tok ops[MAX_OPERANDS];
     int nops = 0;
     for (;;) {
@@ -1200,7 +1682,9 @@ static void interpret(interp *I, const unsigned char *data, size_t len)
         }
         operator(I, &L, t.name, ops, nops);
         nops = 0;
+        lexer_reset_operands(&L);
     }
+    lexer_free(&L);
 }
 
 /* ---- document checks ---- */
@@ -1452,7 +1936,7 @@ static void check_annotations(pf *p, qpdf_oh page)
             finding(p, true, 10, id, "form field");
         double flags = 0, r[4];
         num(p, key(p, a, "/F"), &flags);
-        bool prints = ((long)flags & 4) != 0;
+        bool prints = flags >= 0 && flags <= UINT32_MAX && ((uint32_t)flags & 4) != 0;
         if (prints && strcmp(sub, "/PrinterMark") && strcmp(sub, "/TrapNet") && p->has_boxes &&
             rect_of(p, key(p, a, "/Rect"), r) && intersects(r, p->bleed))
             finding(p, true, 10, id, "printing %s annotation inside the bleed box", sub + 1);
@@ -1588,5 +2072,6 @@ int preflight_run(const char *pdf_path, FILE *out, const preflight_options *o)
     qpdf_cleanup(&p.q);
     free(p.seen);
     free(p.fonts);
+    free_metrics(&p);
     return p.failures ? 1 : 0;
 }

@@ -5,7 +5,12 @@
  *
  * Findings are failures (the file is not what the standard or the shop requires) or
  * warnings (likely trouble on press: rich or knocking-out black text, text near the
- * trim, low image resolution, fonts without subset tag or ToUnicode). */
+ * trim, low image resolution, fonts without subset tag or ToUnicode).
+ *
+ * PR-07 measures every text run with its font's widths: /W and /DW of Type 0 fonts with
+ * Identity-H, /Widths of simple fonts; Tc, Tw, Tz, Ts and TJ adjustments applied. Other
+ * CMaps and fonts without widths (the standard 14) are estimated at 1 em a 2-byte code,
+ * ½ em a byte. */
 #ifndef JB_PREFLIGHT_H
 #define JB_PREFLIGHT_H
 
