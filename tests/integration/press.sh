@@ -44,4 +44,10 @@ w, h = map(int, parts[1].split()); px = parts[3]
 sys.exit(0 if px[2 * w + 2] < 200 else 1)"
 "$JIANBAO" build --press issues/2019-03 -o "$TMP/again.pdf" 2>/dev/null
 check "press output is deterministic" cmp "$PDF" "$TMP/again.pdf"
+check "PDF/X-4 on request: version 1.6, XMP identification, preflight clean" sh -c "
+    '$JIANBAO' build --press=x4 issues/2019-03 -o '$TMP/x4.pdf' 2>/dev/null &&
+    pdfinfo '$TMP/x4.pdf' | grep -q 'PDF version: *1.6' &&
+    pdfinfo -meta '$TMP/x4.pdf' | grep -q 'PDF/X-4' &&
+    '$JIANBAO' preflight '$TMP/x4.pdf' | grep -q '^preflight: 0 failures, 0 warnings (PDF/X-4)'"
+check "preflight of the X-1a build: no warnings either" grep -q '^preflight: 0 failures, 0 warnings' "$TMP/pf.txt"
 exit $status
