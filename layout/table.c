@@ -438,7 +438,7 @@ static size_t unit_at(const char *s, size_t *main_end)
     if (!ascii && !wide)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if ((ascii && s[i] == '(') || (wide && memcmp(s + i, "\xEF\xBC\x88", 3) == 0))
+        if ((ascii && s[i] == '(') || (wide && i + 3 <= n && memcmp(s + i, "\xEF\xBC\x88", 3) == 0))
             open = i;                 /* the last opening bracket of the kind */
     size_t e = open;
     while (e > 0 && s[e - 1] == ' ')
