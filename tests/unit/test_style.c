@@ -95,15 +95,15 @@ static void test_house_style(void **state)
     assert_text(&s->section, "Noto Sans CJK SC", "Bold", 22, 22 * 1.4, 0, pitch, 0, AL_LEFT);
     assert_color(s->section.color, DL_CMYK, 1, 0.6f, 0, 0.2f);   /* accent */
     assert_text(&s->article, "Noto Sans CJK SC", "Bold", 15, 15 * 1.4, 1.5 * pitch, 0.5 * pitch,
-                0, AL_LEFT);
-    assert_text(&s->h[3], "Noto Sans CJK SC", "Bold", 12, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
-    assert_text(&s->h[4], "Noto Sans CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
-    assert_text(&s->h[5], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
-    assert_text(&s->h[6], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
+                0, AL_JUSTIFY);
+    assert_text(&s->h[3], "Noto Sans CJK SC", "Bold", 12, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
+    assert_text(&s->h[4], "Noto Sans CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
+    assert_text(&s->h[5], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
+    assert_text(&s->h[6], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
     /* h[level] works for every heading level. */
     assert_text(&s->h[1], "Noto Sans CJK SC", "Bold", 22, 22 * 1.4, 0, pitch, 0, AL_LEFT);
     assert_text(&s->h[2], "Noto Sans CJK SC", "Bold", 15, 15 * 1.4, 1.5 * pitch, 0.5 * pitch, 0,
-                AL_LEFT);
+                AL_JUSTIFY);
     assert_text(&s->caption, "LXGW WenKai", "Regular", 9, 9 * 1.4, 0, 0, 0, AL_CENTER);
     assert_text(&s->table, "Noto Serif CJK SC", "Regular", 9, 9 * 1.4, 0, 0, 0, AL_LEFT);
     assert_text(&s->table_head, "Noto Sans CJK SC", "Bold", 9, 9 * 1.4, 0, 0, 0, AL_CENTER);
