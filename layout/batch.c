@@ -228,12 +228,14 @@ static int prepare(job *j, const batch_opts *o)
     size_t n = strlen(outdir) + strlen(j->name) + 32;
     j->pdf = malloc(n);
     j->stamp = malloc(n);
-    j->log = malloc(64);
+    const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    size_t ln = strlen(tmpdir) + 32;
+    j->log = malloc(ln);
     if (!j->pdf || !j->stamp || !j->log)
         return -1;
     snprintf(j->pdf, n, "%s/%s.pdf", outdir, j->name);
     snprintf(j->stamp, n, "%s/.%s.stamp", outdir, j->name);
-    strcpy(j->log, "/tmp/jianbao-logXXXXXX");
+    snprintf(j->log, ln, "%s/jianbao-logXXXXXX", tmpdir);
     int fd = mkstemp(j->log);
     if (fd < 0)
         return -1;
