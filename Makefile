@@ -67,7 +67,7 @@ $(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*.h)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjianbao.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjianbao.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libjianbao.a $(LDFLAGS) $(LDLIBS) -lcmocka

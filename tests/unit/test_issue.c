@@ -367,9 +367,7 @@ static int teardown(void **state)
     dl_doc_free(dl);
     font_lib_free(fonts);
     doc_free(src);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tu_tmpdir());
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_cleanup();
 }
 
 int main(void)

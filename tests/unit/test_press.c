@@ -646,11 +646,7 @@ static int teardown(void **state)
 {
     (void)state;
     font_lib_free(lib);
-    char cmd[300];
-    if (getenv("JB_KEEP"))
-        return 0;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tu_tmpdir());
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_cleanup();
 }
 
 int main(void)

@@ -59,6 +59,17 @@ static inline const char *tu_tmpdir(void)
     return dir;
 }
 
+/* Removes the test program's temporary directory, unless JB_KEEP is set (to look at
+ * what a test made). Returns 0 or -1, as cmocka's teardowns do. */
+static inline int tu_cleanup(void)
+{
+    if (getenv("JB_KEEP"))
+        return 0;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tu_tmpdir());
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Removes every whitespace character from s in place. */
 static inline char *tu_squeeze(char *s)
 {
