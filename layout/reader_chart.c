@@ -244,17 +244,8 @@ static void chart_line(chart_rd *r, size_t p, size_t e)
     trim(t, &p, &e);
     if (p == e || t[p] == '#')
         return;
-    size_t colon = p, after = 0;
-    for (; colon < e; colon++) {
-        if (t[colon] == ':') {
-            after = colon + 1;
-            break;
-        }
-        if (e - colon >= 3 && memcmp(t + colon, "\xEF\xBC\x9A", 3) == 0) {
-            after = colon + 3;
-            break;
-        }
-    }
+    size_t after;
+    size_t colon = reader_key_colon(t, p, e, &after);
     if (!after) {
         diag_error_at(r->d, r->src, pos(r, p),
                       "expected 'key: value' in the chart block (keys: type, title, unit, "

@@ -82,6 +82,11 @@ void reader_raw_free(reader_raw *r);
 
 /* reader_meta.c: the front matter at the start of src. Fills meta, reports problems;
  * returns the offset where the Markdown body starts. */
+/* The first key/value separator in t[p, e): an ASCII colon or, as Chinese keyboards
+ * type it, a full-width one. Returns its offset (e when there is none) and sets *after
+ * to the first byte after it (0 when there is none). */
+size_t reader_key_colon(const char *t, size_t p, size_t e, size_t *after);
+
 size_t reader_front_matter(const src_file *src, diag *d, doc_meta *meta);
 
 /* reader_chart.c: parses the body of a ```chart block (at: the opening fence, for

@@ -115,18 +115,8 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
         p++;
     if (p == e || t[p] == '#')        /* blank line or YAML comment */
         return;
-    /* An ASCII colon or, as Chinese keyboards type it, a full-width one. */
-    size_t colon = p, after = 0;
-    for (; colon < e; colon++) {
-        if (t[colon] == ':') {
-            after = colon + 1;
-            break;
-        }
-        if (e - colon >= 3 && memcmp(t + colon, "\xEF\xBC\x9A", 3) == 0) {
-            after = colon + 3;
-            break;
-        }
-    }
+    size_t after;
+    size_t colon = reader_key_colon(t, p, e, &after);
     if (!after) {
         diag_error_at(d, src, p, "expected 'key: value' in the front matter, or '---' to end it");
         return;

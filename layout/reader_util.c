@@ -229,3 +229,19 @@ void reader_oom(diag *d, const src_file *src)
 {
     diag_error_general(d, "out of memory while reading %s", src ? src->path : "the issue");
 }
+
+size_t reader_key_colon(const char *t, size_t p, size_t e, size_t *after)
+{
+    *after = 0;
+    for (size_t c = p; c < e; c++) {
+        if (t[c] == ':') {
+            *after = c + 1;
+            return c;
+        }
+        if (e - c >= 3 && memcmp(t + c, "\xEF\xBC\x9A", 3) == 0) {
+            *after = c + 3;
+            return c;
+        }
+    }
+    return e;
+}
