@@ -9,6 +9,11 @@
 
 #define EPS 0.01f
 
+/* Most demerits a paragraph may gain to close a column gap: about one more line set
+ * with badness 300 (gaps some 0.2 em wider than usual); a paragraph that would be
+ * spaced out or squeezed more than that keeps its breaks, and the gap stays. */
+#define LOOSE_MAX_COST 100000.0
+
 /* ---- geometry ---- */
 
 int flow_geom_init(flow_geom *g, const style *st, diag *d)
@@ -1100,7 +1105,9 @@ static int fix_problem(flow *f)
                 compose_result r;
                 if (recompose(f, s, dir, &r))
                     continue;
-                s->alt_ok[dir > 0] = r.n == s->r.n + dir && !r.overfull && !r.fallback;
+                /* A paragraph spaced out or squeezed visibly is worse than the gap. */
+                s->alt_ok[dir > 0] = r.n == s->r.n + dir && !r.overfull && !r.fallback &&
+                                     r.demerits - s->r.demerits <= LOOSE_MAX_COST;
                 s->alt_cost[dir > 0] = r.demerits - s->r.demerits;
                 compose_result_free(&r);
             }
