@@ -45,7 +45,7 @@ CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall 
 LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread
 LDFLAGS += $(SAN)
 
-LIB_SRC := $(filter-out layout/cli.c,$(wildcard fonts/*.c layout/*.c))
+LIB_SRC := $(filter-out layout/app/cli.c,$(wildcard fonts/*.c layout/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -54,7 +54,7 @@ BIN     ?= jianbao
 
 build: $(BIN)
 
-$(BIN): $(BUILD)/layout/cli.o $(BUILD)/libjianbao.a
+$(BIN): $(BUILD)/layout/app/cli.o $(BUILD)/libjianbao.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
@@ -62,7 +62,7 @@ $(BUILD)/libjianbao.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*.h)
+$(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -120,7 +120,7 @@ fuzz-run: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 			-dict=tests/fuzz/$(t).dict -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 \
 			$(FUZZ_BUILD)/corpus/$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) && ) true
 
-$(FUZZ_BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*.h)
+$(FUZZ_BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "layout/doc.h"
+#include "layout/read/doc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout/style.h"
+#include "layout/style/style.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

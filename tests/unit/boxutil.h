@@ -9,8 +9,8 @@
 #include <math.h>
 
 #include "fonts/font.h"
-#include "layout/box.h"
-#include "layout/pdf.h"
+#include "layout/blocks/box.h"
+#include "layout/pdf/pdf.h"
 
 #define BU_COL 231.0f         /* one of two columns on A4 */
 #define BU_FULL 482.0f        /* the text area */

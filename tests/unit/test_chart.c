@@ -4,7 +4,7 @@
  * Data: 珠海市及各区12月服务外包执行 (the chart lost from 总第29期), in 万美元. */
 #include "boxutil.h"
 
-#include "layout/chart.h"
+#include "layout/blocks/chart.h"
 
 static font_lib *lib;
 static style st;

@@ -4,7 +4,7 @@
 
 #include <math.h>
 
-#include "layout/compose.h"
+#include "layout/compose/compose.h"
 
 #define EM 10.5f
 

@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "layout/figure.h"
+#include "layout/blocks/figure.h"
 
 static font_lib *lib;
 static style st;

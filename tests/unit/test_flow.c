@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "layout/flow.h"
+#include "layout/flow/flow.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
 

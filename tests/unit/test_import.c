@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "layout/import.h"
+#include "layout/import/import.h"
 
 /* Imports in; the warnings (diag's output) go to *warn when warn is set. */
 static char *imp(const char *in, size_t len, char **warn, int *nwarn)

@@ -6,11 +6,11 @@
 #include <ctype.h>
 #include <math.h>
 
-#include "layout/doc.h"
-#include "layout/flow.h"
-#include "layout/issue.h"
-#include "layout/pdf.h"
-#include "layout/style.h"
+#include "layout/read/doc.h"
+#include "layout/flow/flow.h"
+#include "layout/app/issue.h"
+#include "layout/pdf/pdf.h"
+#include "layout/style/style.h"
 
 static dl_doc *dl;
 static font_lib *fonts;

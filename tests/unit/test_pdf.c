@@ -6,8 +6,8 @@
 
 #include "fonts/font.h"
 #include "fonts/shape.h"
-#include "layout/dlist.h"
-#include "layout/pdf.h"
+#include "layout/dlist/dlist.h"
+#include "layout/pdf/pdf.h"
 
 static font_lib *lib;
 static char pdfpath[256];

@@ -9,9 +9,9 @@
 
 #include "fonts/font.h"
 #include "fonts/shape.h"
-#include "layout/dlist.h"
-#include "layout/pdf.h"
-#include "layout/preflight.h"
+#include "layout/dlist/dlist.h"
+#include "layout/pdf/pdf.h"
+#include "layout/preflight/preflight.h"
 
 static char bad[256];
 

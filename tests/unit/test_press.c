@@ -10,10 +10,10 @@
 
 #include "fonts/font.h"
 #include "fonts/shape.h"
-#include "layout/dlist.h"
-#include "layout/pdf.h"
-#include "layout/pdfx.h"
-#include "layout/preflight.h"
+#include "layout/dlist/dlist.h"
+#include "layout/pdf/pdf.h"
+#include "layout/pdf/pdfx.h"
+#include "layout/preflight/preflight.h"
 
 #define PAGE_W 595.276f
 #define PAGE_H 841.89f

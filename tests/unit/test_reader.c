@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "layout/doc.h"
+#include "layout/read/doc.h"
 
 #define FM "---\n" \
            "association: 珠海市服务贸易和外包行业协会\n" \

@@ -6,7 +6,7 @@
 #include <dirent.h>
 #include <math.h>
 
-#include "layout/style.h"
+#include "layout/style/style.h"
 
 #define MM(x) ((float)((x) * 72 / 25.4))
 

@@ -3,7 +3,7 @@
  * Data: the tables of 总第29期 (balance of payments; 服务外包 by district). */
 #include "boxutil.h"
 
-#include "layout/table.h"
+#include "layout/blocks/table.h"
 
 static font_lib *lib;
 static style st;

@@ -1,0 +1,726 @@
+/* compose — see compose.h. */
+#include "layout/compose/compose.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linebreak.h>
+
+void compose_opts_default(compose_opts *o, float measure, float em)
+{
+    memset(o, 0, sizeof *o);
+    o->measure = measure;
+    o->indent = 2 * em;
+    o->strictness = STRICT_BASIC;
+    o->compress = true;
+    o->hanging = false;
+    o->open_half_at_start = true;
+    o->hl = 0.25f;
+    o->hl_min = 0.125f;
+    o->hl_max = 1.0f / 3;
+    o->last_min = 2;
+    o->justify = true;
+}
+
+void compose_result_free(compose_result *r)
+{
+    free(r->lines);
+    memset(r, 0, sizeof *r);
+}
+
+/* Shrink tiers in clreq's order (CL-JU-03); stretch tiers (CL-JU-04). */
+enum { T_SPACE, T_MIDDLE, T_BRACKET, T_PAUSE, T_HLGLUE, T_STOP, NTIERS };
+enum { S_SPACE, S_HLGLUE, S_GAP, NSTRETCH };
+
+/* What the composer knows about each unit and the gap before it. */
+typedef struct {
+    float box;                /* width after pair compression (0 for spaces) */
+    float bl, br;             /* blank halves still available (pt) */
+    float pl, pr;             /* pair compression taken (pt) */
+    uint8_t tl, tr;           /* shrink tiers of the blank halves */
+    float gn, gsh, gst;       /* glue carried by the unit (spaces), pt */
+    uint8_t gtier;            /* T_SPACE or T_HLGLUE for gsh; S_SPACE or S_HLGLUE */
+    float hn, hsh, hst;       /* Han–Latin glue before the unit, pt */
+    float sigma;              /* inter-character stretch of the gap before (0: none) */
+    bool brk;                 /* a line may start at this unit */
+    float penalty;            /* cost of starting a line here */
+    bool countable;           /* counts as a character for CL-PA-05 */
+} cunit;
+
+typedef struct {
+    para *p;
+    const compose_opts *o;
+    cunit *c;
+    size_t n;
+    double *PN, *PSH, *PST;   /* prefix sums over units and the gaps before them */
+} ctx;
+
+static bool is_cjkish(para_class c)
+{
+    return c == PC_HAN || para_is_mark(c) || c == PC_DASH || c == PC_OTHER;
+}
+
+static bool is_latinish(para_class c) { return c == PC_LATIN || c == PC_DIGIT; }
+
+/* CL-LB-01…03 (+06 strict): characters that must not start a line. */
+static bool no_start(const para_unit *u, style_strictness st)
+{
+    switch (u->cls) {
+    case PC_CLOSE: case PC_PAUSE: case PC_STOP: case PC_MIDDLE:
+        return true;
+    case PC_DASH:
+        /* A single dash is a connector (CL-LB-03); ——/…… only in strict mode. */
+        return st == STRICT_STRICT || u->cp == 0x2015 || (u->t1 - u->t0) <= 3;
+    default:
+        break;
+    }
+    switch (u->cp) {
+    case ',': case '.': case ':': case ';': case '!': case '?': case ')': case ']':
+    case '}': case '%': case 0xFF5E: case 0x301C: case '-': case 0x2013: case '/':
+    case 0xFF0F: case 0x2030: case 0x2103: case 0x00B0:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* CL-LB-04 (+05): characters that must not end a line. */
+static bool no_end(const para_unit *u)
+{
+    if (u->cls == PC_OPEN)
+        return true;
+    switch (u->cp) {
+    case '(': case '[': case '{': case 0xFF0F:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_dash_char(uint32_t c) { return c == 0x2014 || c == 0x2026 || c == 0x2015; }
+
+/* Break opportunities before every unit. */
+static void find_breaks(ctx *x, const char *uax)
+{
+    para *p = x->p;
+    for (size_t i = 1; i < x->n; i++) {
+        const para_unit *a = &p->u[i - 1], *b = &p->u[i];
+        bool ok;
+        if (b->cls == PC_SPACE)
+            ok = false;                     /* break after the space, not before */
+        else if (a->cls == PC_SPACE)
+            ok = !no_start(b, x->o->strictness);
+        else if (is_latinish(a->cls) && is_latinish(b->cls))
+            ok = uax[b->t0 - 1] == LINEBREAK_ALLOWBREAK;   /* UAX #14 inside Latin */
+        else
+            ok = !no_start(b, x->o->strictness) && !no_end(a);
+        /* CL-LB-07: ——/…… are one unit even when the font does not ligate them. */
+        if (is_dash_char(a->cp) && a->cp == b->cp)
+            ok = false;
+        /* CL-LB-10: a number stays with the unit or measure word that follows it. */
+        if (a->cls == PC_DIGIT && b->cls == PC_HAN)
+            ok = false;
+        /* CL-LB-05 (GB): a solidus in Chinese text does not end a line. */
+        if (a->cp == '/' && (is_cjkish(b->cls) || (i >= 2 && is_cjkish(p->u[i - 2].cls))))
+            ok = false;
+        x->c[i].brk = ok;
+        /* CL-LB-06: strict forbids ——/…… at a line start (no_start); basic avoids it. */
+        if (b->cls == PC_DASH && (b->t1 - b->t0) > 3)
+            x->c[i].penalty = 100;
+    }
+    x->c[0].brk = true;
+}
+
+static float half_blank(const para_unit *u, bool left)
+{
+    if (!u->blank)
+        return 0;
+    if (u->blank == (PA_LEFT | PA_RIGHT))
+        return u->em / 4;
+    return (u->blank & (left ? PA_LEFT : PA_RIGHT)) ? u->em / 2 : 0;
+}
+
+static uint8_t tier_of(const para_unit *u)
+{
+    switch (u->cls) {
+    case PC_MIDDLE: return T_MIDDLE;
+    case PC_OPEN: case PC_CLOSE: return T_BRACKET;
+    case PC_PAUSE: return T_PAUSE;
+    default: return T_STOP;
+    }
+}
+
+/* Widths, compression, glue and stretch of every unit. */
+static void measure_units(ctx *x)
+{
+    para *p = x->p;
+    const compose_opts *o = x->o;
+    for (size_t i = 0; i < x->n; i++) {
+        const para_unit *u = &p->u[i];
+        cunit *c = &x->c[i];
+        c->box = u->w;
+        c->countable = u->cls == PC_HAN || u->cls == PC_LATIN || u->cls == PC_DIGIT ||
+                       u->cls == PC_OTHER;
+        if (para_is_mark(u->cls) && o->compress) {
+            c->bl = half_blank(u, true);
+            c->br = half_blank(u, false);
+            c->tl = c->tr = tier_of(u);
+        }
+        if (u->cls == PC_SPACE) {
+            c->box = 0;
+            const para_unit *a = i ? &p->u[i - 1] : NULL, *b = i + 1 < x->n ? &p->u[i + 1] : NULL;
+            bool hl = a && b &&
+                      ((a->cls == PC_HAN && is_latinish(b->cls)) ||
+                       (is_latinish(a->cls) && b->cls == PC_HAN));
+            if (hl) {                       /* CL-MX-02: the space becomes the glue */
+                float em = a->cls == PC_HAN ? a->em : b->em;
+                c->gn = o->hl * em;
+                c->gsh = (o->hl - o->hl_min) * em;
+                c->gst = (o->hl_max - o->hl) * em;
+                c->gtier = T_HLGLUE;
+            } else {
+                c->gn = u->w;
+                c->gsh = u->w > u->em / 4 ? u->w - u->em / 4 : 0;
+                c->gst = u->em / 2 > u->w ? u->em / 2 - u->w : 0;
+                c->gtier = T_SPACE;
+            }
+        }
+    }
+    for (size_t i = 1; i < x->n; i++) {
+        const para_unit *a = &p->u[i - 1], *b = &p->u[i];
+        cunit *ca = &x->c[i - 1], *cb = &x->c[i];
+        /* CL-PW-02: two adjacent marks take 1.5 em, brackets hugging their content. */
+        if (ca->br > 0 && (cb->bl > 0 || cb->br > 0) && para_is_mark(b->cls)) {
+            ca->pr = ca->br;
+            ca->box -= ca->br;
+            ca->br = 0;
+        } else if (cb->bl > 0 && para_is_mark(a->cls)) {
+            cb->pl = cb->bl;
+            cb->box -= cb->bl;
+            cb->bl = 0;
+        }
+        /* CL-MX-01: ¼ em between Han and Latin letters or digits. */
+        if ((a->cls == PC_HAN && is_latinish(b->cls)) || (is_latinish(a->cls) && b->cls == PC_HAN)) {
+            float em = a->cls == PC_HAN ? a->em : b->em;
+            cb->hn = o->hl * em;
+            cb->hsh = (o->hl - o->hl_min) * em;
+            cb->hst = (o->hl_max - o->hl) * em;
+        }
+        /* Inter-character stretch: never inside a Latin word or number, never next to
+         * a space (the space stretches), never inside ——/…… (one unit). */
+        bool latin_pair = is_latinish(a->cls) && is_latinish(b->cls);
+        if (!latin_pair && a->cls != PC_SPACE && b->cls != PC_SPACE)
+            cb->sigma = (a->em > b->em ? a->em : b->em) / 8;
+    }
+}
+
+static void prefix_sums(ctx *x)
+{
+    x->PN[0] = x->PSH[0] = x->PST[0] = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const cunit *c = &x->c[i];
+        x->PN[i + 1] = x->PN[i] + c->box + c->gn + c->hn;
+        x->PSH[i + 1] = x->PSH[i] + c->bl + c->br + c->gsh + c->hsh;
+        x->PST[i + 1] = x->PST[i] + c->gst + c->hst + c->sigma;
+    }
+}
+
+typedef struct {
+    size_t first, last;       /* units shown; first > last: empty */
+    double nat, sh, st;
+    float start_cut, end_cut; /* blank halves removed at the line's edges */
+} line_m;
+
+/* Natural width, shrink and stretch of the line of units [a, b). */
+static line_m line_measure(const ctx *x, size_t a, size_t b)
+{
+    line_m m = { 0 };
+    const para *p = x->p;
+    size_t first = a, last = b - 1;
+    if (p->u[first].cls == PC_SPACE)
+        first++;
+    if (last > first && p->u[last].cls == PC_SPACE)
+        last--;
+    m.first = first;
+    m.last = last;
+    if (first > last || first >= x->n) {
+        m.first = 1, m.last = 0;
+        return m;
+    }
+    const cunit *cf = &x->c[first], *cl = &x->c[last];
+    m.nat = x->PN[last + 1] - x->PN[first] - cf->hn;
+    m.sh = x->PSH[last + 1] - x->PSH[first] - cf->hsh;
+    m.st = x->PST[last + 1] - x->PST[first] - cf->hst - cf->sigma;
+    if (p->u[first].cls == PC_OPEN && cf->bl > 0 && x->o->open_half_at_start) {
+        m.start_cut = cf->bl;               /* CL-PW-04 */
+        m.nat -= cf->bl;
+        m.sh -= cf->bl;
+    }
+    if (x->o->hanging && (p->u[last].cls == PC_PAUSE || p->u[last].cls == PC_STOP) && last > first) {
+        m.end_cut = cl->box;                /* the mark hangs past the measure */
+        m.nat -= cl->box;
+        m.sh -= cl->bl + cl->br;
+    } else if (para_is_mark(p->u[last].cls) && cl->br > 0 &&
+               !(first == last && m.start_cut > 0)) {
+        m.end_cut = cl->br;                 /* CL-PW-03 */
+        m.nat -= cl->br;
+        m.sh -= cl->br;
+    }
+    return m;
+}
+
+/* ---- Knuth–Plass ---- */
+
+typedef struct {
+    size_t pos;
+    int line;
+    int fit;
+    double demerits;
+    int prev;                 /* index in the node pool, -1 for the start */
+} kp_node;
+
+typedef struct {
+    kp_node *v;
+    size_t n, cap;
+} kp_pool;
+
+static int pool_add(kp_pool *pl, kp_node nd)
+{
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 256;
+        kp_node *nv = realloc(pl->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        pl->v = nv;
+        pl->cap = cap;
+    }
+    pl->v[pl->n] = nd;
+    return (int)pl->n++;
+}
+
+static float avail(const ctx *x, int line)
+{
+    return x->o->measure - (line == 0 ? x->o->indent : 0);
+}
+
+static int fitness(double r)
+{
+    return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
+}
+
+/* Line count of the best solution ending at n, or -1 when none within tolerance.
+ * Breaks are written to brk_out (positions of line starts after the first). */
+typedef struct {
+    int line, fit;
+    double d;
+    int idx;
+} kp_cand;
+
+/* Keeps the best way to reach a break per fitness class — and, when a looseness is
+ * asked for, per line count too, so that a longer or shorter paragraph stays
+ * reachable. */
+static int cand_offer(kp_cand **c, int *n, int *cap, int line, int fit, double d, int idx)
+{
+    for (int i = 0; i < *n; i++)
+        if ((*c)[i].line == line && (*c)[i].fit == fit) {
+            if (d < (*c)[i].d)
+                (*c)[i].d = d, (*c)[i].idx = idx;
+            return 0;
+        }
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 16;
+        kp_cand *nn = realloc(*c, (size_t)nc * sizeof *nn);
+        if (!nn)
+            return -1;
+        *c = nn;
+        *cap = nc;
+    }
+    (*c)[(*n)++] = (kp_cand){ line, fit, d, idx };
+    return 0;
+}
+
+static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk,
+                  double *demerits)
+{
+    kp_cand *cand = NULL;
+    int ncand = 0, capcand = 0;
+    bool by_lines = x->o->looseness != 0;
+    kp_pool pool = { 0 };
+    int *active = NULL;
+    size_t nact = 0, capact = 0;
+    int result = -1;
+    kp_node start = { 0, 0, 1, 0, -1 };
+    int si = pool_add(&pool, start);
+    if (si < 0)
+        goto out;
+    capact = 64;
+    active = malloc(capact * sizeof *active);
+    if (!active)
+        goto out;
+    active[nact++] = si;
+    /* CL-PA-05: no break that leaves fewer than last_min characters after it. */
+    size_t limit = x->o->last_min > 0 ? 0 : x->n;
+    int cnt = 0;
+    for (size_t i = x->n; i > 0 && x->o->last_min > 0; i--) {
+        cnt += x->c[i - 1].countable;
+        if (cnt >= x->o->last_min) {
+            limit = i - 1;
+            break;
+        }
+    }
+    for (size_t b = 1; b <= x->n && nact > 0; b++) {
+        bool final = b == x->n;
+        if (!final && (!x->c[b].brk || b > limit))
+            continue;
+        ncand = 0;
+        for (size_t k = 0; k < nact;) {
+            const kp_node *a = &pool.v[active[k]];
+            line_m m = line_measure(x, a->pos, b);
+            double L = avail(x, a->line);
+            if (m.first > m.last) {
+                k++;
+                continue;
+            }
+            double r;
+            bool overfull = false;
+            if (m.nat > L + 1e-6) {
+                r = m.sh > 1e-9 ? (L - m.nat) / m.sh : -DBL_MAX;
+                overfull = r < -1 - 1e-9;
+            } else if (final || !x->o->justify) {
+                r = final ? 0 : (m.st > 1e-9 ? (L - m.nat) / m.st : 1e6);
+            } else {
+                r = m.st > 1e-9 ? (L - m.nat) / m.st : 1e6;
+            }
+            if (overfull) {
+                /* Lines only grow from here: this start is done. */
+                if (m.nat - m.sh > L + x->p->u[m.last].em) {
+                    active[k] = active[--nact];
+                    continue;
+                }
+                k++;
+                continue;
+            }
+            double bad = fabs(r) > 100 ? 1e8 : 100 * fabs(r * r * r);
+            /* CL-LB-09, CL-JU-02: pushing in (compressing punctuation) is preferred
+             * to pushing out (spacing the line). */
+            if (r < 0)
+                bad /= 8;
+            if (final && x->o->justify == false)
+                bad = 0;
+            if (bad > tolerance) {
+                k++;
+                continue;
+            }
+            int fit = fitness(r);
+            double d = (10 + bad) * (10 + bad);
+            if (!final)
+                d += x->c[b].penalty * x->c[b].penalty;
+            if (abs(fit - a->fit) > 1)
+                d += 3000;
+            d += a->demerits;
+            /* One node per break (per line count when a looseness is asked for): the
+             * fitness classes of TeX matter little where nearly every gap can break,
+             * and a quarter of the nodes keeps long paragraphs fast. */
+            if (cand_offer(&cand, &ncand, &capcand, by_lines ? a->line + 1 : -1, by_lines ? fit : 0,
+                           d, active[k]))
+                goto out;
+            k++;
+        }
+        for (int c = 0; c < ncand; c++) {
+            kp_node nd = { b, pool.v[cand[c].idx].line + 1, cand[c].fit, cand[c].d, cand[c].idx };
+            int ni = pool_add(&pool, nd);
+            if (ni < 0)
+                goto out;
+            if (final)
+                continue;
+            if (nact == capact) {
+                capact *= 2;
+                int *na = realloc(active, capact * sizeof *na);
+                if (!na)
+                    goto out;
+                active = na;
+            }
+            active[nact++] = ni;
+        }
+    }
+    /* The best node at the end; with a looseness, the best with that many lines more
+     * (or fewer) than the best of all, else the nearest line count towards it. */
+    int bi = -1;
+    for (size_t i = 0; i < pool.n; i++)
+        if (pool.v[i].pos == x->n && (bi < 0 || pool.v[i].demerits < pool.v[bi].demerits))
+            bi = (int)i;
+    if (bi >= 0 && by_lines) {
+        int target = pool.v[bi].line + x->o->looseness, bj = -1;
+        for (size_t i = 0; i < pool.n; i++) {
+            const kp_node *nd = &pool.v[i];
+            if (nd->pos != x->n)
+                continue;
+            int dist = abs(nd->line - target), best = bj < 0 ? 1 << 30 : abs(pool.v[bj].line - target);
+            /* Only line counts between the best and the target count. */
+            bool towards = x->o->looseness > 0 ? nd->line >= pool.v[bi].line : nd->line <= pool.v[bi].line;
+            if (towards && (dist < best || (dist == best && nd->demerits < pool.v[bj].demerits)))
+                bj = (int)i;
+        }
+        if (bj >= 0)
+            bi = bj;
+    }
+    if (bi >= 0) {
+        if (demerits)
+            *demerits = pool.v[bi].demerits;
+        int lines = pool.v[bi].line;
+        size_t *br = malloc((size_t)(lines + 1) * sizeof *br);
+        if (!br)
+            goto out;
+        int i = bi, k = lines;
+        while (i >= 0) {
+            br[k--] = pool.v[i].pos;
+            i = pool.v[i].prev;
+        }
+        *brk_out = br;
+        *nbrk = (size_t)lines + 1;
+        result = lines;
+    }
+out:
+    free(pool.v);
+    free(active);
+    free(cand);
+    return result;
+}
+
+/* First fit, for paragraphs with no feasible set of breaks (an unbreakable run wider
+ * than the measure): break at the last opportunity that fits, else the first one. */
+static int greedy(const ctx *x, size_t **brk_out, size_t *nbrk)
+{
+    size_t cap = 16, n = 0;
+    size_t *br = malloc(cap * sizeof *br);
+    if (!br)
+        return -1;
+    br[n++] = 0;
+    size_t a = 0;
+    while (a < x->n) {
+        size_t fit = 0, next = 0;
+        for (size_t b = a + 1; b <= x->n; b++) {
+            if (b < x->n && !x->c[b].brk)
+                continue;
+            line_m m = line_measure(x, a, b);
+            if (m.first <= m.last && m.nat - m.sh <= avail(x, (int)n - 1) + 1e-6)
+                fit = b;
+            else if (!next) {
+                next = b;
+                break;
+            }
+        }
+        size_t b = fit ? fit : (next ? next : x->n);
+        if (n == cap) {
+            cap *= 2;
+            size_t *nb = realloc(br, cap * sizeof *nb);
+            if (!nb) {
+                free(br);
+                return -1;
+            }
+            br = nb;
+        }
+        br[n++] = b;
+        a = b;
+    }
+    *brk_out = br;
+    *nbrk = n;
+    return (int)n - 1;
+}
+
+/* Takes `need` pt out of the line's shrinkable parts, tier by tier (CL-JU-03).
+ * Returns what could not be taken. */
+static double shrink_line(ctx *x, const line_m *m, double need, float *take_l, float *take_r,
+                          float *take_g, float *take_h)
+{
+    for (int t = 0; t < NTIERS && need > 1e-9; t++) {
+        double cap = 0;
+        for (size_t i = m->first; i <= m->last; i++) {
+            const cunit *c = &x->c[i];
+            float bl = i == m->first ? c->bl - m->start_cut : c->bl;
+            float br = i == m->last ? c->br - m->end_cut : c->br;
+            if (c->tl == t && bl > 0) cap += bl;
+            if (c->tr == t && br > 0) cap += br;
+            if (c->gtier == t && c->gsh > 0) cap += c->gsh;
+            if (t == T_HLGLUE && i > m->first) cap += c->hsh;
+        }
+        if (cap <= 1e-9)
+            continue;
+        double f = need >= cap ? 1 : need / cap;
+        for (size_t i = m->first; i <= m->last; i++) {
+            const cunit *c = &x->c[i];
+            float bl = i == m->first ? c->bl - m->start_cut : c->bl;
+            float br = i == m->last ? c->br - m->end_cut : c->br;
+            if (c->tl == t && bl > 0) take_l[i] += (float)(f * bl);
+            if (c->tr == t && br > 0) take_r[i] += (float)(f * br);
+            if (c->gtier == t && c->gsh > 0) take_g[i] -= (float)(f * c->gsh);
+            if (t == T_HLGLUE && i > m->first) take_h[i] -= (float)(f * c->hsh);
+        }
+        need -= f * cap;
+    }
+    return need;
+}
+
+/* Adds `need` pt: spaces first, then Han–Latin glue, then every gap (CL-JU-04). */
+static double stretch_line(ctx *x, const line_m *m, double need, float *take_g, float *take_h)
+{
+    double cap = 0;
+    for (size_t i = m->first; i <= m->last; i++)
+        if (x->c[i].gtier == T_SPACE)
+            cap += x->c[i].gst;
+    if (cap > 1e-9) {
+        double f = need >= cap ? 1 : need / cap;
+        for (size_t i = m->first; i <= m->last; i++)
+            if (x->c[i].gtier == T_SPACE)
+                take_g[i] += (float)(f * x->c[i].gst);
+        need -= f * cap;
+    }
+    cap = 0;
+    for (size_t i = m->first; i <= m->last; i++) {
+        if (x->c[i].gtier == T_HLGLUE)
+            cap += x->c[i].gst;
+        if (i > m->first)
+            cap += x->c[i].hst;
+    }
+    if (need > 1e-9 && cap > 1e-9) {
+        double f = need >= cap ? 1 : need / cap;
+        for (size_t i = m->first; i <= m->last; i++) {
+            if (x->c[i].gtier == T_HLGLUE)
+                take_g[i] += (float)(f * x->c[i].gst);
+            if (i > m->first)
+                take_h[i] += (float)(f * x->c[i].hst);
+        }
+        need -= f * cap;
+    }
+    int gaps = 0;
+    for (size_t i = m->first + 1; i <= m->last; i++)
+        gaps += x->c[i].sigma > 0;
+    if (need > 1e-9 && gaps > 0) {
+        float each = (float)(need / gaps);
+        for (size_t i = m->first + 1; i <= m->last; i++)
+            if (x->c[i].sigma > 0)
+                take_h[i] += each;
+        need = 0;
+    }
+    return need;
+}
+
+static int add_line(compose_result *r, const compose_line *l)
+{
+    if (r->n == r->cap) {
+        int cap = r->cap ? r->cap * 2 : 16;
+        compose_line *nl = realloc(r->lines, (size_t)cap * sizeof *nl);
+        if (!nl)
+            return -1;
+        r->lines = nl;
+        r->cap = cap;
+    }
+    r->lines[r->n++] = *l;
+    return 0;
+}
+
+/* Sets every unit of the line [a, b) in place. */
+static int set_line(ctx *x, compose_result *r, int li, size_t a, size_t b, float *tl,
+                    float *tr, float *tg, float *th)
+{
+    para *p = x->p;
+    line_m m = line_measure(x, a, b);
+    for (size_t i = a; i < b; i++)
+        p->u[i].line = -1;
+    compose_line cl = { (uint32_t)a, (uint32_t)b, 0, 0, 0, 0, b == x->n };
+    cl.x0 = li == 0 ? x->o->indent : 0;
+    if (m.first > m.last)
+        return add_line(r, &cl);
+    for (size_t i = m.first; i <= m.last; i++)
+        tl[i] = tr[i] = tg[i] = th[i] = 0;
+    double L = avail(x, li), need = L - m.nat;
+    if (need < -1e-6) {
+        if (shrink_line(x, &m, -need, tl, tr, tg, th) > 0.01)
+            r->overfull++;
+    } else if (need > 1e-6 && x->o->justify && !cl.last) {
+        stretch_line(x, &m, need, tg, th);
+    }
+    double pen = cl.x0;
+    for (size_t i = m.first; i <= m.last; i++) {
+        para_unit *u = &p->u[i];
+        const cunit *c = &x->c[i];
+        if (i > m.first)
+            pen += c->hn + th[i];
+        u->cl = c->pl + tl[i] + (i == m.first ? m.start_cut : 0);
+        u->cr = c->pr + tr[i] + (i == m.last ? m.end_cut : 0);
+        u->x = (float)pen;
+        u->line = li;
+        if (u->cls == PC_SPACE)
+            pen += c->gn + tg[i];
+        else
+            pen += u->w - u->cl - u->cr;
+        if (u->em > cl.size)
+            cl.size = u->em;
+    }
+    if (m.end_cut > 0 && x->o->hanging && p->u[m.last].cls != PC_OPEN &&
+        (p->u[m.last].cls == PC_PAUSE || p->u[m.last].cls == PC_STOP)) {
+        /* A hanging mark keeps its width; it just does not count in the measure. */
+        p->u[m.last].cr = x->c[m.last].pr;
+    }
+    cl.natural = (float)m.nat;
+    cl.width = (float)(pen - cl.x0);
+    return add_line(r, &cl);
+}
+
+int compose(para *p, const compose_opts *o, compose_result *r)
+{
+    memset(r, 0, sizeof *r);
+    if (p->nu == 0)
+        return 0;
+    ctx x = { p, o, NULL, p->nu, NULL, NULL, NULL };
+    int rc = -1;
+    char *uax = malloc(p->len + 1);
+    float *tmp = malloc(4 * p->nu * sizeof *tmp);
+    x.c = calloc(p->nu, sizeof *x.c);
+    x.PN = malloc((p->nu + 1) * sizeof *x.PN);
+    x.PSH = malloc((p->nu + 1) * sizeof *x.PSH);
+    x.PST = malloc((p->nu + 1) * sizeof *x.PST);
+    size_t *br = NULL, nbr = 0;
+    if (!uax || !tmp || !x.c || !x.PN || !x.PSH || !x.PST)
+        goto out;
+    static int lb_ready;
+    if (!lb_ready) {
+        init_linebreak();
+        lb_ready = 1;
+    }
+    /* UAX #14 decides only between Latin letters and digits: ask it only when the
+     * paragraph has such a pair. */
+    bool latin_pair = false;
+    for (size_t i = 1; i < p->nu && !latin_pair; i++)
+        latin_pair = is_latinish(p->u[i - 1].cls) && is_latinish(p->u[i].cls);
+    if (latin_pair)
+        set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
+    find_breaks(&x, uax);
+    measure_units(&x);
+    prefix_sums(&x);
+    int lines = kp_run(&x, 1000, &br, &nbr, &r->demerits);
+    if (lines < 0)
+        lines = kp_run(&x, DBL_MAX, &br, &nbr, &r->demerits);
+    if (lines < 0) {
+        r->fallback = true;
+        lines = greedy(&x, &br, &nbr);
+        if (lines < 0)
+            goto out;
+    }
+    for (int l = 0; l < lines; l++)
+        if (set_line(&x, r, l, br[l], br[l + 1], tmp, tmp + p->nu, tmp + 2 * p->nu,
+                     tmp + 3 * p->nu))
+            goto out;
+    rc = 0;
+out:
+    free(br);
+    free(uax);
+    free(tmp);
+    free(x.c);
+    free(x.PN);
+    free(x.PSH);
+    free(x.PST);
+    return rc;
+}

@@ -1,0 +1,101 @@
+/* para — a paragraph ready for line breaking: its text in styled spans, shaped into
+ * glyphs, grouped into units (one grapheme cluster each) that the composer places.
+ *
+ * Each unit knows its typographic class (Han, Latin, a punctuation mark and which of
+ * its halves is blank and may be compressed), its natural width and its glyphs. The
+ * composer writes each unit's final position back into it. */
+#ifndef JB_PARA_H
+#define JB_PARA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fonts/font.h"
+#include "fonts/shape.h"
+#include "layout/dlist/dlist.h"
+
+typedef enum {
+    PC_HAN,                   /* ideographs, kana, full-width letters: 1 em boxes */
+    PC_LATIN,                 /* Latin letters and Latin punctuation inside words */
+    PC_DIGIT,
+    PC_OPEN,                  /* （“《【〔「『 …: blank on the left */
+    PC_CLOSE,                 /* ）”》】〕」』 … */
+    PC_PAUSE,                 /* 、，；： */
+    PC_STOP,                  /* 。．？！ */
+    PC_MIDDLE,                /* · ・ ‧ (interpuncts) */
+    PC_DASH,                  /* —— …… (2-em units) and single — … */
+    PC_SPACE,                 /* a Latin space: glue */
+    PC_OTHER,                 /* symbols and anything else */
+} para_class;
+
+/* Which blank half of a full-width mark may be taken away (clreq CL-PW-01). */
+enum { PA_LEFT = 1, PA_RIGHT = 2 };
+
+typedef struct {
+    shape_fonts fonts;
+    float size;               /* pt */
+    float rise;               /* baseline shift up, pt (superscript > 0) */
+    dl_color color;
+    unsigned flags;           /* doc_inline_flags */
+    size_t src;               /* source offset of the span's first byte */
+    bool src_verbatim;        /* src + byte offset locates every character */
+} para_span;
+
+typedef struct {
+    font *f;
+    uint32_t gid;
+    float dx, dy;             /* offset from the pen, pt (dy down) */
+    float adv;                /* advance, pt */
+} para_glyph;
+
+typedef struct {
+    uint32_t t0, t1;          /* bytes of para text */
+    uint32_t g0, g1;          /* glyphs */
+    uint32_t cp;              /* first character */
+    uint16_t span;
+    uint8_t cls;              /* para_class */
+    uint8_t blank;            /* PA_LEFT | PA_RIGHT: halves without ink */
+    float w;                  /* natural advance, pt */
+    float em;                 /* size of the unit's font, pt */
+    /* set by the composer */
+    float cl, cr;             /* compression taken from the left / right, pt */
+    float x;                  /* left edge on its line, pt from the line start */
+    int32_t line;             /* line index, -1: dropped (a space at a break) */
+} para_unit;
+
+typedef struct {
+    char *text;
+    size_t len, cap;
+    para_span *spans;
+    int nspans, capspans;
+    uint32_t *span_end;       /* byte where each span's text ends */
+    para_glyph *g;
+    size_t ng;
+    para_unit *u;
+    size_t nu;
+} para;
+
+para *para_new(void);
+void para_free(para *p);
+
+/* Appends text with the given span style. */
+int para_add(para *p, const char *text, size_t len, const para_span *span);
+
+typedef void (*para_missing_fn)(void *ctx, const para_span *span, size_t span_off,
+                                uint32_t cp);
+
+/* Shapes every span and builds the units. Characters no font covers are reported
+ * through missing (span_off = byte offset inside the span's text). */
+int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx);
+
+/* Class of a character, before its glyph is known. */
+para_class para_class_of(uint32_t cp);
+bool para_is_mark(para_class c);
+
+/* Emits the units [u0, u1) as text items (one per font, size, colour and baseline),
+ * each unit at x0 + unit.x - unit.cl on baseline y. Units with line == -1 are
+ * skipped. */
+int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0, float y);
+
+#endif

@@ -1,0 +1,261 @@
+/* typeset — see typeset.h. */
+#include "layout/compose/typeset.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+long long typeset_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+font *typeset_font(typeset_ctx *t, const char *family, const char *face)
+{
+    char err[512];
+    font *f = font_lib_open(t->fonts, family, face, err, sizeof err);
+    if (!f && !t->font_error) {
+        /* One message per build: every later text would repeat it. */
+        diag_error(t->d, t->st && t->st->path ? t->st->path : NULL, 0, 0, "%s", err);
+        t->font_error = true;
+    }
+    return f;
+}
+
+static void on_missing(void *ctx, const para_span *sp, size_t off, uint32_t cp)
+{
+    typeset_ctx *t = ctx;
+    if (t->src && sp->src_verbatim)
+        diag_warning_at(t->d, t->src, sp->src + off,
+                        "no installed font has U+%04X; it is drawn as a box. Install a font "
+                        "that covers it (fc-list ':charset=%x') or replace the character",
+                        cp, cp);
+    else if (t->src)
+        diag_warning_at(t->d, t->src, sp->src,
+                        "no installed font has U+%04X; it is drawn as a box", cp);
+    else
+        diag_warning(t->d, NULL, 0, 0, "no installed font has U+%04X; it is drawn as a box", cp);
+}
+
+/* The fonts for one inline style. */
+static int span_for(typeset_ctx *t, const style_text *ts, unsigned flags, para_span *sp)
+{
+    const style *st = t->st;
+    const char *fam = ts->family, *sty = ts->style;
+    if (flags & IN_CODE)
+        fam = st->mono_family, sty = st->mono_style;
+    else if (flags & IN_BOLD)
+        fam = st->bold_family, sty = st->bold_style;
+    else if (flags & IN_EM)
+        fam = st->em_family, sty = st->em_style;
+    font *f = typeset_font(t, fam, sty);
+    if (!f)
+        return -1;
+    font *latin = f;
+    /* Body-face Latin may come from a separate family; other faces keep their own. */
+    if (!(flags & (IN_CODE | IN_BOLD | IN_EM)) && st->latin_family && *st->latin_family &&
+        strcmp(fam, st->body.family) == 0) {
+        latin = typeset_font(t, st->latin_family, st->latin_style);
+        if (!latin)
+            return -1;
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->fonts.cjk = f;
+    sp->fonts.latin = latin;
+    sp->size = ts->size;
+    sp->color = ts->color;
+    sp->flags = flags;
+    if (flags & (IN_SUB | IN_SUP)) {
+        sp->size = ts->size * 0.62f;
+        sp->rise = flags & IN_SUP ? ts->size * 0.36f : -ts->size * 0.14f;
+    }
+    return 0;
+}
+
+void typeset_ctx_init(typeset_ctx *t, font_lib *fonts, const style *st, diag *d,
+                      const src_file *src)
+{
+    memset(t, 0, sizeof *t);
+    t->fonts = fonts;
+    t->st = st;
+    t->d = d;
+    t->src = src;
+    t->nfallback = -1;
+}
+
+static void add_fallbacks(typeset_ctx *t, para_span *sp)
+{
+    if (t->nfallback < 0) {
+        t->nfallback = 0;
+        for (int i = 0; i < t->st->nfallback && t->nfallback < 16; i++) {
+            char err[256];
+            /* A fallback that is not installed is simply skipped: fontconfig's charset
+             * match still runs after the list. */
+            font *f = font_lib_open(t->fonts, t->st->fallback[i], "Regular", err, sizeof err);
+            if (!f)
+                f = font_lib_open(t->fonts, t->st->fallback[i], "Book", err, sizeof err);
+            if (f)
+                t->fallback[t->nfallback++] = f;
+        }
+    }
+    sp->fonts.fallback = t->fallback;
+    sp->fonts.nfallback = t->nfallback;
+}
+
+para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts)
+{
+    para *p = para_new();
+    if (!p)
+        return NULL;
+    for (int i = 0; i < text->nin; i++) {
+        const doc_inline *in = &text->in[i];
+        para_span sp;
+        if (span_for(t, ts, in->flags, &sp)) {
+            para_free(p);
+            return NULL;
+        }
+        add_fallbacks(t, &sp);
+        sp.src = in->src;
+        sp.src_verbatim = in->src_verbatim;
+        if (para_add(p, in->text, strlen(in->text), &sp)) {
+            para_free(p);
+            return NULL;
+        }
+    }
+    long long t0 = typeset_now_ns();
+    int rc = para_shape(p, t->fonts, on_missing, t);
+    t->ns_shape += typeset_now_ns() - t0;
+    if (rc) {
+        para_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+para *typeset_plain(typeset_ctx *t, const char *text, const style_text *ts)
+{
+    doc_inline in = { (char *)text, 0, NULL, 0, false };
+    doc_text dt = { &in, 1 };
+    return typeset_para(t, &dt, ts);
+}
+
+int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure, float indent,
+                    compose_result *r)
+{
+    return typeset_compose_loose(t, p, ts, measure, indent, 0, r);
+}
+
+int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
+                          float indent, int looseness, compose_result *r)
+{
+    const style *st = t->st;
+    compose_opts o;
+    compose_opts_default(&o, measure, ts->size);
+    o.indent = indent;
+    o.strictness = st->strictness;
+    o.compress = st->compress;
+    o.hanging = st->hanging;
+    o.hl = st->han_latin;
+    o.hl_min = st->han_latin_min;
+    o.hl_max = st->han_latin_max;
+    o.last_min = st->last_line_min;
+    o.justify = ts->align == AL_JUSTIFY;
+    o.looseness = looseness;
+    long long t0 = typeset_now_ns();
+    int rc = compose(p, &o, r);
+    t->ns_compose += typeset_now_ns() - t0;
+    if (rc)
+        return -1;
+    if ((r->overfull || r->fallback) && t->src && p->nspans > 0) {
+        size_t at = p->spans[0].src;
+        diag_warning_at(t->d, t->src, at,
+                        "no good line breaks for this text at %.1f pt: %s; shorten the "
+                        "unbreakable part (a long number, word or link) or allow it to break",
+                        measure, r->overfull ? "a line is wider than the column" : "first-fit used");
+    }
+    return 0;
+}
+
+int typeset_emit_line(const para *p, const compose_result *r, int l, dl_doc *d, int page,
+                      float x, float y, float measure, style_align al)
+{
+    const compose_line *ln = &r->lines[l];
+    float off = 0;
+    float used = ln->x0 + ln->width;
+    if (al == AL_CENTER)
+        off = (measure - used) / 2;
+    else if (al == AL_RIGHT)
+        off = measure - used;
+    return para_emit(p, ln->u0, ln->u1, d, page, x + off, y);
+}
+
+float typeset_width(typeset_ctx *t, para *p, const style_text *ts)
+{
+    compose_result r;
+    float w = 0;
+    if (typeset_compose(t, p, ts, 1e6f, 0, &r) == 0 && r.n > 0)
+        w = r.lines[0].width;
+    compose_result_free(&r);
+    return w;
+}
+
+float typeset_line(typeset_ctx *t, para *p, const style_text *ts, dl_doc *d, int page, float x,
+                   float y, float measure, style_align al)
+{
+    compose_result r;
+    style_text one = *ts;
+    one.align = AL_LEFT;
+    float w = 0;
+    if (typeset_compose(t, p, &one, 1e6f, 0, &r) == 0 && r.n > 0) {
+        w = r.lines[0].width;
+        typeset_emit_line(p, &r, 0, d, page, x, y, measure > 0 ? measure : w, al);
+    }
+    compose_result_free(&r);
+    return w;
+}
+
+float typeset_baseline(float pitch, float size)
+{
+    /* Noto CJK's ideographic em box runs from 0.12 em below to 0.88 em above the
+     * baseline; centring the box in the pitch keeps lines of every size on the grid. */
+    return (pitch - size) / 2 + 0.88f * size;
+}
+
+char *typeset_template(const char *tmpl, const char *const *vals)
+{
+    size_t cap = strlen(tmpl) + 64, n = 0;
+    for (const char *const *v = vals; v[0]; v += 2)
+        cap += v[1] ? strlen(v[1]) : 0;
+    char *out = malloc(cap + 1);
+    if (!out)
+        return NULL;
+    const char *s = tmpl;
+    while (*s) {
+        if (*s == '{') {
+            const char *e = strchr(s, '}');
+            if (e) {
+                size_t kl = (size_t)(e - s - 1);
+                const char *val = NULL;
+                for (const char *const *v = vals; v[0]; v += 2)
+                    if (strlen(v[0]) == kl && strncmp(v[0], s + 1, kl) == 0)
+                        val = v[1] ? v[1] : "";
+                if (val) {
+                    size_t vl = strlen(val);
+                    if (n + vl > cap)
+                        break;
+                    memcpy(out + n, val, vl);
+                    n += vl;
+                    s = e + 1;
+                    continue;
+                }
+            }
+        }
+        if (n >= cap)
+            break;
+        out[n++] = *s++;
+    }
+    out[n] = 0;
+    return out;
+}

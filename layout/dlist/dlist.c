@@ -1,0 +1,207 @@
+/* dlist — see dlist.h. */
+#include "layout/dlist/dlist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Grows *arr (element size sz) so that it holds at least n + 1 elements. */
+static int grow(void **arr, int n, int *cap, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    int nc = *cap ? *cap * 2 : 8;
+    void *p = realloc(*arr, (size_t)nc * sz);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = nc;
+    return 0;
+}
+
+dl_doc *dl_doc_new(float width, float height)
+{
+    dl_doc *d = calloc(1, sizeof *d);
+    if (d) {
+        d->width = width;
+        d->height = height;
+        d->col = -1;
+    }
+    return d;
+}
+
+static void item_free(dl_item *it)
+{
+    if (it->kind == DL_TEXT) {
+        free(it->u.text.g);
+        free(it->u.text.text);
+    } else if (it->kind == DL_PATH) {
+        free(it->u.path.el);
+    }
+}
+
+static void page_free(dl_page *pg)
+{
+    for (uint32_t i = 0; i < pg->n; i++)
+        item_free(&pg->items[i]);
+    free(pg->items);
+    free(pg->label);
+    free(pg->section);
+}
+
+void dl_truncate(dl_doc *d, int n)
+{
+    while (d->npages > n && d->npages > 0)
+        page_free(&d->pages[--d->npages]);
+}
+
+void dl_doc_free(dl_doc *d)
+{
+    if (!d)
+        return;
+    for (int p = 0; p < d->npages; p++)
+        page_free(&d->pages[p]);
+    free(d->pages);
+    for (int i = 0; i < d->nimages; i++)
+        free(d->images[i].path);
+    free(d->images);
+    for (int i = 0; i < d->noutline; i++)
+        free(d->outline[i].title);
+    free(d->outline);
+    free(d->title);
+    free(d->subject);
+    free(d->author);
+    free(d->keywords);
+    free(d->creator);
+    free(d);
+}
+
+int dl_page_add(dl_doc *d)
+{
+    if (grow((void **)&d->pages, d->npages, &d->cappages, sizeof *d->pages))
+        return -1;
+    memset(&d->pages[d->npages], 0, sizeof d->pages[0]);
+    return d->npages++;
+}
+
+dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind)
+{
+    if (page < 0 || page >= d->npages)
+        return NULL;
+    dl_page *p = &d->pages[page];
+    int n = (int)p->n, cap = (int)p->cap;
+    if (grow((void **)&p->items, n, &cap, sizeof *p->items))
+        return NULL;
+    p->cap = (uint32_t)cap;
+    dl_item *it = &p->items[p->n++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->role = (uint8_t)d->role;
+    it->col = (int16_t)d->col;
+    it->color = dl_gray(0);
+    return it;
+}
+
+dl_item *dl_text_add(dl_doc *d, int page, int font, float size, dl_color color, float x,
+                     float y, const dl_glyph *g, uint32_t ng, const char *text, size_t ntext)
+{
+    dl_glyph *gc = malloc((ng ? ng : 1) * sizeof *gc);
+    char *tc = malloc(ntext + 1);
+    if (!gc || !tc) {
+        free(gc);
+        free(tc);
+        return NULL;
+    }
+    memcpy(gc, g, ng * sizeof *gc);
+    memcpy(tc, text, ntext);
+    tc[ntext] = 0;
+    dl_item *it = dl_item_add(d, page, DL_TEXT);
+    if (!it) {
+        free(gc);
+        free(tc);
+        return NULL;
+    }
+    it->color = color;
+    it->u.text.font = font;
+    it->u.text.size = size;
+    it->u.text.x = x;
+    it->u.text.y = y;
+    it->u.text.g = gc;
+    it->u.text.ng = ng;
+    it->u.text.text = tc;
+    return it;
+}
+
+dl_item *dl_rule_add(dl_doc *d, int page, float x0, float y0, float x1, float y1,
+                     float width, dl_color color)
+{
+    dl_item *it = dl_item_add(d, page, DL_RULE);
+    if (it) {
+        it->color = color;
+        it->u.rule.x0 = x0;
+        it->u.rule.y0 = y0;
+        it->u.rule.x1 = x1;
+        it->u.rule.y1 = y1;
+        it->u.rule.width = width;
+    }
+    return it;
+}
+
+dl_item *dl_rect_add(dl_doc *d, int page, float x, float y, float w, float h, dl_color fill)
+{
+    dl_item *it = dl_item_add(d, page, DL_RECT);
+    if (it) {
+        it->color = fill;
+        it->u.rect.x = x;
+        it->u.rect.y = y;
+        it->u.rect.w = w;
+        it->u.rect.h = h;
+    }
+    return it;
+}
+
+int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h)
+{
+    for (int i = 0; i < d->nimages; i++)
+        if (strcmp(d->images[i].path, path) == 0)
+            return i;
+    if (grow((void **)&d->images, d->nimages, &d->capimages, sizeof *d->images))
+        return -1;
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    d->images[d->nimages] = (dl_image){ p, px_w, px_h };
+    return d->nimages++;
+}
+
+int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y)
+{
+    if (grow((void **)&d->outline, d->noutline, &d->capoutline, sizeof *d->outline))
+        return -1;
+    char *t = strdup(title);
+    if (!t)
+        return -1;
+    d->outline[d->noutline] = (dl_outline){ t, level, page, y };
+    return d->noutline++;
+}
+
+int dl_set_str(char **field, const char *s)
+{
+    char *c = strdup(s ? s : "");
+    if (!c)
+        return -1;
+    free(*field);
+    *field = c;
+    return 0;
+}
+
+dl_color dl_gray(float g)
+{
+    dl_color c = { DL_GRAY, { g, 0, 0, 0 } };
+    return c;
+}
+
+dl_color dl_cmyk(float c, float m, float y, float k)
+{
+    dl_color col = { DL_CMYK, { c, m, y, k } };
+    return col;
+}

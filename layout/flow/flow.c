@@ -1,0 +1,1205 @@
+/* flow — see flow.h. */
+#include "layout/flow/flow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/blocks/box.h"
+
+#define EPS 0.01f
+
+/* Most demerits a paragraph may gain to close a column gap: about one more line set
+ * with badness 300 (gaps some 0.2 em wider than usual); a paragraph that would be
+ * spaced out or squeezed more than that keeps its breaks, and the gap stays. */
+#define LOOSE_MAX_COST 100000.0
+
+/* ---- geometry ---- */
+
+int flow_geom_init(flow_geom *g, const style *st, diag *d)
+{
+    memset(g, 0, sizeof *g);
+    g->pw = st->page_w;
+    g->ph = st->page_h;
+    g->em = st->body.size;
+    g->pitch = st->body.leading;
+    g->cols = st->columns > 0 ? st->columns : 1;
+    float avail_w = st->page_w - st->margin_inner - st->margin_outer;
+    /* CL-GR-04: the gap is a whole number of ems. */
+    g->gap = roundf(st->column_gap / g->em) * g->em;
+    if (g->cols > 1 && g->gap < g->em)
+        g->gap = g->em;
+    g->col_chars = (int)floorf((avail_w - (g->cols - 1) * g->gap) / g->cols / g->em + 1e-4f);
+    float avail_h = st->page_h - st->margin_top - st->margin_bottom;
+    g->lines = (int)floorf(avail_h / g->pitch + 1e-4f);
+    if (g->col_chars < 4 || g->lines < 4) {
+        diag_error(d, st->path, 0, 0,
+                   "the page leaves %d characters per column and %d lines: make the margins, "
+                   "the column count or the body size smaller",
+                   g->col_chars, g->lines);
+        return -1;
+    }
+    g->colw = g->col_chars * g->em;
+    g->text_w = g->cols * g->colw + (g->cols - 1) * g->gap;
+    /* What whole characters and lines leave over goes equally to both margins. */
+    float slack_w = avail_w - g->text_w, slack_h = avail_h - g->lines * g->pitch;
+    g->left_recto = st->margin_inner + slack_w / 2;
+    g->left_verso = st->margin_outer + slack_w / 2;
+    g->top = st->margin_top + slack_h / 2;
+    return 0;
+}
+
+float flow_left(const flow_geom *g, int page)
+{
+    return page % 2 == 0 ? g->left_recto : g->left_verso;
+}
+
+float flow_text_h(const flow_geom *g) { return g->lines * g->pitch; }
+
+/* ---- pieces ---- */
+
+typedef enum {
+    PK_LINE,                  /* one line of a paragraph */
+    PK_HEAD,                  /* a heading, all its lines */
+    PK_ROW,                   /* one row of a box (table row, figure, chart) */
+    PK_RULE,                  /* a thematic break */
+    PK_SPAN,                  /* a band across all columns: a title */
+    PK_SPANROW,               /* a row of a box set across all columns */
+    PK_SECTION,               /* a section starts (a page break when the style says) */
+    PK_PARA,                  /* (recipe only) all the lines of a paragraph */
+} piece_kind;
+
+enum {
+    PF_FIRST = 1,             /* first line of its paragraph */
+    PF_LAST = 2,              /* last line of its paragraph */
+    PF_KEEP = 4,              /* keep with what follows */
+    PF_FLOAT = 8,             /* may move to the top of the next column */
+};
+
+typedef struct {
+    uint8_t kind, flags;
+    float h;                  /* height, pt */
+    float h_top;              /* height when it opens a column or page (no space before) */
+    int obj;                  /* setter index (text) or box index */
+    int line;                 /* line of the setter, row of the box */
+    int nlines;               /* lines of its paragraph */
+    int outline;              /* outline entry placed with it, -1 */
+    int section;              /* index of the section name it belongs to */
+} piece;
+
+/* A composed text: a paragraph, heading or title. */
+typedef struct {
+    para *p;
+    compose_result r;
+    const style_text *ts;
+    float x_off, measure, indent;
+    style_align align;
+    float space_before;
+    bool is_para;             /* running text (its breaks may be loosened or tightened) */
+    int loose;                /* looseness it is set with */
+    int first_page, last_page;    /* where its first and last lines went (this pass) */
+    int last_col, band;       /* column of its last line; band counter at that time */
+    bool alt_known;           /* alt_* evaluated (they do not change between passes) */
+    bool alt_ok[2];           /* one line fewer [0] / more [1] is possible… */
+    double alt_cost[2];       /* …at this many more demerits */
+} setter;
+
+/* A place where the columns could not be filled to within a line, found during a
+ * pass, with the paragraphs before it that could take or give lines. */
+typedef struct {
+    bool set;
+    int page;
+    int more, less;           /* lines of text that would close the gap either way */
+    int *cands;
+    int ncands, capcands;
+} flow_problem;
+
+typedef struct {
+    typeset_ctx *t;
+    const doc *doc;
+    const flow_geom *g;
+    dl_doc *d;
+    piece *pc;
+    int npc, cappc;
+    setter *set;
+    int nset, capset;
+    box **boxes;
+    int nboxes, capboxes;
+    char **sections;
+    int nsections, capsections;
+    int tables, figures;
+    int failed;
+    piece *rc;                /* the recipe: pieces with whole paragraphs (PK_PARA) */
+    int nrc;
+    int band;                 /* bands drawn in this pass */
+    bool dry;                 /* a measuring pass: pages are made, nothing is drawn */
+    flow_problem prob;
+    int *settled;             /* pages whose problem could not be fixed */
+    int nsettled, capsettled;
+} flow;
+
+static int grow(void **a, int n, int *cap, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    int nc = *cap ? *cap * 2 : 64;
+    void *p = realloc(*a, (size_t)nc * sz);
+    if (!p)
+        return -1;
+    *a = p;
+    *cap = nc;
+    return 0;
+}
+
+static piece *add_piece(flow *f, piece_kind kind, float h)
+{
+    if (grow((void **)&f->pc, f->npc, &f->cappc, sizeof *f->pc))
+        return NULL;
+    piece *p = &f->pc[f->npc++];
+    memset(p, 0, sizeof *p);
+    p->kind = (uint8_t)kind;
+    p->h = p->h_top = h;
+    p->obj = p->line = -1;
+    p->outline = -1;
+    p->section = f->nsections - 1;
+    return p;
+}
+
+static float snap(const flow *f, float y)
+{
+    float k = ceilf(y / f->g->pitch - 1e-3f);
+    return k * f->g->pitch;
+}
+
+/* Composes text into a new setter; returns its index or -1. */
+static int add_setter(flow *f, const doc_text *text, const style_text *ts, float measure,
+                      float indent, float x_off)
+{
+    para *p = typeset_para(f->t, text, ts);
+    if (!p)
+        return -1;
+    if (grow((void **)&f->set, f->nset, &f->capset, sizeof *f->set)) {
+        para_free(p);
+        return -1;
+    }
+    setter *s = &f->set[f->nset];
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    s->ts = ts;
+    s->measure = measure;
+    s->indent = indent;
+    s->x_off = x_off;
+    s->align = ts->align;
+    if (typeset_compose(f->t, p, ts, measure, indent, &s->r)) {
+        para_free(p);
+        return -1;
+    }
+    return f->nset++;
+}
+
+static int add_outline(flow *f, const doc_text *text, int level)
+{
+    char *plain = doc_text_plain(text);
+    if (!plain)
+        return -1;
+    int i = dl_outline_add(f->d, plain, level, -1, 0);
+    free(plain);
+    return i;
+}
+
+/* Height of a heading or title: space, lines at their own leading, space, rounded up
+ * to whole body pitches so that the text after it stays on the grid. */
+static void heading_heights(flow *f, const setter *s, float *h, float *h_top)
+{
+    float body = s->r.n * s->ts->leading + s->ts->space_after;
+    *h = snap(f, s->ts->space_before + body);
+    *h_top = snap(f, body);
+}
+
+static int add_heading(flow *f, const doc_block *b, const style_text *ts, piece_kind kind,
+                       int outline_level)
+{
+    float measure = kind == PK_SPAN ? f->g->text_w : f->g->colw;
+    int si = add_setter(f, &b->text, ts, measure, 0, 0);
+    if (si < 0)
+        return -1;
+    piece *p = add_piece(f, kind, 0);
+    if (!p)
+        return -1;
+    heading_heights(f, &f->set[si], &p->h, &p->h_top);
+    p->obj = si;
+    p->flags = PF_KEEP;
+    if (outline_level >= 0)
+        p->outline = add_outline(f, &b->text, outline_level);
+    return 0;
+}
+
+static int add_lines(flow *f, int si)
+{
+    piece *p = add_piece(f, PK_PARA, 0);
+    if (!p)
+        return -1;
+    p->obj = si;
+    f->set[si].is_para = true;
+    return 0;
+}
+
+/* The working pieces from the recipe: each paragraph becomes its lines, as many as
+ * its current composition has. */
+static int expand(flow *f)
+{
+    f->npc = 0;
+    for (int i = 0; i < f->nrc; i++) {
+        const piece *r = &f->rc[i];
+        if (r->kind != PK_PARA) {
+            piece *p = add_piece(f, (piece_kind)r->kind, 0);
+            if (!p)
+                return -1;
+            *p = *r;
+            continue;
+        }
+        const setter *s = &f->set[r->obj];
+        for (int l = 0; l < s->r.n; l++) {
+            piece *p = add_piece(f, PK_LINE, f->g->pitch);
+            if (!p)
+                return -1;
+            p->obj = r->obj;
+            p->line = l;
+            p->nlines = s->r.n;
+            p->section = r->section;
+            p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+        }
+    }
+    return 0;
+}
+
+static int add_para(flow *f, const doc_block *b)
+{
+    const style *st = f->t->st;
+    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source : &st->body;
+    float inset = b->quote * 2 * f->g->em;
+    float measure = f->g->colw - 2 * inset;
+    float indent = b->kind == DOC_SOURCE ? 0 : ts->indent;
+    float x_off = inset;
+    doc_text text = b->text;
+    doc_inline *tmp = NULL;
+    char mk[64];                      /* the item's marker; lives as long as the text */
+    if (b->kind == DOC_ITEM) {
+        /* A hanging indent: the item's text aligns at the paragraph indent (deeper
+         * items 2 em further in), its marker hangs to the left of it. */
+        const char *m = b->marker ? b->marker : "•";
+        size_t ml = strlen(m);
+        bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
+        snprintf(mk, sizeof mk, "%s%s", m, latin ? " " : "");
+        para *mp = typeset_plain(f->t, mk, ts);
+        if (!mp)
+            return -1;
+        float mw = typeset_width(f->t, mp, ts);
+        para_free(mp);
+        float level_in = ts->indent + (b->level > 1 ? b->level - 1 : 0) * 2 * f->g->em;
+        x_off += level_in;
+        measure -= level_in;
+        indent = -mw;
+        tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
+        if (!tmp)
+            return -1;
+        tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
+        memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
+        text.in = tmp;
+        text.nin++;
+    }
+    int si = add_setter(f, &text, ts, measure, indent, x_off);
+    free(tmp);
+    if (si < 0)
+        return -1;
+    if (b->kind == DOC_SOURCE)
+        f->set[si].align = AL_RIGHT;
+    return add_lines(f, si);
+}
+
+static int add_box(flow *f, const doc_block *b)
+{
+    int number = b->kind == DOC_TABLE ? ++f->tables : ++f->figures;
+    box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, number);
+    if (!bx)
+        return -1;
+    if (grow((void **)&f->boxes, f->nboxes, &f->capboxes, sizeof *f->boxes)) {
+        box_free(bx);
+        return -1;
+    }
+    int bi = f->nboxes++;
+    f->boxes[bi] = bx;
+    for (int r = 0; r < bx->nrows; r++) {
+        piece *p = add_piece(f, bx->span ? PK_SPANROW : PK_ROW, bx->row_h[r]);
+        if (!p)
+            return -1;
+        p->obj = bi;
+        p->line = r;
+        if (r < bx->caption_rows + bx->nrepeat)
+            p->flags |= PF_KEEP;
+        if (bx->nrows == 1 && b->kind != DOC_TABLE)
+            p->flags |= PF_FLOAT;
+    }
+    return 0;
+}
+
+static int add_section(flow *f, const doc_block *b)
+{
+    char *name = doc_text_plain(&b->text);
+    if (!name || grow((void **)&f->sections, f->nsections, &f->capsections, sizeof *f->sections)) {
+        free(name);
+        return -1;
+    }
+    f->sections[f->nsections++] = name;
+    if (!add_piece(f, PK_SECTION, 0))
+        return -1;
+    return add_heading(f, b, &f->t->st->section, PK_SPAN, 0);
+}
+
+static int build_pieces(flow *f)
+{
+    const style *st = f->t->st;
+    for (int i = 0; i < f->doc->nblocks; i++) {
+        const doc_block *b = &f->doc->blocks[i];
+        int rc = 0;
+        switch (b->kind) {
+        case DOC_SECTION:
+            rc = add_section(f, b);
+            break;
+        case DOC_ARTICLE:
+            rc = add_heading(f, b, &st->article, PK_SPAN, 1);
+            break;
+        case DOC_HEADING: {
+            int lv = b->level < 3 ? 3 : b->level > 6 ? 6 : b->level;
+            rc = add_heading(f, b, &st->h[lv], PK_HEAD, lv <= 4 ? lv - 1 : -1);
+            break;
+        }
+        case DOC_PARA:
+        case DOC_ITEM:
+        case DOC_SOURCE:
+            rc = add_para(f, b);
+            break;
+        case DOC_TABLE:
+        case DOC_FIGURE:
+        case DOC_CHART:
+            rc = add_box(f, b);
+            break;
+        case DOC_RULE:
+            rc = add_piece(f, PK_RULE, f->g->pitch) ? 0 : -1;
+            break;
+        }
+        if (rc)
+            f->failed = 1;
+    }
+    return f->failed ? -1 : 0;
+}
+
+/* ---- filling columns ---- */
+
+typedef struct {
+    int piece;
+    int col;
+    float y;                  /* top, pt from the band's top */
+    bool repeat;              /* a repeated header row */
+    bool compact;             /* set without its space before (at a column top, or to
+                                 keep a heading with its text at a column foot) */
+} placed;
+
+typedef struct {
+    placed *v;
+    int n, cap;
+} placement;
+
+static int place(placement *pl, int piece_i, int col, float y, bool repeat, bool compact)
+{
+    if (grow((void **)&pl->v, pl->n, &pl->cap, sizeof *pl->v))
+        return -1;
+    pl->v[pl->n++] = (placed){ piece_i, col, y, repeat, compact };
+    return 0;
+}
+
+static bool is_text(const piece *p) { return p->kind == PK_LINE || p->kind == PK_HEAD || p->kind == PK_RULE; }
+
+/* The height that must follow a keep-with-next piece in the same column: a heading
+ * takes the next two lines of text (one when the column would otherwise end more
+ * than one line short), a caption or table header the next row. */
+static float keep_need(const flow *f, int k, int end, float room)
+{
+    const piece *p = &f->pc[k];
+    if (!(p->flags & PF_KEEP) || k + 1 >= end)
+        return 0;
+    const piece *n = &f->pc[k + 1];
+    if (n->flags & PF_KEEP)
+        return n->h + keep_need(f, k + 1, end, room - n->h);
+    if (p->kind == PK_HEAD && n->kind == PK_LINE) {
+        float two = n->nlines >= 2 && k + 2 < end ? 2 * f->g->pitch : f->g->pitch;
+        if (room >= p->h + two - EPS || room < p->h + f->g->pitch - EPS)
+            return two;
+        return f->g->pitch;
+    }
+    return n->h;
+}
+
+/* The least that must follow a heading in its column when room is short: the rest of a
+ * chain of headings without their space before, then one line of text. */
+static float keep_min(const flow *f, int k, int end)
+{
+    if (!(f->pc[k].flags & PF_KEEP) || k + 1 >= end)
+        return 0;
+    const piece *n = &f->pc[k + 1];
+    if (n->kind == PK_HEAD)
+        return n->h_top + keep_min(f, k + 1, end);
+    return n->kind == PK_LINE ? f->g->pitch : n->h;
+}
+
+/* The last heading of the chain of headings starting at k. */
+static int chain_end(const flow *f, int k, int end)
+{
+    while (k + 1 < end && f->pc[k + 1].kind == PK_HEAD)
+        k++;
+    return k;
+}
+
+/* Height of the header rows a box repeats at the top of a continuation. */
+static float repeat_h(const flow *f, const piece *p)
+{
+    const box *bx = f->boxes[p->obj];
+    int h0 = bx->caption_rows, h1 = bx->caption_rows + bx->nrepeat;
+    if (p->line < h1)
+        return 0;
+    return box_rows_h(bx, h0, h1);
+}
+
+/* What a fill used: the height of each column and the tallest. */
+typedef struct {
+    float used;
+    float colh[8];
+    float over[8];            /* how much more the piece that broke the column needed */
+    int ncols;                /* columns that hold something */
+} fill_stats;
+
+/* How far the shortest column that holds something falls below the tallest. */
+static float spread(const fill_stats *s)
+{
+    float lo = 1e9f;
+    for (int c = 0; c < s->ncols; c++)
+        lo = fminf(lo, s->colh[c]);
+    return s->ncols ? s->used - lo : 0;
+}
+
+/* Fills `cols` columns of height H with pieces [i, end), keeping the last line of a
+ * paragraph from opening a column when `widows` (CL-PA-06). Returns the first piece
+ * that did not fit; the placement is written to pl (when not NULL). */
+static int fill(const flow *f, int i, int end, float H, bool widows, placement *pl,
+                fill_stats *stats)
+{
+    int cols = f->g->cols > 8 ? 8 : f->g->cols;
+    fill_stats st = { 0 };
+    int col = 0, k = i;
+    float y = 0, maxy = 0;
+    int deferred = -1;               /* a figure waiting for the next column */
+    int compact_until = -1;          /* headings set without space before up to here */
+    int last_in_col = -1;            /* index in pl of the column's last placement */
+    if (pl)
+        pl->n = 0;
+    while (k < end && col < cols) {
+        const piece *p = &f->pc[k];
+        if (y == 0 && deferred >= 0) {
+            if (pl && place(pl, deferred, col, 0, false, true))
+                return -1;
+            y = f->pc[deferred].h;
+            deferred = -1;
+        }
+        float top = is_text(p) ? snap(f, y) : y;
+        bool compact = top == 0 || k <= compact_until;
+        float h = compact ? p->h_top : p->h;
+        float rep = (y == 0 && p->kind == PK_ROW) ? repeat_h(f, p) : 0;
+        float need = rep + h + keep_need(f, k, end, H - top - rep);
+        if (k <= compact_until)
+            need = h + keep_min(f, k, end);
+        /* A chain of keeps longer than a whole column (headings with no text between)
+         * cannot be kept: set the piece as it comes. */
+        if (need > H + EPS)
+            need = rep + h;
+        else if (top + need > H + EPS && p->kind == PK_HEAD && !compact &&
+                 top + p->h_top + keep_min(f, k, end) <= H + EPS) {
+            /* At a column foot headings give up their space before rather than leave
+             * the column short; they keep one line of their text (CL-PA-07). */
+            compact = true;
+            h = p->h_top;
+            need = h + keep_min(f, k, end);
+            compact_until = chain_end(f, k, end);
+        }
+        if (top + need <= H + EPS || (top == 0 && deferred < 0)) {
+            if (rep > 0) {
+                const box *bx = f->boxes[p->obj];
+                int r0 = k - p->line + bx->caption_rows;
+                for (int r = 0; r < bx->nrepeat; r++) {
+                    if (pl && place(pl, r0 + r, col, top, true, false))
+                        return -1;
+                    top += f->pc[r0 + r].h;
+                }
+            }
+            if (pl) {
+                if (place(pl, k, col, top, false, compact))
+                    return -1;
+                last_in_col = pl->n - 1;
+            }
+            y = top + h;
+            if (y > maxy)
+                maxy = y;
+            st.colh[col] = y;
+            if (col + 1 > st.ncols)
+                st.ncols = col + 1;
+            k++;
+            continue;
+        }
+        if ((p->flags & PF_FLOAT) && deferred < 0 && col + 1 < cols) {
+            deferred = k++;          /* the figure waits for the next column; text flows on */
+            continue;
+        }
+        st.over[col] = top + need - H;
+        /* A column break before p. CL-PA-06: the last line of a paragraph does not
+         * open a column alone; CL-PA-07 is kept by keep_need. */
+        if (widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
+            k > i && f->pc[k - 1].kind == PK_LINE && f->pc[k - 1].obj == p->obj && y > f->g->pitch &&
+            !(f->pc[k - 1].flags & PF_FIRST)) {
+            k--;
+            if (pl && last_in_col >= 0 && pl->n > 0 && pl->v[pl->n - 1].piece == k)
+                pl->n--;
+            st.colh[col] -= f->pc[k].h;
+        }
+        col++;
+        y = 0;
+        last_in_col = -1;
+        compact_until = -1;
+    }
+    if (deferred >= 0 && col < cols) {
+        if (pl && place(pl, deferred, col, y, false, y == 0))
+            return -1;
+        maxy = fmaxf(maxy, y + f->pc[deferred].h);
+        st.colh[col] = y + f->pc[deferred].h;
+        if (col + 1 > st.ncols)
+            st.ncols = col + 1;
+        deferred = -1;
+    }
+    st.used = maxy;
+    if (stats)
+        *stats = st;
+    return k;
+}
+
+/* ---- pages ---- */
+
+typedef struct {
+    int page;                 /* dl page index */
+    float y;                  /* used height of the text area, pt */
+    int section;
+    int pending[8];           /* spanning figures waiting for the top of the next page */
+    int npending;
+} page_state;
+
+static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
+
+static int new_page(flow *f, page_state *ps, int section)
+{
+    int p = dl_page_add(f->d);
+    if (p < 0)
+        return -1;
+    ps->page = p;
+    ps->y = 0;
+    ps->section = section;
+    const char *name = section >= 0 ? f->sections[section] : "";
+    if (dl_set_str(&f->d->pages[p].section, name))
+        return -1;
+    /* Figures that did not fit at the foot of the last page open this one. */
+    int n = ps->npending;
+    ps->npending = 0;
+    for (int k = 0; k < n; k++) {
+        const piece *fp = &f->pc[ps->pending[k]];
+        if (draw_span_rows(f, ps, ps->pending[k], fp->line, fp->line + 1))
+            return -1;
+        ps->y = snap(f, ps->y + fp->h);
+    }
+    return 0;
+}
+
+static void anchor(flow *f, const piece *p, int page, float y)
+{
+    if (p->outline >= 0 && p->outline < f->d->noutline) {
+        f->d->outline[p->outline].page = page;
+        f->d->outline[p->outline].y = y;
+    }
+}
+
+static int draw_setter_lines(flow *f, const setter *s, int page, float x, float y_top, float lead)
+{
+    for (int l = 0; l < s->r.n; l++) {
+        float base = y_top + l * lead + typeset_baseline(lead, s->ts->size);
+        if (typeset_emit_line(s->p, &s->r, l, f->d, page, x + s->x_off, base, s->measure, s->align))
+            return -1;
+    }
+    return 0;
+}
+
+/* A heading or title in its box of height h starting at y: its space before (unless
+ * at the top), its lines, the rest of the rounding below. */
+static int draw_heading(flow *f, const piece *p, int page, float x, float y, bool at_top)
+{
+    const setter *s = &f->set[p->obj];
+    float before = at_top ? 0 : s->ts->space_before;
+    float h = at_top ? p->h_top : p->h;
+    float body = s->r.n * s->ts->leading;
+    float slack = h - before - body - s->ts->space_after;
+    float y0 = y + before + (slack > 0 ? slack / 2 : 0);
+    anchor(f, p, page, y0);
+    return draw_setter_lines(f, s, page, x, y0, s->ts->leading);
+}
+
+static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool at_top)
+{
+    if (f->dry)
+        return 0;
+    static const dl_role roles[] = { [PK_LINE] = DL_ROLE_BODY,    [PK_HEAD] = DL_ROLE_HEADING,
+                                     [PK_ROW] = DL_ROLE_BOX,      [PK_RULE] = DL_ROLE_BODY,
+                                     [PK_SPAN] = DL_ROLE_TITLE,   [PK_SPANROW] = DL_ROLE_BOX,
+                                     [PK_SECTION] = DL_ROLE_NONE };
+    f->d->role = roles[p->kind];
+    switch (p->kind) {
+    case PK_LINE: {
+        const setter *s = &f->set[p->obj];
+        float base = y + typeset_baseline(f->g->pitch, s->ts->size);
+        return typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
+                                 s->align);
+    }
+    case PK_HEAD:
+    case PK_SPAN:
+        return draw_heading(f, p, page, x, y, at_top);
+    case PK_ROW:
+    case PK_SPANROW: {
+        const box *bx = f->boxes[p->obj];
+        return bx->draw(bx, f->d, page, x, y, p->line, p->line + 1);
+    }
+    case PK_RULE: {
+        float cx = x + f->g->colw / 2, cy = y + f->g->pitch / 2;
+        return dl_rule_add(f->d, page, cx - 2 * f->g->em, cy, cx + 2 * f->g->em, cy, 0.5f,
+                           f->t->st->rule)
+                   ? 0
+                   : -1;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Draws a filled band of columns at the page's current y. */
+/* Where a paragraph's lines went, for the looseness pass. */
+static void note_line(flow *f, const piece *p, int page, int col)
+{
+    setter *s = &f->set[p->obj];
+    if (p->line == 0)
+        s->first_page = page;
+    if (p->line == s->r.n - 1) {
+        s->last_page = page;
+        s->last_col = col;
+        s->band = f->band;
+    }
+}
+
+static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
+{
+    float x0 = flow_left(f->g, ps->page), y0 = f->g->top + ps->y;
+    int last_col = 0;
+    f->band++;
+    for (int i = 0; i < pl->n; i++) {
+        const placed *q = &pl->v[i];
+        const piece *p = &f->pc[q->piece];
+        float x = x0 + q->col * (f->g->colw + f->g->gap);
+        f->d->col = q->col;
+        int rc;
+        if (p->kind == PK_ROW) {
+            /* Consecutive rows of one box in one column are one chunk: the table draws
+             * its rules once around it. */
+            int m = i;
+            while (m + 1 < pl->n && pl->v[m + 1].col == q->col &&
+                   pl->v[m + 1].repeat == q->repeat &&
+                   f->pc[pl->v[m + 1].piece].kind == PK_ROW &&
+                   f->pc[pl->v[m + 1].piece].obj == p->obj &&
+                   f->pc[pl->v[m + 1].piece].line == f->pc[pl->v[m].piece].line + 1)
+                m++;
+            const box *bx = f->boxes[p->obj];
+            f->d->role = DL_ROLE_BOX;
+            rc = f->dry ? 0 : bx->draw(bx, f->d, ps->page, x, y0 + q->y, p->line,
+                                       f->pc[pl->v[m].piece].line + 1);
+            i = m;
+        } else {
+            rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
+            if (p->kind == PK_LINE)
+                note_line(f, p, ps->page, q->col);
+        }
+        f->d->col = -1;
+        if (rc)
+            return -1;
+        if (p->section >= 0 && p->section != ps->section) {
+            ps->section = p->section;
+            dl_set_str(&f->d->pages[ps->page].section, f->sections[p->section]);
+        }
+        if (q->col > last_col)
+            last_col = q->col;
+    }
+    /* A rule between columns that both hold text. */
+    if (!f->dry && f->t->st->column_rule > 0 && last_col > 0 && band_h > 0)
+        for (int c = 1; c <= last_col; c++) {
+            float rx = x0 + c * (f->g->colw + f->g->gap) - f->g->gap / 2;
+            if (!dl_rule_add(f->d, ps->page, rx, y0, rx, y0 + band_h, f->t->st->column_rule,
+                             f->t->st->rule))
+                return -1;
+        }
+    return 0;
+}
+
+static bool settled(const flow *f, int page)
+{
+    for (int i = 0; i < f->nsettled; i++)
+        if (f->settled[i] == page)
+            return true;
+    return false;
+}
+
+/* Records the first gap of a pass that more or fewer lines before it could close: the
+ * candidates are the paragraphs wholly on the page, before the gap (in an earlier band,
+ * or in this band up to column col; col < 0: every column). */
+static void problem(flow *f, int page, int more, int less, int col)
+{
+    if (f->prob.set || settled(f, page) || (more <= 0 && less <= 0))
+        return;
+    flow_problem *pb = &f->prob;
+    pb->set = true;
+    pb->page = page;
+    pb->more = more;
+    pb->less = less;
+    pb->ncands = 0;
+    for (int i = 0; i < f->nset; i++) {
+        const setter *s = &f->set[i];
+        if (!s->is_para || s->first_page != page || s->last_page != page || s->r.n < 2)
+            continue;
+        if (col >= 0 && s->band == f->band && s->last_col > col)
+            continue;
+        if (grow((void **)&pb->cands, pb->ncands, &pb->capcands, sizeof *pb->cands))
+            return;
+        pb->cands[pb->ncands++] = i;
+    }
+}
+
+/* The pieces of one band: from i up to the next spanning piece or section. */
+static int band_end(const flow *f, int i)
+{
+    int j = i;
+    while (j < f->npc && f->pc[j].kind != PK_SPAN && f->pc[j].kind != PK_SPANROW &&
+           f->pc[j].kind != PK_SECTION)
+        j++;
+    return j;
+}
+
+static float total_h(const flow *f, int i, int j)
+{
+    float h = 0;
+    for (int k = i; k < j; k++)
+        h += f->pc[k].h;
+    return h;
+}
+
+/* Places the column pieces [i, j) from the page's current y, over as many pages as
+ * needed; the last band is balanced. */
+static int flow_band(flow *f, page_state *ps, int i, int j)
+{
+    placement pl = { 0 };
+    int rc = -1;
+    while (i < j) {
+        float room = flow_text_h(f->g) - ps->y;
+        if (room < f->g->pitch - EPS) {
+            if (new_page(f, ps, ps->section))
+                goto out;
+            continue;
+        }
+        bool widows = f->t->st->widows;
+        fill_stats fs;
+        int k = fill(f, i, j, room, widows, NULL, &fs);
+        if (k < 0)
+            goto out;
+        float H = room;
+        if (k >= j) {
+            /* Everything fits: balance — the least height that still takes it all with
+             * columns within a line of each other. Widow control gives way when only
+             * it stands in the way (the columns' evenness is the stronger rule). */
+            float lo = snap(f, total_h(f, i, j) / f->g->cols) - 2 * f->g->pitch;
+            if (lo < f->g->pitch)
+                lo = f->g->pitch;
+            bool found = false;
+            for (float h = lo; h < room + EPS && !found; h += f->g->pitch) {
+                for (int w = widows ? 1 : 0; w >= 0 && !found; w--) {
+                    if (fill(f, i, j, h, w, NULL, &fs) >= j && spread(&fs) <= f->g->pitch + EPS) {
+                        H = h, widows = w, found = true;
+                    }
+                }
+            }
+            if (!found) {
+                widows = f->t->st->widows;
+                for (float h = lo; h < room - EPS; h += f->g->pitch)
+                    if (fill(f, i, j, h, widows, NULL, &fs) >= j) {
+                        H = h;
+                        break;
+                    }
+            }
+        } else if (widows && spread(&fs) > f->g->pitch + EPS) {
+            /* A full page whose columns end unevenly: try without widow control. */
+            fill_stats nw;
+            if (fill(f, i, j, room, false, NULL, &nw) >= 0 && spread(&nw) < spread(&fs))
+                widows = false;
+        }
+        float used;
+        k = fill(f, i, j, H, widows, &pl, &fs);
+        if (k < 0)
+            goto out;
+        used = fs.used;
+        if (k == i) {
+            /* Nothing fits in what is left of the page. */
+            if (ps->y == 0) {
+                k = i + 1;         /* cannot happen with a forced first piece; be safe */
+            } else {
+                if (new_page(f, ps, ps->section))
+                    goto out;
+                continue;
+            }
+        }
+        if (draw_band(f, ps, &pl, k >= j ? snap(f, used) : H))
+            goto out;
+        if (k < j) {
+            /* A full page: a column that ends more than a line short is a gap to close. */
+            for (int c = 0; c < fs.ncols; c++)
+                if (fs.colh[c] < H - f->g->pitch - EPS) {
+                    int more = (int)floorf((H - fs.colh[c]) / f->g->pitch + 0.01f);
+                    int less = (int)ceilf(fs.over[c] / f->g->pitch - 0.01f);
+                    problem(f, ps->page, more, less, c);
+                    break;
+                }
+        }
+        i = k;
+        if (i < j) {
+            if (new_page(f, ps, ps->section))
+                goto out;
+        } else {
+            ps->y += snap(f, used);
+        }
+    }
+    rc = 0;
+out:
+    free(pl.v);
+    return rc;
+}
+
+/* How much must follow a spanning piece on the same page: the next spanning pieces it
+ * keeps with, plus two lines of the columns below. */
+static float span_need(const flow *f, int i)
+{
+    float need = 0;
+    int k = i;
+    while (k < f->npc && (f->pc[k].kind == PK_SPAN || f->pc[k].kind == PK_SPANROW) &&
+           (k == i || (f->pc[k - 1].flags & PF_KEEP))) {
+        need += f->pc[k].h;
+        k++;
+    }
+    if (k < f->npc && f->pc[k].kind != PK_SECTION && f->pc[k].kind != PK_SPAN)
+        need += 2 * f->g->pitch;
+    return need;
+}
+
+static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
+{
+    if (f->dry)
+        return 0;
+    const box *bx = f->boxes[f->pc[piece_i].obj];
+    f->d->role = DL_ROLE_BOX;
+    return bx->draw(bx, f->d, ps->page, flow_left(f->g, ps->page), f->g->top + ps->y, r0, r1);
+}
+
+/* A box set across all columns, from piece i (its first row): as many rows as fit on
+ * each page, drawn as one chunk; a continuation repeats the header rows; the caption
+ * and header stay with the first body row. Returns the piece after the box. */
+static int flow_span_box(flow *f, page_state *ps, int i)
+{
+    const box *bx = f->boxes[f->pc[i].obj];
+    int end = i;
+    while (end < f->npc && f->pc[end].kind == PK_SPANROW && f->pc[end].obj == f->pc[i].obj)
+        end++;
+    int head = bx->caption_rows + bx->nrepeat;    /* rows kept with the first body row */
+    /* A figure or chart that does not fit waits for the next page; the text after it
+     * fills this one (no gap). */
+    if (end == i + 1 && (f->pc[i].flags & PF_FLOAT) && ps->y > 0 && ps->npending < 8 &&
+        (ps->npending > 0 || f->pc[i].h > flow_text_h(f->g) - ps->y + EPS)) {
+        /* (Behind a waiting figure, the next one waits too: figures keep their order.) */
+        ps->pending[ps->npending++] = i;
+        return end;
+    }
+    while (i < end) {
+        int r0 = f->pc[i].line;
+        float room = flow_text_h(f->g) - ps->y;
+        bool cont = r0 >= head;                   /* a continuation: repeat the header */
+        float rep = cont ? box_rows_h(bx, bx->caption_rows, head) : 0;
+        float used = rep;
+        int k = i, min_rows = cont ? 1 : (head - r0) + 1;
+        while (k < end && used + f->pc[k].h <= room + EPS)
+            used += f->pc[k].h, k++;
+        if (k - i < min_rows && k < end) {
+            if (ps->y > 0) {
+                if (room >= 2 * f->g->pitch - EPS) {
+                    float first = rep + box_rows_h(bx, r0, r0 + min_rows);
+                    int more = ((int)floorf(room / f->g->pitch + 0.01f) - 1) * f->g->cols;
+                    int less = (int)ceilf((first - room) / f->g->pitch - 0.01f) * f->g->cols;
+                    problem(f, ps->page, more, less, -1);
+                }
+                if (new_page(f, ps, ps->section))
+                    return -1;
+                continue;
+            }
+            /* A page cannot hold even the first rows: set them anyway. */
+            k = i + (min_rows < end - i ? min_rows : end - i);
+            used = rep + box_rows_h(bx, r0, f->pc[k - 1].line + 1);
+        }
+        float x = flow_left(f->g, ps->page), y = f->g->top + ps->y;
+        f->d->role = DL_ROLE_BOX;
+        if (!f->dry && cont && bx->draw(bx, f->d, ps->page, x, y, bx->caption_rows, head))
+            return -1;
+        if (!f->dry && bx->draw(bx, f->d, ps->page, x, y + rep, r0, f->pc[k - 1].line + 1))
+            return -1;
+        ps->y = snap(f, ps->y + used);
+        i = k;
+        if (i < end && new_page(f, ps, ps->section))
+            return -1;
+    }
+    return end;
+}
+
+static int flow_pages(flow *f)
+{
+    page_state ps = { .page = -1, .section = -1 };
+    if (new_page(f, &ps, -1))
+        return -1;
+    bool page_empty = true;
+    int i = 0;
+    while (i < f->npc) {
+        piece *p = &f->pc[i];
+        if (p->kind == PK_SECTION) {
+            /* Waiting figures belong to the section before: give them a page of their own
+             * section rather than the next section's first page. */
+            if (ps.npending > 0 && new_page(f, &ps, ps.section))
+                return -1;
+            if (f->t->st->section_new_page && !page_empty) {
+                if (new_page(f, &ps, p->section))
+                    return -1;
+                page_empty = true;
+            }
+            ps.section = p->section;
+            dl_set_str(&f->d->pages[ps.page].section, f->sections[p->section]);
+            i++;
+            continue;
+        }
+        if (p->kind == PK_SPANROW) {
+            int next = flow_span_box(f, &ps, i);
+            if (next < 0)
+                return -1;
+            page_empty = false;
+            i = next;
+            continue;
+        }
+        if (p->kind == PK_SPAN) {
+            float room = flow_text_h(f->g) - ps.y;
+            if (ps.y > 0 && span_need(f, i) > room + EPS) {
+                /* The title goes over: the page ends short, unless more lines fill it or
+                 * fewer let the title in. */
+                if (room >= 2 * f->g->pitch - EPS) {
+                    int more = ((int)floorf(room / f->g->pitch + 0.01f) - 1) * f->g->cols;
+                    int less = (int)ceilf((span_need(f, i) - room) / f->g->pitch - 0.01f) * f->g->cols;
+                    problem(f, ps.page, more, less, -1);
+                }
+                if (new_page(f, &ps, ps.section))
+                    return -1;
+            }
+            bool top = ps.y == 0;
+            float h = top ? p->h_top : p->h;
+            float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;
+            if (draw_piece(f, p, ps.page, x, y, top))
+                return -1;
+            ps.y = snap(f, ps.y + h);
+            page_empty = false;
+            i++;
+            continue;
+        }
+        int j = band_end(f, i);
+        if (flow_band(f, &ps, i, j))
+            return -1;
+        page_empty = false;
+        i = j;
+    }
+    if (ps.npending > 0 && new_page(f, &ps, ps.section))
+        return -1;
+    return 0;
+}
+
+static void flow_free(flow *f)
+{
+    for (int i = 0; i < f->nset; i++) {
+        para_free(f->set[i].p);
+        compose_result_free(&f->set[i].r);
+    }
+    free(f->set);
+    for (int i = 0; i < f->nboxes; i++)
+        box_free(f->boxes[i]);
+    free(f->boxes);
+    for (int i = 0; i < f->nsections; i++)
+        free(f->sections[i]);
+    free(f->sections);
+    free(f->pc);
+    free(f->rc);
+    free(f->prob.cands);
+    free(f->settled);
+}
+
+typedef struct {
+    int setter, dir;
+    double cost;
+} loosen;
+
+static int cmp_loosen(const void *a, const void *b)
+{
+    const loosen *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? -1 : 1;
+    return x->setter - y->setter;    /* deterministic ties */
+}
+
+/* Recomposes setter s with looseness dir (its unit positions follow the result). */
+static int recompose(flow *f, setter *s, int dir, compose_result *out)
+{
+    return typeset_compose_loose(f->t, s->p, s->ts, s->measure, s->indent, dir, out);
+}
+
+/* Closes the pass's gap by setting the cheapest paragraphs before it a line longer
+ * (dir +1) or shorter (-1), like TeX's \looseness. Returns 1 when something changed. */
+static int fix_problem(flow *f)
+{
+    flow_problem *pb = &f->prob;
+    int n = pb->ncands;
+    loosen *opt = calloc((size_t)(2 * n + 1), sizeof *opt);
+    if (!opt)
+        return -1;
+    int nopt = 0;
+    /* The paragraphs nearest the gap first: a change far above it moves more text. */
+    int lo = n > 24 ? n - 24 : 0;
+    for (int k = lo; k < n; k++) {
+        setter *s = &f->set[pb->cands[k]];
+        if (s->loose != 0)
+            continue;                /* each paragraph moves once */
+        if (!s->alt_known) {
+            for (int dir = -1; dir <= 1; dir += 2) {
+                compose_result r;
+                if (recompose(f, s, dir, &r))
+                    continue;
+                /* A paragraph spaced out or squeezed visibly is worse than the gap. */
+                s->alt_ok[dir > 0] = r.n == s->r.n + dir && !r.overfull && !r.fallback &&
+                                     r.demerits - s->r.demerits <= LOOSE_MAX_COST;
+                s->alt_cost[dir > 0] = r.demerits - s->r.demerits;
+                compose_result_free(&r);
+            }
+            /* Put the paragraph's units back as its own breaks have them. */
+            compose_result r;
+            if (recompose(f, s, 0, &r) == 0)
+                compose_result_free(&r);
+            s->alt_known = true;
+        }
+        for (int d = 0; d < 2; d++)
+            if (s->alt_ok[d])
+                opt[nopt++] = (loosen){ pb->cands[k], d ? 1 : -1, s->alt_cost[d] };
+    }
+    qsort(opt, (size_t)nopt, sizeof *opt, cmp_loosen);
+    double cost[2] = { 0, 0 };
+    int have[2] = { 0, 0 }, need[2] = { pb->less, pb->more };
+    for (int k = 0; k < nopt; k++) {
+        int d = opt[k].dir > 0;
+        if (have[d] < need[d]) {
+            have[d]++;
+            cost[d] += opt[k].cost;
+        }
+    }
+    bool ok_less = need[0] > 0 && have[0] == need[0], ok_more = need[1] > 0 && have[1] == need[1];
+    int changed = 0;
+    if (ok_less || ok_more) {
+        int dir = ok_less && (!ok_more || cost[0] <= cost[1]) ? -1 : 1;
+        int want = need[dir > 0], done = 0;
+        for (int k = 0; k < nopt && done < want; k++) {
+            if (opt[k].dir != dir)
+                continue;
+            setter *s = &f->set[opt[k].setter];
+            compose_result r;
+            if (recompose(f, s, dir, &r))
+                continue;
+            compose_result_free(&s->r);
+            s->r = r;
+            s->loose = dir;
+            done++;
+            changed = 1;
+        }
+    }
+    free(opt);
+    return changed;
+}
+
+int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
+{
+    flow f = { 0 };
+    f.t = t;
+    f.doc = dc;
+    f.g = g;
+    f.d = d;
+    int rc = -1;
+    if (build_pieces(&f))
+        goto out;
+    /* What build_pieces made is the recipe; passes expand it. */
+    f.rc = f.pc;
+    f.nrc = f.npc;
+    f.pc = NULL;
+    f.npc = f.cappc = 0;
+    f.dry = true;
+    int first = d->npages;
+    /* A pass lays out every page; where a column or page ends more than a line short,
+     * paragraphs before the gap are set a line looser or tighter and the pass runs
+     * again. Each pass fixes one gap or gives it up, so this ends. */
+    /* Passes only measure; the last one, with nothing left to fix, draws. */
+    for (int pass = 0; pass < 65; pass++) {
+        dl_truncate(d, first);
+        for (int i = 0; i < f.nset; i++)
+            f.set[i].first_page = f.set[i].last_page = -1;
+        f.prob.set = false;
+        f.band = 0;
+        if (expand(&f) || flow_pages(&f))
+            goto out;
+        if (!f.dry)
+            break;
+        if (!f.prob.set || pass >= 63) {
+            f.dry = false;           /* settled: this layout again, drawn */
+            continue;
+        }
+        int fixed = fix_problem(&f);
+        if (fixed < 0)
+            goto out;
+        if (!fixed) {
+            if (grow((void **)&f.settled, f.nsettled, &f.capsettled, sizeof *f.settled))
+                goto out;
+            f.settled[f.nsettled++] = f.prob.page;
+        }
+    }
+    rc = 0;
+out:
+    flow_free(&f);
+    return rc;
+}

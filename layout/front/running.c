@@ -1,0 +1,75 @@
+/* running — running heads and feet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/front/front.h"
+
+static int put(typeset_ctx *t, const char *tmpl, const char *const *vals, const style_text *ts,
+               dl_doc *d, int page, float x, float y, float w, style_align al)
+{
+    if (!tmpl || !*tmpl)
+        return 0;
+    char *s = typeset_template(tmpl, vals);
+    if (!s)
+        return -1;
+    int rc = 0;
+    if (*s) {
+        para *p = typeset_plain(t, s, ts);
+        if (!p)
+            rc = -1;
+        else
+            typeset_line(t, p, ts, d, page, x, y, w, al);
+        para_free(p);
+    }
+    free(s);
+    return rc;
+}
+
+int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d)
+{
+    d->role = DL_ROLE_RUNNING;
+    const style *st = t->st;
+    const style_text *hs = &st->header, *fs = &st->footer;
+    for (int p = 1; p < d->npages; p++) {
+        dl_page *pg = &d->pages[p];
+        bool recto = p % 2 == 0;
+        const char *vals[] = { "title", m->title, "issue", m->issue, "number", m->number,
+                               "section", pg->section ? pg->section : "", "page",
+                               pg->label ? pg->label : "", "website", m->website,
+                               "association", m->association, NULL, NULL };
+        float x = flow_left(g, p), w = g->text_w;
+        float hy = g->top - hs->size * 1.3f;
+        float rule_y = g->top - hs->size * 0.75f;
+        const char *hl = recto ? st->header_odd_left : st->header_even_left;
+        const char *hr = recto ? st->header_odd_right : st->header_even_right;
+        if (put(t, hl, vals, hs, d, p, x, hy, w, AL_LEFT) ||
+            put(t, hr, vals, hs, d, p, x, hy, w, AL_RIGHT))
+            return -1;
+        if (st->header_rule > 0 &&
+            !dl_rule_add(d, p, x, rule_y, x + w, rule_y, st->header_rule, st->rule))
+            return -1;
+        float fy = g->top + flow_text_h(g) + fs->size * 2.2f;
+        const char *ft = recto ? st->footer_odd : st->footer_even;
+        /* A footer template splits at a run of 2+ spaces into left … right parts. */
+        char *full = typeset_template(ft ? ft : "", vals);
+        if (!full)
+            return -1;
+        char *gap = strstr(full, "  ");
+        int rc = 0;
+        if (gap) {
+            *gap = 0;
+            char *rest = gap + 2;
+            while (*rest == ' ')
+                rest++;
+            rc = put(t, full, vals, fs, d, p, x, fy, w, AL_LEFT) ||
+                 put(t, rest, vals, fs, d, p, x, fy, w, AL_RIGHT);
+        } else {
+            rc = put(t, full, vals, fs, d, p, x, fy, w, recto ? AL_RIGHT : AL_LEFT);
+        }
+        free(full);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,751 @@
+/* pdf — see pdf.h. */
+#include "layout/pdf/pdf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+
+#include "layout/pdf/pdffont.h"
+#include "fonts/shape.h"
+#include "layout/pdf/pdfx.h"
+
+void pdf_options_default(pdf_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->standard = PDF_PLAIN;
+    o->date = -1;
+    /* Press defaults (used only when standard is not PDF_PLAIN): 3 mm bleed, the
+     * FOGRA39 output intent with its profile, K-only black overprinting. */
+    o->bleed = 3 * 72 / 25.4f;
+    o->icc_path = PDFX_DEFAULT_PROFILE;
+    o->output_condition = "FOGRA39";
+    o->overprint_black = true;
+}
+
+/* ---- a growable content-stream buffer with fixed-decimal number output ---- */
+
+typedef struct {
+    char *b;
+    size_t n, cap;
+    bool failed;
+} cbuf;
+
+static void cb_reserve(cbuf *c, size_t more)
+{
+    if (c->failed || c->n + more < c->cap)
+        return;
+    size_t cap = c->cap ? c->cap : 4096;
+    while (cap <= c->n + more)
+        cap *= 2;
+    char *nb = realloc(c->b, cap);
+    if (!nb) {
+        c->failed = true;
+        return;
+    }
+    c->b = nb;
+    c->cap = cap;
+}
+
+static void cb_str(cbuf *c, const char *s)
+{
+    size_t l = strlen(s);
+    cb_reserve(c, l + 1);
+    if (c->failed)
+        return;
+    memcpy(c->b + c->n, s, l);
+    c->n += l;
+}
+
+static void cb_fmt(cbuf *c, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    cb_str(c, tmp);
+}
+
+/* A number with at most `dec` decimals (dec <= 6), trailing zeros dropped; never
+ * exponent form, never "-0". Written by hand: it runs for every glyph of the issue. */
+static void cb_num(cbuf *c, double v, int dec)
+{
+    static const long long pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+    long long scale = pow10[dec];
+    long long q = llround(v * (double)scale);
+    char tmp[48], *e = tmp + sizeof tmp;
+    char *p = e;
+    *--p = ' ';
+    bool neg = q < 0;
+    unsigned long long a = neg ? (unsigned long long)(-q) : (unsigned long long)q;
+    unsigned long long ip = a / (unsigned long long)scale, fp = a % (unsigned long long)scale;
+    int d = dec;
+    while (d > 0 && fp % 10 == 0) {      /* drop trailing zeros */
+        fp /= 10;
+        d--;
+    }
+    if (d > 0) {
+        for (int k = 0; k < d; k++) {
+            *--p = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (neg && a != 0)
+        *--p = '-';
+    size_t n = (size_t)(e - p);
+    cb_reserve(c, n + 1);
+    if (c->failed)
+        return;
+    memcpy(c->b + c->n, p, n);
+    c->n += n;
+}
+
+/* Four hex digits of a glyph id. */
+static void cb_hex4(cbuf *c, uint32_t g)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    cb_reserve(c, 5);
+    if (c->failed)
+        return;
+    char *o = c->b + c->n;
+    o[0] = hx[(g >> 12) & 15];
+    o[1] = hx[(g >> 8) & 15];
+    o[2] = hx[(g >> 4) & 15];
+    o[3] = hx[g & 15];
+    c->n += 4;
+}
+
+static void cb_color_plain(cbuf *c, dl_color col, bool stroke)
+{
+    if (col.model == DL_GRAY) {
+        cb_num(c, col.v[0], 4);
+        cb_str(c, stroke ? "G\n" : "g\n");
+    } else {
+        for (int i = 0; i < 4; i++)
+            cb_num(c, col.v[i], 4);
+        cb_str(c, stroke ? "K\n" : "k\n");
+    }
+}
+
+static bool color_eq(dl_color a, dl_color b)
+{
+    return a.model == b.model && memcmp(a.v, b.v, sizeof a.v) == 0;
+}
+
+/* ---- writer state ---- */
+
+typedef struct {
+    const dl_doc *d;
+    const pdf_options *o;
+    font_lib *fonts;
+    pdffont_set *fs;
+    HPDF_Doc pdf;
+    HPDF_Page *pages;
+    int npages;               /* d->npages, plus blank pages when padding to 4 */
+    HPDF_Image *images;
+    char *err;
+    size_t errlen;
+    HPDF_STATUS hpdf_error;
+    float off;                /* bleed + marks: trim box origin inside the media box */
+    float media_h;
+    pdfx_state *x;
+} writer;
+
+static void cb_color(const writer *w, cbuf *c, dl_color col, bool stroke)
+{
+    if (w->x) {
+        cb_reserve(c, 128);
+        if (!c->failed)
+            pdfx_color(w->x, col, stroke, &c->b, &c->n, &c->cap);
+    } else {
+        cb_color_plain(c, col, stroke);
+    }
+}
+
+static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud)
+{
+    writer *w = ud;
+    (void)detail;
+    if (!w->hpdf_error)
+        w->hpdf_error = code;
+}
+
+static int fail(writer *w, const char *fmt, ...)
+{
+    if (w->err[0])
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->err, w->errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static double X(const writer *w, double x) { return w->off + x; }
+static double Y(const writer *w, double y) { return w->media_h - w->off - y; }
+
+/* A UTF-16BE string object with byte order mark, for text outside PDFDocEncoding. */
+static HPDF_Binary utf16_string(HPDF_MMgr mm, const char *s)
+{
+    size_t len = strlen(s), i = 0, n = 2;
+    unsigned char *b = malloc(2 + 4 * len);
+    if (!b)
+        return NULL;
+    b[0] = 0xFE, b[1] = 0xFF;
+    while (i < len) {
+        uint32_t cp = utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            uint16_t hi = (uint16_t)(0xD800 + (cp >> 10)), lo = (uint16_t)(0xDC00 + (cp & 0x3FF));
+            b[n++] = (unsigned char)(hi >> 8), b[n++] = (unsigned char)hi;
+            b[n++] = (unsigned char)(lo >> 8), b[n++] = (unsigned char)lo;
+        } else {
+            b[n++] = (unsigned char)(cp >> 8), b[n++] = (unsigned char)cp;
+        }
+    }
+    HPDF_Binary bin = HPDF_Binary_New(mm, b, (HPDF_UINT)n);
+    free(b);
+    return bin;
+}
+
+/* A destination to (left 0, top) on page, keeping the reader's zoom (/XYZ 0 top null).
+ * libharu 2.3.0's HPDF_Destination_SetXYZ refuses zoom 0 and cannot write null. */
+static HPDF_Destination xyz_dest(writer *w, HPDF_Page page, double top)
+{
+    HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+    if (!dst)
+        return NULL;
+    HPDF_Null nul = HPDF_Null_New(w->pdf->mmgr);
+    HPDF_Array_Clear(dst);
+    if (!nul || HPDF_Array_Add(dst, page) || HPDF_Array_AddName(dst, "XYZ") ||
+        HPDF_Array_AddReal(dst, 0) || HPDF_Array_AddReal(dst, (HPDF_REAL)top) ||
+        HPDF_Array_Add(dst, nul))
+        return NULL;
+    return dst;
+}
+
+static int register_glyphs(writer *w)
+{
+    for (int p = 0; p < w->d->npages; p++) {
+        const dl_page *pg = &w->d->pages[p];
+        for (uint32_t i = 0; i < pg->n; i++) {
+            const dl_item *it = &pg->items[i];
+            if (it->kind != DL_TEXT)
+                continue;
+            for (uint32_t k = 0; k < it->u.text.ng; k++) {
+                const dl_glyph *g = &it->u.text.g[k];
+                if (pdffont_use(w->fs, it->u.text.font, g->gid, it->u.text.text + g->text,
+                                g->ntext))
+                    return fail(w, "out of memory collecting glyphs");
+            }
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    bool in_text;
+    int font;
+    float size;
+    dl_color fill;
+    bool has_fill;
+} text_state;
+
+static void end_text(cbuf *c, text_state *ts)
+{
+    if (ts->in_text)
+        cb_str(c, "ET\n");
+    ts->in_text = false;
+}
+
+static void emit_text(writer *w, cbuf *c, text_state *ts, const dl_item *it)
+{
+    int fid = it->u.text.font;
+    float size = it->u.text.size;
+    if (!ts->in_text) {
+        cb_str(c, "BT\n");
+        ts->in_text = true;
+        ts->font = -1;
+        ts->has_fill = false;
+    }
+    if (ts->font != fid || ts->size != size) {
+        cb_fmt(c, "/F%d ", fid);
+        cb_num(c, size, 3);
+        cb_str(c, "Tf\n");
+        ts->font = fid;
+        ts->size = size;
+    }
+    if (!ts->has_fill || !color_eq(ts->fill, it->color)) {
+        cb_color(w, c, it->color, false);
+        ts->fill = it->color;
+        ts->has_fill = true;
+    }
+    const dl_glyph *g = it->u.text.g;
+    uint32_t n = it->u.text.ng;
+    uint32_t i = 0;
+    while (i < n) {
+        /* A segment: glyphs on one baseline, drawn with one TJ. */
+        uint32_t j = i + 1;
+        while (j < n && g[j].y == g[i].y)
+            j++;
+        cb_str(c, "1 0 0 1 ");
+        cb_num(c, X(w, it->u.text.x + g[i].x), 3);
+        cb_num(c, Y(w, it->u.text.y + g[i].y), 3);
+        cb_str(c, "Tm\n[");
+        bool open = false;
+        for (uint32_t k = i; k < j; k++) {
+            if (k > i) {
+                double adv = pdffont_width(w->fs, fid, g[k - 1].gid) * size / 1000.0;
+                double gap = g[k].x - (g[k - 1].x + adv);
+                double tj = -gap * 1000.0 / size;
+                if (fabs(tj) >= 0.005) {
+                    if (open)
+                        cb_str(c, ">");
+                    open = false;
+                    cb_num(c, tj, 2);
+                }
+            }
+            if (!open)
+                cb_str(c, "<");
+            open = true;
+            cb_hex4(c, g[k].gid & 0xFFFF);
+        }
+        if (open)
+            cb_str(c, ">");
+        cb_str(c, "]TJ\n");
+        i = j;
+    }
+}
+
+static void emit_path(writer *w, cbuf *c, const dl_item *it)
+{
+    cb_str(c, "q\n");
+    if (it->u.path.fill)
+        cb_color(w, c, it->color, false);
+    if (it->u.path.stroke) {
+        cb_color(w, c, it->u.path.stroke_color, true);
+        cb_num(c, it->u.path.width, 3);
+        cb_str(c, "w\n");
+    }
+    for (uint32_t i = 0; i < it->u.path.n; i++) {
+        const dl_path_el *e = &it->u.path.el[i];
+        switch (e->op) {
+        case DL_MOVE:
+        case DL_LINE:
+            cb_num(c, X(w, e->p[0]), 3);
+            cb_num(c, Y(w, e->p[1]), 3);
+            cb_str(c, e->op == DL_MOVE ? "m\n" : "l\n");
+            break;
+        case DL_CURVE:
+            for (int k = 0; k < 3; k++) {
+                cb_num(c, X(w, e->p[2 * k]), 3);
+                cb_num(c, Y(w, e->p[2 * k + 1]), 3);
+            }
+            cb_str(c, "c\n");
+            break;
+        case DL_CLOSE:
+            cb_str(c, "h\n");
+            break;
+        }
+    }
+    cb_str(c, it->u.path.fill && it->u.path.stroke ? "B\nQ\n"
+              : it->u.path.fill                    ? "f\nQ\n"
+                                                   : "S\nQ\n");
+}
+
+static int emit_page(writer *w, int p)
+{
+    const dl_page *pg = &w->d->pages[p];
+    HPDF_Page page = w->pages[p];
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    cbuf c = { 0 };
+    text_state ts = { 0 };
+    ts.font = -1;
+    if (w->x)
+        pdfx_page_prologue(w->x, page, &c.b, &c.n, &c.cap);
+    for (uint32_t i = 0; i < pg->n; i++) {
+        const dl_item *it = &pg->items[i];
+        if (it->kind == DL_TEXT) {
+            emit_text(w, &c, &ts, it);
+            continue;
+        }
+        end_text(&c, &ts);
+        switch (it->kind) {
+        case DL_RULE:
+            cb_str(&c, "q\n");
+            cb_color(w, &c, it->color, true);
+            cb_num(&c, it->u.rule.width, 3);
+            cb_str(&c, "w\n");
+            cb_num(&c, X(w, it->u.rule.x0), 3);
+            cb_num(&c, Y(w, it->u.rule.y0), 3);
+            cb_str(&c, "m\n");
+            cb_num(&c, X(w, it->u.rule.x1), 3);
+            cb_num(&c, Y(w, it->u.rule.y1), 3);
+            cb_str(&c, "l\nS\nQ\n");
+            break;
+        case DL_RECT:
+            cb_str(&c, "q\n");
+            if (it->u.rect.stroke_width > 0) {
+                cb_color(w, &c, it->u.rect.stroke, true);
+                cb_num(&c, it->u.rect.stroke_width, 3);
+                cb_str(&c, "w\n");
+            } else {
+                cb_color(w, &c, it->color, false);
+            }
+            cb_num(&c, X(w, it->u.rect.x), 3);
+            cb_num(&c, Y(w, it->u.rect.y + it->u.rect.h), 3);
+            cb_num(&c, it->u.rect.w, 3);
+            cb_num(&c, it->u.rect.h, 3);
+            cb_str(&c, it->u.rect.stroke_width > 0 ? "re\nS\nQ\n" : "re\nf\nQ\n");
+            break;
+        case DL_PATH:
+            emit_path(w, &c, it);
+            break;
+        case DL_IMAGE: {
+            HPDF_Image img = w->images[it->u.image.image];
+            const char *name = HPDF_Page_GetXObjectName(page, img);
+            if (!name) {
+                free(c.b);
+                return fail(w, "libharu could not register image %s",
+                            w->d->images[it->u.image.image].path);
+            }
+            cb_str(&c, "q\n");
+            cb_num(&c, it->u.image.w, 3);
+            cb_str(&c, "0 0 ");
+            cb_num(&c, it->u.image.h, 3);
+            cb_num(&c, X(w, it->u.image.x), 3);
+            cb_num(&c, Y(w, it->u.image.y + it->u.image.h), 3);
+            cb_fmt(&c, "cm\n/%s Do\nQ\n", name);
+            break;
+        }
+        case DL_LINK: {
+            HPDF_Rect r = { (HPDF_REAL)X(w, it->u.link.x),
+                            (HPDF_REAL)Y(w, it->u.link.y + it->u.link.h),
+                            (HPDF_REAL)X(w, it->u.link.x + it->u.link.w),
+                            (HPDF_REAL)Y(w, it->u.link.y) };
+            int tp = it->u.link.page;
+            if (tp < 0 || tp >= w->d->npages)
+                break;
+            HPDF_Destination dst = xyz_dest(w, w->pages[tp], Y(w, it->u.link.dest_y));
+            if (!dst)
+                return fail(w, "libharu could not create a link destination");
+            HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(page, r, dst);
+            if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0))
+                return fail(w, "libharu could not create a link");
+            if (w->x)
+                pdfx_fix_annot(w->x, a);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    end_text(&c, &ts);
+    if (c.failed) {
+        free(c.b);
+        return fail(w, "out of memory writing page %d", p + 1);
+    }
+    HPDF_STATUS st = c.n ? HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c.b,
+                                             (HPDF_UINT)c.n)
+                         : HPDF_OK;
+    free(c.b);
+    if (st != HPDF_OK)
+        return fail(w, "libharu could not write page %d", p + 1);
+    return 0;
+}
+
+/* Each page's /Resources /Font holds exactly the fonts the page uses. */
+static int page_fonts(writer *w, int p)
+{
+    const dl_page *pg = &w->d->pages[p];
+    HPDF_Page page = w->pages[p];
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    HPDF_Dict res = HPDF_Page_GetInheritableItem(page, "Resources", HPDF_OCLASS_DICT);
+    if (!res)
+        return fail(w, "page %d has no resources", p + 1);
+    HPDF_Dict fd = HPDF_Dict_New(w->pdf->mmgr);
+    if (!fd || HPDF_Dict_Add(res, "Font", fd) != HPDF_OK)
+        return fail(w, "libharu could not create the font resources");
+    attr->fonts = fd;
+    int nf = font_lib_count(w->fonts);
+    for (int f = 0; f < nf; f++) {
+        bool used = false;
+        for (uint32_t i = 0; i < pg->n && !used; i++)
+            used = pg->items[i].kind == DL_TEXT && pg->items[i].u.text.font == f;
+        if (!used)
+            continue;
+        HPDF_Dict t0 = pdffont_dict(w->fs, f);
+        char name[16];
+        snprintf(name, sizeof name, "F%d", f);
+        if (!t0 || HPDF_Dict_Add(fd, name, t0) != HPDF_OK)
+            return fail(w, "font %d missing from the PDF", f);
+    }
+    return 0;
+}
+
+static int add_box(writer *w, HPDF_Page page, const char *key, double x0, double y0, double x1,
+                   double y1)
+{
+    HPDF_Array a = HPDF_Array_New(w->pdf->mmgr);
+    if (!a || HPDF_Array_AddReal(a, (HPDF_REAL)x0) || HPDF_Array_AddReal(a, (HPDF_REAL)y0) ||
+        HPDF_Array_AddReal(a, (HPDF_REAL)x1) || HPDF_Array_AddReal(a, (HPDF_REAL)y1) ||
+        HPDF_Dict_Add(page, key, a))
+        return fail(w, "libharu could not add the %s", key);
+    return 0;
+}
+
+static int make_pages(writer *w)
+{
+    int n = w->d->npages;
+    /* Saddle stitching needs whole sheets (PR-12): blank pages at the end. */
+    if (w->o->pad_to_4 && n % 4)
+        n += 4 - n % 4;
+    w->npages = n;
+    float media_w = w->d->width + 2 * w->off;
+    w->media_h = w->d->height + 2 * w->off;
+    w->pages = calloc((size_t)(n ? n : 1), sizeof *w->pages);
+    if (!w->pages)
+        return fail(w, "out of memory");
+    for (int p = 0; p < n; p++) {
+        HPDF_Page page = HPDF_AddPage(w->pdf);
+        if (!page || HPDF_Page_SetWidth(page, media_w) || HPDF_Page_SetHeight(page, w->media_h))
+            return fail(w, "libharu could not add page %d", p + 1);
+        w->pages[p] = page;
+        if (w->o->standard != PDF_PLAIN) {
+            float b = w->o->bleed;
+            if (add_box(w, page, "TrimBox", w->off, w->off, w->off + w->d->width,
+                        w->off + w->d->height) ||
+                add_box(w, page, "BleedBox", w->off - b, w->off - b,
+                        w->off + w->d->width + b, w->off + w->d->height + b))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int load_images(writer *w)
+{
+    w->images = calloc((size_t)(w->d->nimages ? w->d->nimages : 1), sizeof *w->images);
+    if (!w->images)
+        return fail(w, "out of memory");
+    for (int i = 0; i < w->d->nimages; i++) {
+        const char *path = w->d->images[i].path;
+        HPDF_Image img = w->x ? pdfx_load_image(w->x, w->pdf, path, w->err, w->errlen)
+                              : pdfx_load_image_plain(w->pdf, path, w->err, w->errlen);
+        if (!img)
+            return fail(w, "cannot load image %s", path);
+        w->images[i] = img;
+    }
+    return 0;
+}
+
+static int make_outline(writer *w)
+{
+    HPDF_Outline parents[8] = { 0 };
+    for (int i = 0; i < w->d->noutline; i++) {
+        const dl_outline *o = &w->d->outline[i];
+        int lv = o->level < 0 ? 0 : o->level > 7 ? 7 : o->level;
+        HPDF_Outline parent = NULL;
+        for (int k = lv - 1; k >= 0 && !parent; k--)
+            parent = parents[k];
+        HPDF_Outline ol = HPDF_CreateOutline(w->pdf, parent, "", NULL);
+        HPDF_Binary t = ol ? utf16_string(w->pdf->mmgr, o->title) : NULL;
+        if (!ol || !t || HPDF_Dict_Add(ol, "Title", t))
+            return fail(w, "libharu could not create the outline");
+        if (o->page >= 0 && o->page < w->d->npages) {
+            HPDF_Destination dst = xyz_dest(w, w->pages[o->page], Y(w, o->y));
+            if (!dst || HPDF_Outline_SetDestination(ol, dst))
+                return fail(w, "libharu could not set an outline destination");
+        }
+        HPDF_Outline_SetOpened(ol, lv == 0);
+        parents[lv] = ol;
+        for (int k = lv + 1; k < 8; k++)
+            parents[k] = NULL;
+    }
+    return 0;
+}
+
+/* /PageLabels: runs of consecutive decimal labels become /S /D ranges, anything else
+ * a prefix-only label. */
+static int page_labels(writer *w)
+{
+    HPDF_MMgr mm = w->pdf->mmgr;
+    HPDF_Dict pl = HPDF_Dict_New(mm);
+    HPDF_Array nums = HPDF_Array_New(mm);
+    if (!pl || !nums || HPDF_Dict_Add(pl, "Nums", nums))
+        return fail(w, "out of memory");
+    long prev = -2;
+    for (int p = 0; p < w->d->npages; p++) {
+        const char *l = w->d->pages[p].label ? w->d->pages[p].label : "";
+        char *end;
+        long v = strtol(l, &end, 10);
+        bool dec = *l && *end == 0 && v > 0;
+        if (dec && v == prev + 1 && p > 0) {
+            prev = v;
+            continue;
+        }
+        HPDF_Dict e = HPDF_Dict_New(mm);
+        if (!e || HPDF_Array_AddNumber(nums, p) || HPDF_Array_Add(nums, e))
+            return fail(w, "out of memory");
+        if (dec) {
+            if (HPDF_Dict_AddName(e, "S", "D") || HPDF_Dict_AddNumber(e, "St", (HPDF_INT32)v))
+                return fail(w, "out of memory");
+            prev = v;
+        } else {
+            HPDF_Binary b = utf16_string(mm, *l ? l : "-");
+            if (!b || HPDF_Dict_Add(e, "P", b))
+                return fail(w, "out of memory");
+            prev = -2;
+        }
+    }
+    if (HPDF_Dict_Add(w->pdf->catalog, "PageLabels", pl))
+        return fail(w, "libharu could not add page labels");
+    return 0;
+}
+
+static int info_str(writer *w, const char *key, const char *v)
+{
+    if (!v || !*v)
+        return 0;
+    HPDF_Binary b = utf16_string(w->pdf->mmgr, v);
+    if (!b || HPDF_Dict_Add(w->pdf->info, key, b))
+        return fail(w, "libharu could not set %s", key);
+    return 0;
+}
+
+static int doc_info(writer *w)
+{
+    if (HPDF_SetInfoAttr(w->pdf, HPDF_INFO_PRODUCER, "jianbao (libharu " HPDF_VERSION_TEXT ")") ||
+        !w->pdf->info)
+        return fail(w, "libharu could not create the document information");
+    if (info_str(w, "Title", w->d->title) || info_str(w, "Subject", w->d->subject) ||
+        info_str(w, "Author", w->d->author) || info_str(w, "Keywords", w->d->keywords) ||
+        info_str(w, "Creator", w->d->creator))
+        return -1;
+    if (w->o->date >= 0) {
+        time_t t = (time_t)w->o->date;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        HPDF_Date hd = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                         tm.tm_min, tm.tm_sec, 'Z', 0, 0 };
+        if (HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, hd) ||
+            HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, hd))
+            return fail(w, "libharu could not set the dates");
+    }
+    return 0;
+}
+
+static char *temp_name(const char *path)
+{
+    size_t n = strlen(path) + 16;
+    char *t = malloc(n);
+    if (t)
+        snprintf(t, n, "%s.tmpXXXXXX", path);
+    return t;
+}
+
+/* Saves through a temporary file in the same directory, then renames. */
+static int save_atomically(writer *w, const char *path)
+{
+    char *tmp = temp_name(path);
+    if (!tmp)
+        return fail(w, "out of memory");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fail(w, "cannot create a file beside %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    close(fd);
+    int rc = 0;
+    if (HPDF_SaveToFile(w->pdf, tmp) != HPDF_OK) {
+        rc = fail(w, "libharu could not write %s (error 0x%04lX)", tmp,
+                  (unsigned long)w->hpdf_error);
+    } else {
+        fd = open(tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0)
+            rc = fail(w, "cannot flush %s: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (rc == 0 && chmod(tmp, 0644) != 0)
+            rc = fail(w, "cannot set permissions of %s: %s", tmp, strerror(errno));
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = fail(w, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    }
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char *path,
+              char *err, size_t errlen)
+{
+    writer w = { 0 };
+    w.d = d;
+    w.o = o;
+    w.fonts = fonts;
+    w.err = err;
+    w.errlen = errlen;
+    err[0] = 0;
+    w.fs = pdffont_set_new(fonts);
+    w.pdf = HPDF_New(on_hpdf_error, &w);
+    int rc = -1;
+    if (!w.fs || !w.pdf) {
+        fail(&w, "out of memory");
+        goto done;
+    }
+    if (HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL)) {
+        fail(&w, "libharu could not enable compression");
+        goto done;
+    }
+    if (o->standard != PDF_PLAIN) {
+        w.x = pdfx_state_new(w.pdf, o, err, errlen);
+        if (!w.x)
+            goto done;
+        w.off = pdfx_offset(o);
+    }
+    if (register_glyphs(&w) || pdffont_emit(w.fs, w.pdf, err, errlen) || make_pages(&w) ||
+        load_images(&w))
+        goto done;
+    for (int p = 0; p < d->npages; p++)
+        if (page_fonts(&w, p) || emit_page(&w, p))
+            goto done;
+    if (w.x)
+        for (int p = 0; p < w.npages; p++)
+            if (pdfx_page_epilogue(w.x, w.pages[p], p, d->width, d->height, err, errlen))
+                goto done;
+    if (make_outline(&w) || page_labels(&w) || doc_info(&w))
+        goto done;
+    if (w.x && pdfx_finish(w.x, d, err, errlen))
+        goto done;
+    w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : HPDF_VER_14;
+    rc = save_atomically(&w, path);
+done:
+    if (rc && !err[0])
+        snprintf(err, errlen, "libharu error 0x%04lX", (unsigned long)w.hpdf_error);
+    pdfx_state_free(w.x);
+    if (w.pdf)
+        HPDF_Free(w.pdf);
+    pdffont_set_free(w.fs);
+    free(w.pages);
+    free(w.images);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/* pdfx — what makes the writer's output press-ready (PDF/X-1a:2003, PDF/X-4):
+ * output intent with an ICC profile, K-only black overprinting, images converted to
+ * CMYK with lcms2, crop marks, identification in Info/XMP and a trailer ID.
+ * Used by pdf.c only when pdf_options.standard is not PDF_PLAIN. */
+#ifndef JB_PDFX_H
+#define JB_PDFX_H
+
+#include <stddef.h>
+
+#include <hpdf.h>
+
+#include "layout/dlist/dlist.h"
+#include "layout/pdf/pdf.h"
+
+typedef struct pdfx_state pdfx_state;
+
+/* The default output profile: FOGRA39L_coated.icc, looked up by name (see
+ * pdfx_find_profile). */
+#define PDFX_DEFAULT_PROFILE "FOGRA39L_coated.icc"
+
+/* Fails (NULL, message in err) when the options cannot give a PDF/X file: no date,
+ * an unreadable or non-CMYK profile, PDF/X-4 without a profile. */
+pdfx_state *pdfx_state_new(HPDF_Doc pdf, const pdf_options *o, char *err, size_t errlen);
+void pdfx_state_free(pdfx_state *x);
+
+/* Resolves a profile name to a readable file. A name containing '/' is taken as a
+ * path; a bare file name is looked for, in this order, in $JIANBAO_ICC_DIR,
+ * styles/icc beside the running program (and two levels up, for test programs),
+ * styles/icc under the current directory, TeX Live's colorprofiles directory
+ * (Debian's texlive-base) and /usr/share/color/icc. Returns 0 with the path in
+ * out, or -1 with a message listing the places searched in err. */
+int pdfx_find_profile(const char *name, char *out, size_t outlen, char *err, size_t errlen);
+
+/* Distance from the media box corner to the trim box corner (bleed + mark area). */
+float pdfx_offset(const pdf_options *o);
+
+/* Content written at the start of every page (appends to the buffer *b of *n bytes,
+ * capacity *cap, growing it with realloc). */
+void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, char **b, size_t *n, size_t *cap);
+/* Colour operators for a fill (stroke = false) or stroke colour, press style: gray
+ * becomes K, K-only black overprints. Appends to the buffer like the prologue. */
+void pdfx_color(pdfx_state *x, dl_color c, int stroke, char **b, size_t *n, size_t *cap);
+/* Makes an annotation acceptable to PDF/X (print flag off, no appearance needed). */
+void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a);
+/* Crop marks and anything else drawn after the page content. Also reports any
+ * failure of the hooks above, which cannot return one. */
+int pdfx_page_epilogue(pdfx_state *x, HPDF_Page page, int index, float trim_w, float trim_h,
+                       char *err, size_t errlen);
+/* Output intent, identification, trailer ID. */
+int pdfx_finish(pdfx_state *x, const dl_doc *d, char *err, size_t errlen);
+
+/* Loads a PNG or JPEG as an image XObject: press output converts RGB to CMYK and
+ * flattens alpha; plain output passes JPEG through and keeps PNG as it is. */
+HPDF_Image pdfx_load_image(pdfx_state *x, HPDF_Doc pdf, const char *path, char *err,
+                           size_t errlen);
+HPDF_Image pdfx_load_image_plain(HPDF_Doc pdf, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,116 @@
+/* reader_int — pieces shared by the files of the issue reader (reader*.c, doc.c).
+ * Not a public interface: the rest of jianbao sees only doc.h. */
+#ifndef JB_READER_INT_H
+#define JB_READER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout/read/doc.h"
+
+/* doc.c: freeing the parts of a document (also used on the reader's error paths). */
+void doc_text_clear(doc_text *t);
+void doc_table_free(doc_table *t);
+void doc_figure_free(doc_figure *f);
+void doc_chart_free(doc_chart *c);
+void doc_meta_clear(doc_meta *m);
+
+/* Grows *p (an array of elem-byte items with capacity *cap) to hold need items, by
+ * doubling. Returns false when memory runs out (*p unchanged). */
+bool reader_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* A growable byte buffer, always NUL-terminated once anything was added. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+} reader_buf;
+bool reader_buf_add(reader_buf *b, const char *s, size_t n);
+void reader_buf_free(reader_buf *b);
+
+/* Builds a doc_text one inline at a time. */
+typedef struct {
+    doc_text *t;
+    size_t cap;
+    uint32_t last;            /* last character appended (0: none yet) */
+} reader_tb;
+
+/* Appends one inline (text copied; tabs and other C0 controls become spaces; href
+ * copied when flags has IN_LINK). Empty text is ignored. False when out of memory. */
+bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const char *href,
+                   size_t src, bool verbatim);
+
+/* CL-LB-12: true when a source line break between these two characters vanishes
+ * (both Han/CJK; the marks shared with Latin count as CJK next to a CJK character). */
+bool reader_break_vanishes(uint32_t before, uint32_t after);
+/* The first and last character of s[0..n) (0 when empty). */
+uint32_t reader_first_char(const char *s, size_t n);
+uint32_t reader_last_char(const char *s, size_t n);
+
+/* Offset of the first byte at or after from that starts an invalid UTF-8 sequence or
+ * is a NUL; n when there is none. */
+size_t reader_utf8_bad(const char *s, size_t n, size_t from);
+
+/* Decodes a character reference "&amp;", "&#20013;", "&#x4e2d;" (s[0] == '&', n bytes,
+ * ending in ';') into out (UTF-8, at most 4 bytes). Returns the byte count, 0 when
+ * the name is not known. */
+int reader_entity(const char *s, size_t n, char out[4]);
+
+/* The offset in src of the n bytes at p, when they lie inside its text (md4c hands
+ * out pointers into the source and into buffers of its own). */
+bool reader_src_offset(const src_file *src, const char *p, size_t n, size_t *off);
+
+/* Text collected from several md4c callbacks (a code or HTML block), remembering
+ * where each piece came from so positions inside it map back to the source. */
+typedef struct {
+    size_t buf, src, n;
+} reader_seg;
+
+typedef struct {
+    reader_buf text;
+    reader_seg *seg;
+    size_t nseg, cap;
+} reader_raw;
+
+/* Appends s[0..n); when s points into the source text it records the mapping. */
+bool reader_raw_add(reader_raw *r, const char *s, size_t n, const src_file *src);
+/* Source offset of byte off of the collected text; fallback when that byte did not
+ * come from the source (md4c's own newlines and indentation). */
+size_t reader_raw_src(const reader_raw *r, size_t off, size_t fallback);
+void reader_raw_reset(reader_raw *r);
+void reader_raw_free(reader_raw *r);
+
+/* reader_meta.c: the front matter at the start of src. Fills meta, reports problems;
+ * returns the offset where the Markdown body starts. */
+/* The first key/value separator in t[p, e): an ASCII colon or, as Chinese keyboards
+ * type it, a full-width one. Returns its offset (e when there is none) and sets *after
+ * to the first byte after it (0 when there is none). */
+size_t reader_key_colon(const char *t, size_t p, size_t e, size_t *after);
+
+size_t reader_front_matter(const src_file *src, diag *d, doc_meta *meta);
+
+/* reader_chart.c: parses the body of a ```chart block (at: the opening fence, for
+ * messages about the whole block). Returns NULL when it has errors (reported). */
+doc_chart *reader_chart(const reader_raw *body, const src_file *src, size_t at, diag *d);
+
+/* reader_html.c: the <table> elements of an HTML fragment that starts at source
+ * offset at. Appends each table to *out (*nout of them; caller frees). Problems are
+ * reported at at. Returns false when memory ran out. */
+bool reader_html_tables(const char *html, size_t len, const src_file *src, size_t at, diag *d,
+                        doc_table ***out, int *nout);
+
+/* The <table> nesting change in s[0..n): +1 per <table>, -1 per </table>. */
+int reader_html_table_depth(const char *s, size_t n);
+/* Offset of the first character of s[0..n) that is not a blank or inside a comment
+ * (n when there is none). */
+size_t reader_html_skip_blank(const char *s, size_t n);
+
+/* reader_figure.c: the file an image path names (URL-decoded, relative to dir),
+ * checked to exist and to start like a PNG or JPEG. Returns it (caller frees), or
+ * NULL after reporting the problem at source offset at. */
+char *reader_image(const src_file *src, const char *dir, const char *path, size_t at, diag *d);
+
+/* Reports that memory ran out (as an error, so the read fails). */
+void reader_oom(diag *d, const src_file *src);
+
+#endif

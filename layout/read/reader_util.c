@@ -1,0 +1,247 @@
+/* reader_util — buffers, text building and character tests for the issue reader. */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+
+#include "fonts/shape.h"
+#include "layout/read/reader_int.h"
+
+bool reader_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return false;
+        nc *= 2;
+    }
+    if (nc > SIZE_MAX / elem)
+        return false;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return false;
+    *p = np;
+    *cap = nc;
+    return true;
+}
+
+bool reader_buf_add(reader_buf *b, const char *s, size_t n)
+{
+    if (n > SIZE_MAX - b->n - 1)
+        return false;
+    if (!reader_grow((void **)&b->p, &b->cap, b->n + n + 1, 1))
+        return false;
+    if (n)
+        memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+    return true;
+}
+
+void reader_buf_free(reader_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const char *href,
+                   size_t src, bool verbatim)
+{
+    if (n == 0)
+        return true;
+    doc_text *t = tb->t;
+    if (t->nin == INT_MAX ||
+        !reader_grow((void **)&t->in, &tb->cap, (size_t)t->nin + 1, sizeof *t->in))
+        return false;
+    char *text = malloc(n + 1);
+    char *h = NULL;
+    if (text && (flags & IN_LINK) && href)
+        h = strdup(href);
+    if (!text || ((flags & IN_LINK) && href && !h)) {
+        free(text);
+        return false;
+    }
+    /* The shaper must never see control characters (they would print as boxes);
+     * replacing them byte for byte keeps src offsets exact. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        text[i] = (c < 0x20 || c == 0x7F) ? ' ' : (char)c;
+    }
+    text[n] = 0;
+    t->in[t->nin++] = (doc_inline){
+        .text = text, .flags = flags, .href = h, .src = src, .src_verbatim = verbatim
+    };
+    tb->last = reader_last_char(text, n);
+    return true;
+}
+
+bool reader_break_vanishes(uint32_t before, uint32_t after)
+{
+    shape_script a = shape_script_of(before), b = shape_script_of(after);
+    if (a == SCRIPT_CJK)
+        return b == SCRIPT_CJK || b == SCRIPT_EITHER;
+    return a == SCRIPT_EITHER && b == SCRIPT_CJK;
+}
+
+uint32_t reader_first_char(const char *s, size_t n)
+{
+    size_t i = 0;
+    return n ? utf8_next(s, n, &i) : 0;
+}
+
+uint32_t reader_last_char(const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    size_t i = n - 1;
+    while (i > 0 && n - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return utf8_next(s, n, &i);
+}
+
+size_t reader_utf8_bad(const char *s, size_t n, size_t from)
+{
+    size_t i = from;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x01 && c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c == 0)
+            return i;
+        size_t j = i;
+        /* utf8_next gives U+FFFD for a bad byte, advancing one byte; a real U+FFFD in
+         * the text takes three. */
+        if (utf8_next(s, n, &j) == 0xFFFD && j - i != 3)
+            return i;
+        i = j;
+    }
+    return n;
+}
+
+int reader_entity(const char *s, size_t n, char out[4])
+{
+    if (n < 3 || s[0] != '&' || s[n - 1] != ';')
+        return 0;
+    const char *name = s + 1;
+    size_t len = n - 2;
+    uint32_t cp = 0;
+    if (name[0] == '#') {
+        bool hex = len > 1 && (name[1] == 'x' || name[1] == 'X');
+        size_t i = hex ? 2 : 1;
+        if (i >= len || len - i > 8)
+            return 0;
+        for (; i < len; i++) {
+            char c = name[i];
+            int v = c >= '0' && c <= '9' ? c - '0'
+                  : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (v < 0)
+                return 0;
+            cp = cp * (hex ? 16u : 10u) + (uint32_t)v;
+            if (cp > 0x10FFFF)
+                cp = 0x110000; /* saturate: replaced below */
+        }
+        /* CommonMark: invalid code points become U+FFFD. */
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            cp = 0xFFFD;
+    } else {
+        char buf[40];
+        if (len >= sizeof buf)
+            return 0;
+        memcpy(buf, name, len);
+        buf[len] = 0;
+        if (strcmp(buf, "apos") == 0) {
+            cp = '\'';
+        } else {
+            const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)buf);
+            if (!e)
+                return 0;
+            cp = e->value;
+        }
+    }
+    /* A control character from a reference would reach the shaper: make it a space. */
+    if (cp < 0x20 || cp == 0x7F)
+        cp = ' ';
+    return utf8_put(cp, out);
+}
+
+bool reader_src_offset(const src_file *src, const char *p, size_t n, size_t *off)
+{
+    /* Compared as integers: p may point into md4c's own buffers. */
+    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)src->text;
+    if (a < lo || a - lo > src->len || n > src->len - (a - lo))
+        return false;
+    *off = (size_t)(a - lo);
+    return true;
+}
+
+bool reader_raw_add(reader_raw *r, const char *s, size_t n, const src_file *src)
+{
+    size_t off;
+    if (reader_src_offset(src, s, n, &off)) {
+        if (!reader_grow((void **)&r->seg, &r->cap, r->nseg + 1, sizeof *r->seg))
+            return false;
+        r->seg[r->nseg++] = (reader_seg){ r->text.n, off, n };
+    }
+    return reader_buf_add(&r->text, s, n);
+}
+
+size_t reader_raw_src(const reader_raw *r, size_t off, size_t fallback)
+{
+    size_t lo = 0, hi = r->nseg;
+    while (lo < hi) {         /* the last segment starting at or before off */
+        size_t mid = (lo + hi) / 2;
+        if (r->seg[mid].buf <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return fallback;
+    const reader_seg *g = &r->seg[lo - 1];
+    return off - g->buf <= g->n ? g->src + (off - g->buf) : fallback;
+}
+
+void reader_raw_reset(reader_raw *r)
+{
+    r->text.n = 0;
+    if (r->text.p)
+        r->text.p[0] = 0;
+    r->nseg = 0;
+}
+
+void reader_raw_free(reader_raw *r)
+{
+    reader_buf_free(&r->text);
+    free(r->seg);
+    r->seg = NULL;
+    r->nseg = r->cap = 0;
+}
+
+void reader_oom(diag *d, const src_file *src)
+{
+    diag_error_general(d, "out of memory while reading %s", src ? src->path : "the issue");
+}
+
+size_t reader_key_colon(const char *t, size_t p, size_t e, size_t *after)
+{
+    *after = 0;
+    for (size_t c = p; c < e; c++) {
+        if (t[c] == ':') {
+            *after = c + 1;
+            return c;
+        }
+        if (e - c >= 3 && memcmp(t + c, "\xEF\xBC\x9A", 3) == 0) {
+            *after = c + 3;
+            return c;
+        }
+    }
+    return e;
+}

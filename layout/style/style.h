@@ -1,0 +1,132 @@
+/* style — the house style sheet: every number the layout uses.
+ *
+ * Format: INI (read with inih). Sizes take units pt, mm, cm, in, em (of the body
+ * size) or a Chinese 字号 name (初号 42 … 五号 10.5 … 七号 5.5, CL-GR-06); colours
+ * are "gray G" (0 black … 1 white) or "cmyk C M Y K" (0…1, or 0…100 with %).
+ * Unknown sections or keys are errors, reported as file:line:col.
+ *
+ *   [page]     width height (or size = A4) margin-top margin-bottom margin-inner
+ *              margin-outer columns column-gap column-rule (rule width, 0 = none)
+ *              section-new-page (yes/no) widows (yes/no) bleed
+ *   [fonts]    latin (family for Latin and digits) latin-style fallback (comma list)
+ *              bold (face for **bold**, "Noto Sans CJK SC:Bold": Chinese bold is set
+ *              in Hei, never faked) emphasis (face for *em*, Kai: Chinese is never
+ *              slanted) mono (face for `code`)
+ *   [body] [section] [article] [h3] [h4] [h5] [h6] [caption] [table] [table-head]
+ *   [quote] [source] [header] [footer] [toc] [toc-section] [cover-title]
+ *   [cover-org] [cover-org-en] [cover-info]
+ *              family style size leading (line pitch as a multiple of size, or
+ *              an absolute size) color space-before space-after (in lines of the
+ *              body pitch or units) indent align (left/center/right/justify)
+ *   [clreq]    strictness (loose/basic/strict) compress (yes/no) hanging (yes/no)
+ *              han-latin (¼em) han-latin-min han-latin-max indent (2em)
+ *              last-line-min (2 characters)
+ *   [running]  header-odd-left header-odd-right header-even-left header-even-right
+ *              footer-odd footer-even rule (width of the rule under the header)
+ *              Templates may use {title} {issue} {number} {section} {page}
+ *              {website} {association}.
+ *   [table]    rules (grid | three-line) min-size padding
+ *   [cover]    band-color band-height (a band at the top that bleeds off the page)
+ *   [press]    standard (none | x1a | x4) profile (path to .icc) condition
+ *              (OutputConditionIdentifier) condition-info bleed crop-marks pad-to-4
+ *   [colors]   accent rule
+ */
+#ifndef JB_STYLE_H
+#define JB_STYLE_H
+
+#include <stdbool.h>
+
+#include "layout/base/diag.h"
+#include "layout/dlist/dlist.h"
+
+typedef enum { AL_LEFT, AL_CENTER, AL_RIGHT, AL_JUSTIFY } style_align;
+
+/* One kind of text: font, size, spacing. */
+typedef struct {
+    char *family;
+    char *style;              /* "Regular", "Bold", … */
+    float size;               /* pt */
+    float leading;            /* line pitch, pt */
+    dl_color color;
+    float space_before, space_after;   /* pt */
+    float indent;             /* first-line indent, pt */
+    style_align align;
+} style_text;
+
+typedef enum { STRICT_LOOSE, STRICT_BASIC, STRICT_STRICT } style_strictness;
+
+typedef enum { TABLE_GRID, TABLE_THREE_LINE } style_table_rules;
+
+typedef enum { PRESS_NONE, PRESS_X1A, PRESS_X4 } style_press;
+
+typedef struct {
+    /* [page] */
+    float page_w, page_h;
+    float margin_top, margin_bottom, margin_inner, margin_outer;
+    int columns;
+    float column_gap;         /* pt; a whole number of body ems (CL-GR-04) */
+    float column_rule;        /* pt, 0 = none */
+    bool section_new_page;
+    bool widows;              /* avoid a paragraph's last line at a column top */
+
+    /* [fonts] */
+    char *latin_family, *latin_style;
+    char *bold_family, *bold_style;
+    char *em_family, *em_style;
+    char *mono_family, *mono_style;
+    char **fallback;
+    int nfallback;
+
+    /* text kinds */
+    style_text body, section, article, h[7] /* h[3]…h[6] */, caption, table, table_head,
+        quote, source, header, footer, toc, toc_section, cover_title, cover_org,
+        cover_org_en, cover_info;
+
+    /* [clreq] */
+    style_strictness strictness;
+    bool compress;
+    bool hanging;
+    float han_latin, han_latin_min, han_latin_max;   /* em */
+    int last_line_min;        /* characters on a paragraph's last line */
+
+    /* [running] */
+    char *header_odd_left, *header_odd_right, *header_even_left, *header_even_right;
+    char *footer_odd, *footer_even;
+    float header_rule;
+
+    /* [table] */
+    style_table_rules table_rules;
+    float table_min_size;
+    float table_padding;
+
+    /* [cover] */
+    dl_color cover_band;
+    float cover_band_height;
+
+    /* [colors] */
+    dl_color accent, rule;
+
+    /* [press] */
+    style_press press;
+    char *press_profile;
+    char *press_condition, *press_condition_info;
+    float bleed;
+    bool crop_marks;
+    bool pad_to_4;
+
+    char *path;               /* the file it was read from */
+} style;
+
+/* Built-in defaults (the house style's values), then the file's settings on top.
+ * Returns NULL when the file has any error (all reported through d). */
+style *style_read(const char *path, diag *d);
+style *style_read_mem(const char *name, const char *text, diag *d);
+style *style_default(void);
+void style_free(style *s);
+
+/* Parses a length ("10.5pt", "20mm", "2em", "五号"); em is relative to em_pt.
+ * Returns false when it is not a length. */
+bool style_parse_length(const char *s, float em_pt, float *out);
+bool style_parse_color(const char *s, dl_color *out);
+
+#endif
