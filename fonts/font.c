@@ -16,6 +16,8 @@
 
 #include <hb-ot.h>
 
+#include "layout/base/vec.h"
+
 typedef struct {
     uint32_t gid;             /* UINT32_MAX: empty slot */
     int32_t x0, x1;
@@ -52,11 +54,14 @@ struct font_lib {
     FcConfig *fc;
     FT_Library ft;
     font **fonts;
-    int n, cap;
+    int n;
+    size_t cap;
     cover_entry *cover;
-    int ncover, capcover;
+    int ncover;
+    size_t capcover;
     name_entry *names;       /* families already resolved: fontconfig is slow */
-    int nnames, capnames;
+    int nnames;
+    size_t capnames;
 };
 
 font_lib *font_lib_new(void)
@@ -196,16 +201,10 @@ static font *font_load(font_lib *lib, const char *path, unsigned index, char *er
     }
     read_metrics(f);
 
-    if (lib->n == lib->cap) {
-        int cap = lib->cap ? lib->cap * 2 : 8;
-        font **nf = realloc(lib->fonts, (size_t)cap * sizeof *nf);
-        if (!nf) {
-            snprintf(err, errlen, "out of memory");
-            font_free(f);
-            return NULL;
-        }
-        lib->fonts = nf;
-        lib->cap = cap;
+    if (!VEC_PUSH_ROOM(lib->fonts, lib->cap, lib->n)) {
+        snprintf(err, errlen, "out of memory");
+        font_free(f);
+        return NULL;
     }
     f->id = lib->n;
     lib->fonts[lib->n++] = f;
@@ -260,14 +259,8 @@ font *font_lib_open(font_lib *lib, const char *family, const char *style, char *
         if (strcmp(lib->names[i].key, key) == 0)
             return lib->fonts[lib->names[i].id];
     font *f = font_lookup(lib, family, style, err, errlen);
-    if (f && lib->nnames == lib->capnames) {
-        int cap = lib->capnames ? lib->capnames * 2 : 16;
-        name_entry *nn = realloc(lib->names, (size_t)cap * sizeof *nn);
-        if (!nn)
-            return f;
-        lib->names = nn;
-        lib->capnames = cap;
-    }
+    if (f && !VEC_PUSH_ROOM(lib->names, lib->capnames, lib->nnames))
+        return f;
     if (f) {
         char *k = strdup(key);
         if (k)
@@ -350,14 +343,8 @@ font *font_lib_cover(font_lib *lib, uint32_t cp)
         if (lib->cover[i].cp == cp)
             return lib->cover[i].id < 0 ? NULL : lib->fonts[lib->cover[i].id];
     font *f = cover_search(lib, cp);
-    if (lib->ncover == lib->capcover) {
-        int cap = lib->capcover ? lib->capcover * 2 : 16;
-        cover_entry *nc = realloc(lib->cover, (size_t)cap * sizeof *nc);
-        if (!nc)
-            return f;
-        lib->cover = nc;
-        lib->capcover = cap;
-    }
+    if (!VEC_PUSH_ROOM(lib->cover, lib->capcover, lib->ncover))
+        return f;
     lib->cover[lib->ncover].cp = cp;
     lib->cover[lib->ncover].id = f ? f->id : -1;
     lib->ncover++;

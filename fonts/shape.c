@@ -4,95 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t utf8_next(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *p = (const unsigned char *)s + *i;
-    size_t left = len - *i;
-    uint32_t c = p[0];
-    int n;
-    uint32_t min;
-    if (c < 0x80) {
-        *i += 1;
-        return c;
-    } else if ((c & 0xE0) == 0xC0) {
-        n = 2, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, c &= 0x07, min = 0x10000;
-    } else {
-        *i += 1;
-        return 0xFFFD;
-    }
-    if ((size_t)n > left) {
-        *i += 1;
-        return 0xFFFD;
-    }
-    for (int k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80) {
-            *i += 1;
-            return 0xFFFD;
-        }
-        c = (c << 6) | (p[k] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        *i += 1;
-        return 0xFFFD;
-    }
-    *i += (size_t)n;
-    return c;
-}
-
-int utf8_put(uint32_t cp, char *b)
-{
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-shape_script shape_script_of(uint32_t cp)
-{
-    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-        return SCRIPT_CONTROL;
-    if (cp == 0x20 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A))
-        return SCRIPT_SPACE;
-    /* Marks shared by both writing systems: they follow their neighbours. */
-    if (cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x00B7 ||
-        cp == 0x2014 || cp == 0x2026 || cp == 0x2013 || cp == 0x2015)
-        return SCRIPT_EITHER;
-    if (cp < 0x2E80 && cp != 0x25CB && !(cp >= 0x2460 && cp <= 0x24FF) &&
-        !(cp >= 0x2190 && cp <= 0x21FF) && !(cp >= 0x2500 && cp <= 0x27BF))
-        return SCRIPT_LATIN;
-    return SCRIPT_CJK;
-}
+#include "layout/base/script.h"
+#include "layout/base/utf8.h"
+#include "layout/base/vec.h"
 
 static int out_push(shape_out *o, const shape_glyph *g)
 {
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 256;
-        shape_glyph *ng = realloc(o->g, cap * sizeof *ng);
-        if (!ng)
-            return -1;
-        o->g = ng;
-        o->cap = cap;
-    }
+    if (!VEC_PUSH_ROOM(o->g, o->cap, o->n))
+        return -1;
     o->g[o->n++] = *g;
     return 0;
 }
@@ -223,7 +142,7 @@ static int repair_missing(shaper *s, shape_out *out, size_t first, size_t run_en
 
 /* Which face a character of class sc takes, given the face of the run so far and of
  * the next strong character. */
-static font *face_for(const shape_fonts *fs, shape_script sc, font *prev, font *next)
+static font *face_for(const shape_fonts *fs, script_kind sc, font *prev, font *next)
 {
     switch (sc) {
     case SCRIPT_CJK:
@@ -254,7 +173,7 @@ static font *next_strong(const shape_fonts *fs, const char *t, size_t len, size_
     c->f = NULL;
     while (j < len) {
         size_t at = j;
-        shape_script sc = shape_script_of(utf8_next(t, len, &j));
+        script_kind sc = script_of(utf8_next(t, len, &j));
         if (sc == SCRIPT_CJK || sc == SCRIPT_LATIN) {
             c->f = sc == SCRIPT_CJK ? fs->cjk : fs->latin;
             c->upto = at;
@@ -280,7 +199,7 @@ int shape_text(font_lib *lib, const shape_fonts *fonts, const char *text, size_t
     while (i < len && rc == 0) {
         size_t start = i;
         uint32_t cp = utf8_next(text, len, &i);
-        shape_script sc = shape_script_of(cp);
+        script_kind sc = script_of(cp);
         if (sc == SCRIPT_CONTROL)
             continue;
         font *f = face_for(fonts, sc, prev_strong, next_strong(fonts, text, len, i, &sc_cache));
@@ -290,7 +209,7 @@ int shape_text(font_lib *lib, const shape_fonts *fonts, const char *text, size_t
         while (end < len) {
             size_t j = end;
             uint32_t c = utf8_next(text, len, &j);
-            shape_script cs = shape_script_of(c);
+            script_kind cs = script_of(c);
             if (cs == SCRIPT_CONTROL)
                 break;
             font *cf = face_for(fonts, cs, f, next_strong(fonts, text, len, j, &sc_cache));

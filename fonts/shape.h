@@ -42,14 +42,4 @@ int shape_text(font_lib *lib, const shape_fonts *fonts, const char *text, size_t
 void shape_out_clear(shape_out *out);
 void shape_out_free(shape_out *out);
 
-/* Decodes one UTF-8 character at s[*i] (len bytes total), advancing *i; invalid
- * bytes decode as U+FFFD, one byte at a time. */
-uint32_t utf8_next(const char *s, size_t len, size_t *i);
-/* Encodes cp into buf (4 bytes room), returns the byte count. */
-int utf8_put(uint32_t cp, char *buf);
-
-/* Character classes used for itemization. */
-typedef enum { SCRIPT_CJK, SCRIPT_LATIN, SCRIPT_EITHER, SCRIPT_SPACE, SCRIPT_CONTROL } shape_script;
-shape_script shape_script_of(uint32_t cp);
-
 #endif

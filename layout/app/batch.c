@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "layout/base/path.h"
+#include "layout/base/vec.h"
+
 typedef struct {
     uint64_t h;
 } fnv;
@@ -55,17 +58,11 @@ static int fnv_dir(fnv *f, const char *dir, const char *suffix)
     while ((e = readdir(dp)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        size_t l = strlen(e->d_name), sl = suffix ? strlen(suffix) : 0;
-        if (suffix && (l < sl || strcmp(e->d_name + l - sl, suffix) != 0))
+        if (suffix && !path_has_suffix(e->d_name, suffix))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = -1;
-                break;
-            }
-            names = nn;
+        if (!VEC_PUSH_ROOM(names, cap, n)) {
+            rc = -1;
+            break;
         }
         names[n] = strdup(e->d_name);
         if (!names[n]) {
@@ -123,22 +120,6 @@ static bool is_issue_dir(const char *dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/issue.md", dir);
     return access(path, R_OK) == 0;
-}
-
-static char *last_component(const char *dir)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    size_t s = n;
-    while (s > 0 && dir[s - 1] != '/')
-        s--;
-    char *b = malloc(n - s + 1);
-    if (b) {
-        memcpy(b, dir + s, n - s);
-        b[n - s] = 0;
-    }
-    return b;
 }
 
 typedef enum { ST_PENDING, ST_RUNNING, ST_BUILT, ST_SKIPPED, ST_FAILED, ST_NOT_ISSUE } job_state;
@@ -218,7 +199,7 @@ static void progress(FILE *out, bool tty, int done, int total, const char *name)
 static int prepare(job *j, const batch_opts *o)
 {
     const char *outdir = o->out_dir ? o->out_dir : "out";
-    j->name = last_component(j->dir);
+    j->name = path_base(j->dir);
     if (!j->name)
         return -1;
     if (!is_issue_dir(j->dir)) {

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout/base/path.h"
+#include "layout/base/strbuf.h"
 #include "layout/read/doc.h"
 #include "layout/flow/flow.h"
 #include "layout/front/front.h"
@@ -22,35 +24,9 @@ void issue_opts_default(issue_opts *o)
     o->press = PRESS_FROM_STYLE;
 }
 
-static char *dup_printf(const char *fmt, const char *a, const char *b)
-{
-    size_t n = strlen(fmt) + strlen(a) + (b ? strlen(b) : 0) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, fmt, a, b);
-    return s;
-}
-
-/* The last non-empty component of a path ("issues/2019-03/" → "2019-03"). */
-static char *base_name(const char *path)
-{
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    size_t s = n;
-    while (s > 0 && path[s - 1] != '/')
-        s--;
-    char *b = malloc(n - s + 1);
-    if (b) {
-        memcpy(b, path + s, n - s);
-        b[n - s] = 0;
-    }
-    return b;
-}
-
 char *issue_default_out(const char *issue_dir)
 {
-    char *b = base_name(issue_dir);
+    char *b = path_base(issue_dir);
     if (!b)
         return NULL;
     if (strcmp(b, "issue.md") == 0) {
@@ -62,12 +38,12 @@ char *issue_default_out(const char *issue_dir)
         char *slash = strrchr(dir, '/');
         if (slash)
             *slash = 0;
-        b = base_name(slash ? dir : ".");
+        b = path_base(slash ? dir : ".");
         free(dir);
         if (!b)
             return NULL;
     }
-    char *out = dup_printf("out/%s.pdf", b, NULL);
+    char *out = strbuf_format("out/%s.pdf", b);
     free(b);
     return out;
 }
@@ -79,8 +55,8 @@ static bool readable(const char *p) { return p && access(p, R_OK) == 0; }
 static char *find_style(const doc *dc, diag *d)
 {
     const char *name = dc->meta.style && *dc->meta.style ? dc->meta.style : "zasto";
-    char *cand[3] = { dup_printf("%s/../../styles/%s.ini", dc->dir, name),
-                      dup_printf("styles/%s.ini", name, NULL), NULL };
+    char *cand[3] = { strbuf_format("%s/../../styles/%s.ini", dc->dir, name),
+                      strbuf_format("styles/%s.ini", name), NULL };
     char *found = NULL;
     for (int i = 0; cand[i]; i++) {
         if (!found && readable(cand[i]))

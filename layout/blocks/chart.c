@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/vec.h"
 #include "layout/blocks/box_impl.h"
 
 #define CHART_ASPECT 0.62f    /* body height / width */
@@ -56,9 +57,11 @@ typedef struct {
 
 typedef struct {
     chart_op *ops;
-    int nops, capops;
+    int nops;
+    size_t capops;
     box_text *texts;
-    int ntexts, captexts;
+    int ntexts;
+    size_t captexts;
     int slices;               /* pie: number of slices drawn */
     bool legend;              /* pie: labels in a legend */
     bool is_pie;
@@ -178,14 +181,8 @@ static void format_num(char *buf, size_t n, double v, int dec)
 
 static chart_op *op_add(chart_layout *cl, op_kind k)
 {
-    if (cl->nops == cl->capops) {
-        int cap = cl->capops ? cl->capops * 2 : 64;
-        chart_op *n = realloc(cl->ops, (size_t)cap * sizeof *n);
-        if (!n)
-            return NULL;
-        cl->ops = n;
-        cl->capops = cap;
-    }
+    if (!VEC_PUSH_ROOM(cl->ops, cl->capops, cl->nops))
+        return NULL;
     chart_op *o = &cl->ops[cl->nops++];
     memset(o, 0, sizeof *o);
     o->kind = k;
@@ -228,14 +225,8 @@ static int path(chart_layout *cl, dl_path_el *el, uint32_t n, bool fill, dl_colo
 static int text_new(chart_layout *cl, typeset_ctx *t, const doc_text *dt, const char *s,
                     const style_text *ts)
 {
-    if (cl->ntexts == cl->captexts) {
-        int cap = cl->captexts ? cl->captexts * 2 : 32;
-        box_text *n = realloc(cl->texts, (size_t)cap * sizeof *n);
-        if (!n)
-            return -1;
-        cl->texts = n;
-        cl->captexts = cap;
-    }
+    if (!VEC_PUSH_ROOM(cl->texts, cl->captexts, cl->ntexts))
+        return -1;
     box_text *bt = &cl->texts[cl->ntexts];
     if (box_text_init(bt, t, dt, s, ts)) {
         box_text_free(bt);

@@ -13,6 +13,7 @@
  * the end of the run. */
 #include "layout/blocks/figure.h"
 #include "layout/base/fileio.h"
+#include "layout/base/path.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -214,12 +215,6 @@ static unsigned char *read_all(const char *path, size_t *n, char *err, size_t el
     return b;
 }
 
-static bool has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    return n >= m && strcasecmp(s + n - m, suf) == 0;
-}
-
 int figure_probe(const char *path, figure_info *info, char *err, size_t errlen)
 {
     memset(info, 0, sizeof *info);
@@ -241,7 +236,7 @@ int figure_probe(const char *path, figure_info *info, char *err, size_t errlen)
     if (rc)
         return rc;
     /* The PDF writer goes by the name: a mislabelled file would fail there. */
-    bool jpeg_name = has_suffix(path, ".jpg") || has_suffix(path, ".jpeg");
+    bool jpeg_name = path_has_suffix(path, ".jpg") || path_has_suffix(path, ".jpeg");
     if (info->kind == FIGURE_JPEG && !jpeg_name) {
         snprintf(err, errlen, "is a JPEG image; name it .jpg");
         return -1;

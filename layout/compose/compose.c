@@ -1,6 +1,8 @@
 /* compose — see compose.h. */
 #include "layout/compose/compose.h"
 
+#include "layout/base/vec.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -288,14 +290,8 @@ typedef struct {
 
 static int pool_add(kp_pool *pl, kp_node nd)
 {
-    if (pl->n == pl->cap) {
-        size_t cap = pl->cap ? pl->cap * 2 : 256;
-        kp_node *nv = realloc(pl->v, cap * sizeof *nv);
-        if (!nv)
-            return -1;
-        pl->v = nv;
-        pl->cap = cap;
-    }
+    if (!VEC_PUSH_ROOM(pl->v, pl->cap, pl->n))
+        return -1;
     pl->v[pl->n] = nd;
     return (int)pl->n++;
 }
@@ -321,7 +317,7 @@ typedef struct {
 /* Keeps the best way to reach a break per fitness class — and, when a looseness is
  * asked for, per line count too, so that a longer or shorter paragraph stays
  * reachable. */
-static int cand_offer(kp_cand **c, int *n, int *cap, int line, int fit, double d, int idx)
+static int cand_offer(kp_cand **c, int *n, size_t *cap, int line, int fit, double d, int idx)
 {
     for (int i = 0; i < *n; i++)
         if ((*c)[i].line == line && (*c)[i].fit == fit) {
@@ -329,14 +325,8 @@ static int cand_offer(kp_cand **c, int *n, int *cap, int line, int fit, double d
                 (*c)[i].d = d, (*c)[i].idx = idx;
             return 0;
         }
-    if (*n == *cap) {
-        int nc = *cap ? *cap * 2 : 16;
-        kp_cand *nn = realloc(*c, (size_t)nc * sizeof *nn);
-        if (!nn)
-            return -1;
-        *c = nn;
-        *cap = nc;
-    }
+    if (!vec_reserve((void **)c, cap, (size_t)*n + 1, sizeof **c))
+        return -1;
     (*c)[(*n)++] = (kp_cand){ line, fit, d, idx };
     return 0;
 }
@@ -345,7 +335,8 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
                   double *demerits)
 {
     kp_cand *cand = NULL;
-    int ncand = 0, capcand = 0;
+    int ncand = 0;
+    size_t capcand = 0;
     bool by_lines = x->o->looseness != 0;
     kp_pool pool = { 0 };
     int *active = NULL;
@@ -435,13 +426,8 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
                 goto out;
             if (final)
                 continue;
-            if (nact == capact) {
-                capact *= 2;
-                int *na = realloc(active, capact * sizeof *na);
-                if (!na)
-                    goto out;
-                active = na;
-            }
+            if (!VEC_PUSH_ROOM(active, capact, nact))
+                goto out;
             active[nact++] = ni;
         }
     }
@@ -513,14 +499,9 @@ static int greedy(const ctx *x, size_t **brk_out, size_t *nbrk)
             }
         }
         size_t b = fit ? fit : (next ? next : x->n);
-        if (n == cap) {
-            cap *= 2;
-            size_t *nb = realloc(br, cap * sizeof *nb);
-            if (!nb) {
-                free(br);
-                return -1;
-            }
-            br = nb;
+        if (!VEC_PUSH_ROOM(br, cap, n)) {
+            free(br);
+            return -1;
         }
         br[n++] = b;
         a = b;
@@ -609,14 +590,8 @@ static double stretch_line(ctx *x, const line_m *m, double need, float *take_g, 
 
 static int add_line(compose_result *r, const compose_line *l)
 {
-    if (r->n == r->cap) {
-        int cap = r->cap ? r->cap * 2 : 16;
-        compose_line *nl = realloc(r->lines, (size_t)cap * sizeof *nl);
-        if (!nl)
-            return -1;
-        r->lines = nl;
-        r->cap = cap;
-    }
+    if (!VEC_PUSH_ROOM(r->lines, r->cap, r->n))
+        return -1;
     r->lines[r->n++] = *l;
     return 0;
 }

@@ -47,7 +47,8 @@ typedef struct {
 
 typedef struct {
     compose_line *lines;
-    int n, cap;
+    int n;
+    size_t cap;
     int overfull;             /* lines that could not be made to fit */
     bool fallback;            /* no feasible optimal breaks: first-fit was used */
     double demerits;          /* total demerits of the breaks chosen */

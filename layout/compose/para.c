@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/script.h"
+#include "layout/base/utf8.h"
+#include "layout/base/vec.h"
+
 para *para_new(void) { return calloc(1, sizeof(para)); }
 
 void para_free(para *p)
@@ -21,28 +25,10 @@ void para_free(para *p)
 
 int para_add(para *p, const char *text, size_t len, const para_span *span)
 {
-    if (p->len + len + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 256;
-        while (cap < p->len + len + 1)
-            cap *= 2;
-        char *nt = realloc(p->text, cap);
-        if (!nt)
-            return -1;
-        p->text = nt;
-        p->cap = cap;
-    }
-    if (p->nspans == p->capspans) {
-        int cap = p->capspans ? p->capspans * 2 : 8;
-        para_span *ns = realloc(p->spans, (size_t)cap * sizeof *ns);
-        if (!ns)
-            return -1;
-        p->spans = ns;
-        uint32_t *ne = realloc(p->span_end, (size_t)cap * sizeof *ne);
-        if (!ne)
-            return -1;
-        p->span_end = ne;
-        p->capspans = cap;
-    }
+    if (!vec_reserve((void **)&p->text, &p->cap, p->len + len + 1, 1) ||
+        !VEC_PUSH_ROOM(p->span_end, p->capends, p->nspans) ||
+        !VEC_PUSH_ROOM(p->spans, p->capspans, p->nspans))
+        return -1;
     memcpy(p->text + p->len, text, len);
     p->len += len;
     p->text[p->len] = 0;
@@ -132,14 +118,8 @@ static uint8_t blank_halves(const para_glyph *g, const para_unit *u)
 
 static int push_unit(para *p, size_t *cap, const para_unit *u)
 {
-    if (p->nu == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        para_unit *nu = realloc(p->u, nc * sizeof *nu);
-        if (!nu)
-            return -1;
-        p->u = nu;
-        *cap = nc;
-    }
+    if (!VEC_PUSH_ROOM(p->u, *cap, p->nu))
+        return -1;
     p->u[p->nu++] = *u;
     return 0;
 }
@@ -158,17 +138,9 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
         rc = shape_text(lib, &sp->fonts, p->text + start, end - start, on_missing, &mc, &so);
         if (rc)
             break;
-        if (p->ng + so.n > gcap) {
-            size_t nc = gcap ? gcap : 256;
-            while (nc < p->ng + so.n)
-                nc *= 2;
-            para_glyph *ng = realloc(p->g, nc * sizeof *ng);
-            if (!ng) {
-                rc = -1;
-                break;
-            }
-            p->g = ng;
-            gcap = nc;
+        if (!vec_reserve((void **)&p->g, &gcap, p->ng + so.n, sizeof *p->g)) {
+            rc = -1;
+            break;
         }
         size_t i = 0;
         while (i < so.n && rc == 0) {
@@ -188,7 +160,7 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
             while (q < u.t1) {
                 size_t r = q;
                 uint32_t c = utf8_next(p->text, p->len, &r);
-                if (shape_script_of(c) == SCRIPT_CONTROL && r >= u.t1) {
+                if (script_of(c) == SCRIPT_CONTROL && r >= u.t1) {
                     u.t1 = (uint32_t)q;
                     break;
                 }
@@ -245,14 +217,9 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
             ng += u->g1 - u->g0;
             j++;
         }
-        if (ng > cap) {
-            cap = ng * 2;
-            dl_glyph *nb = realloc(buf, cap * sizeof *nb);
-            if (!nb) {
-                rc = -1;
-                break;
-            }
-            buf = nb;
+        if (!vec_reserve((void **)&buf, &cap, ng, sizeof *buf)) {
+            rc = -1;
+            break;
         }
         float run_x = first->x - first->cl;
         uint32_t t0 = first->t0, n = 0;

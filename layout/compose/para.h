@@ -68,8 +68,10 @@ typedef struct {
     char *text;
     size_t len, cap;
     para_span *spans;
-    int nspans, capspans;
+    int nspans;
+    size_t capspans;
     uint32_t *span_end;       /* byte where each span's text ends */
+    size_t capends;
     para_glyph *g;
     size_t ng;
     para_unit *u;

@@ -4,19 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Grows *arr (element size sz) so that it holds at least n + 1 elements. */
-static int grow(void **arr, int n, int *cap, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    int nc = *cap ? *cap * 2 : 8;
-    void *p = realloc(*arr, (size_t)nc * sz);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = nc;
-    return 0;
-}
+#include "layout/base/vec.h"
 
 dl_doc *dl_doc_new(float width, float height)
 {
@@ -77,7 +65,7 @@ void dl_doc_free(dl_doc *d)
 
 int dl_page_add(dl_doc *d)
 {
-    if (grow((void **)&d->pages, d->npages, &d->cappages, sizeof *d->pages))
+    if (!VEC_PUSH_ROOM(d->pages, d->cappages, d->npages))
         return -1;
     memset(&d->pages[d->npages], 0, sizeof d->pages[0]);
     return d->npages++;
@@ -88,10 +76,8 @@ dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind)
     if (page < 0 || page >= d->npages)
         return NULL;
     dl_page *p = &d->pages[page];
-    int n = (int)p->n, cap = (int)p->cap;
-    if (grow((void **)&p->items, n, &cap, sizeof *p->items))
+    if (!VEC_PUSH_ROOM(p->items, p->cap, p->n))
         return NULL;
-    p->cap = (uint32_t)cap;
     dl_item *it = &p->items[p->n++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -164,7 +150,7 @@ int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h)
     for (int i = 0; i < d->nimages; i++)
         if (strcmp(d->images[i].path, path) == 0)
             return i;
-    if (grow((void **)&d->images, d->nimages, &d->capimages, sizeof *d->images))
+    if (!VEC_PUSH_ROOM(d->images, d->capimages, d->nimages))
         return -1;
     char *p = strdup(path);
     if (!p)
@@ -175,7 +161,7 @@ int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h)
 
 int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y)
 {
-    if (grow((void **)&d->outline, d->noutline, &d->capoutline, sizeof *d->outline))
+    if (!VEC_PUSH_ROOM(d->outline, d->capoutline, d->noutline))
         return -1;
     char *t = strdup(title);
     if (!t)

@@ -89,7 +89,8 @@ typedef struct {
 
 typedef struct {
     dl_item *items;
-    uint32_t n, cap;
+    uint32_t n;
+    size_t cap;
     char *label;              /* printed page number ("" for the cover) */
     char *section;            /* section shown in the running head */
 } dl_page;
@@ -109,11 +110,14 @@ typedef struct {
 typedef struct {
     float width, height;      /* trim box, pt */
     dl_page *pages;
-    int npages, cappages;
+    int npages;
+    size_t cappages;
     dl_image *images;
-    int nimages, capimages;
+    int nimages;
+    size_t capimages;
     dl_outline *outline;
-    int noutline, capoutline;
+    int noutline;
+    size_t capoutline;
     /* document information */
     char *title, *subject, *author, *keywords, *creator;
     /* stamped on items as they are added */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/vec.h"
 #include "layout/blocks/box.h"
 
 #define EPS 0.01f
@@ -111,7 +112,8 @@ typedef struct {
     int page;
     int more, less;           /* lines of text that would close the gap either way */
     int *cands;
-    int ncands, capcands;
+    int ncands;
+    size_t capcands;
 } flow_problem;
 
 typedef struct {
@@ -120,13 +122,17 @@ typedef struct {
     const flow_geom *g;
     dl_doc *d;
     piece *pc;
-    int npc, cappc;
+    int npc;
+    size_t cappc;
     setter *set;
-    int nset, capset;
+    int nset;
+    size_t capset;
     box **boxes;
-    int nboxes, capboxes;
+    int nboxes;
+    size_t capboxes;
     char **sections;
-    int nsections, capsections;
+    int nsections;
+    size_t capsections;
     int tables, figures;
     int failed;
     piece *rc;                /* the recipe: pieces with whole paragraphs (PK_PARA) */
@@ -135,25 +141,13 @@ typedef struct {
     bool dry;                 /* a measuring pass: pages are made, nothing is drawn */
     flow_problem prob;
     int *settled;             /* pages whose problem could not be fixed */
-    int nsettled, capsettled;
+    int nsettled;
+    size_t capsettled;
 } flow;
-
-static int grow(void **a, int n, int *cap, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    int nc = *cap ? *cap * 2 : 64;
-    void *p = realloc(*a, (size_t)nc * sz);
-    if (!p)
-        return -1;
-    *a = p;
-    *cap = nc;
-    return 0;
-}
 
 static piece *add_piece(flow *f, piece_kind kind, float h)
 {
-    if (grow((void **)&f->pc, f->npc, &f->cappc, sizeof *f->pc))
+    if (!VEC_PUSH_ROOM(f->pc, f->cappc, f->npc))
         return NULL;
     piece *p = &f->pc[f->npc++];
     memset(p, 0, sizeof *p);
@@ -178,7 +172,7 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
     para *p = typeset_para(f->t, text, ts);
     if (!p)
         return -1;
-    if (grow((void **)&f->set, f->nset, &f->capset, sizeof *f->set)) {
+    if (!VEC_PUSH_ROOM(f->set, f->capset, f->nset)) {
         para_free(p);
         return -1;
     }
@@ -323,7 +317,7 @@ static int add_box(flow *f, const doc_block *b)
     box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, number);
     if (!bx)
         return -1;
-    if (grow((void **)&f->boxes, f->nboxes, &f->capboxes, sizeof *f->boxes)) {
+    if (!VEC_PUSH_ROOM(f->boxes, f->capboxes, f->nboxes)) {
         box_free(bx);
         return -1;
     }
@@ -346,7 +340,7 @@ static int add_box(flow *f, const doc_block *b)
 static int add_section(flow *f, const doc_block *b)
 {
     char *name = doc_text_plain(&b->text);
-    if (!name || grow((void **)&f->sections, f->nsections, &f->capsections, sizeof *f->sections)) {
+    if (!name || !VEC_PUSH_ROOM(f->sections, f->capsections, f->nsections)) {
         free(name);
         return -1;
     }
@@ -407,12 +401,13 @@ typedef struct {
 
 typedef struct {
     placed *v;
-    int n, cap;
+    int n;
+    size_t cap;
 } placement;
 
 static int place(placement *pl, int piece_i, int col, float y, bool repeat, bool compact)
 {
-    if (grow((void **)&pl->v, pl->n, &pl->cap, sizeof *pl->v))
+    if (!VEC_PUSH_ROOM(pl->v, pl->cap, pl->n))
         return -1;
     pl->v[pl->n++] = (placed){ piece_i, col, y, repeat, compact };
     return 0;
@@ -785,7 +780,7 @@ static void problem(flow *f, int page, int more, int less, int col)
             continue;
         if (col >= 0 && s->band == f->band && s->last_col > col)
             continue;
-        if (grow((void **)&pb->cands, pb->ncands, &pb->capcands, sizeof *pb->cands))
+        if (!VEC_PUSH_ROOM(pb->cands, pb->capcands, pb->ncands))
             return;
         pb->cands[pb->ncands++] = i;
     }
@@ -1193,7 +1188,7 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
         if (fixed < 0)
             goto out;
         if (!fixed) {
-            if (grow((void **)&f.settled, f.nsettled, &f.capsettled, sizeof *f.settled))
+            if (!VEC_PUSH_ROOM(f.settled, f.capsettled, f.nsettled))
                 goto out;
             f.settled[f.nsettled++] = f.prob.page;
         }

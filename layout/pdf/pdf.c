@@ -17,8 +17,9 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 
+#include "layout/base/strbuf.h"
+#include "layout/base/utf8.h"
 #include "layout/pdf/pdffont.h"
-#include "fonts/shape.h"
 #include "layout/pdf/pdfx.h"
 
 void pdf_options_default(pdf_options *o)
@@ -34,113 +35,32 @@ void pdf_options_default(pdf_options *o)
     o->overprint_black = true;
 }
 
-/* ---- a growable content-stream buffer with fixed-decimal number output ---- */
+/* ---- content-stream output ---- */
 
-typedef struct {
-    char *b;
-    size_t n, cap;
-    bool failed;
-} cbuf;
-
-static void cb_reserve(cbuf *c, size_t more)
+/* A number and the space that ends it. */
+static void cb_num(strbuf *c, double v, int dec)
 {
-    if (c->failed || c->n + more < c->cap)
-        return;
-    size_t cap = c->cap ? c->cap : 4096;
-    while (cap <= c->n + more)
-        cap *= 2;
-    char *nb = realloc(c->b, cap);
-    if (!nb) {
-        c->failed = true;
-        return;
-    }
-    c->b = nb;
-    c->cap = cap;
-}
-
-static void cb_str(cbuf *c, const char *s)
-{
-    size_t l = strlen(s);
-    cb_reserve(c, l + 1);
-    if (c->failed)
-        return;
-    memcpy(c->b + c->n, s, l);
-    c->n += l;
-}
-
-static void cb_fmt(cbuf *c, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    cb_str(c, tmp);
-}
-
-/* A number with at most `dec` decimals (dec <= 6), trailing zeros dropped; never
- * exponent form, never "-0". Written by hand: it runs for every glyph of the issue. */
-static void cb_num(cbuf *c, double v, int dec)
-{
-    static const long long pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
-    long long scale = pow10[dec];
-    long long q = llround(v * (double)scale);
-    char tmp[48], *e = tmp + sizeof tmp;
-    char *p = e;
-    *--p = ' ';
-    bool neg = q < 0;
-    unsigned long long a = neg ? (unsigned long long)(-q) : (unsigned long long)q;
-    unsigned long long ip = a / (unsigned long long)scale, fp = a % (unsigned long long)scale;
-    int d = dec;
-    while (d > 0 && fp % 10 == 0) {      /* drop trailing zeros */
-        fp /= 10;
-        d--;
-    }
-    if (d > 0) {
-        for (int k = 0; k < d; k++) {
-            *--p = (char)('0' + fp % 10);
-            fp /= 10;
-        }
-        *--p = '.';
-    }
-    do {
-        *--p = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
-    if (neg && a != 0)
-        *--p = '-';
-    size_t n = (size_t)(e - p);
-    cb_reserve(c, n + 1);
-    if (c->failed)
-        return;
-    memcpy(c->b + c->n, p, n);
-    c->n += n;
+    strbuf_num(c, v, dec);
+    strbuf_chr(c, ' ');
 }
 
 /* Four hex digits of a glyph id. */
-static void cb_hex4(cbuf *c, uint32_t g)
+static void cb_hex4(strbuf *c, uint32_t g)
 {
     static const char hx[] = "0123456789ABCDEF";
-    cb_reserve(c, 5);
-    if (c->failed)
-        return;
-    char *o = c->b + c->n;
-    o[0] = hx[(g >> 12) & 15];
-    o[1] = hx[(g >> 8) & 15];
-    o[2] = hx[(g >> 4) & 15];
-    o[3] = hx[g & 15];
-    c->n += 4;
+    char o[4] = { hx[(g >> 12) & 15], hx[(g >> 8) & 15], hx[(g >> 4) & 15], hx[g & 15] };
+    strbuf_add(c, o, 4);
 }
 
-static void cb_color_plain(cbuf *c, dl_color col, bool stroke)
+static void cb_color_plain(strbuf *c, dl_color col, bool stroke)
 {
     if (col.model == DL_GRAY) {
         cb_num(c, col.v[0], 4);
-        cb_str(c, stroke ? "G\n" : "g\n");
+        strbuf_str(c, stroke ? "G\n" : "g\n");
     } else {
         for (int i = 0; i < 4; i++)
             cb_num(c, col.v[i], 4);
-        cb_str(c, stroke ? "K\n" : "k\n");
+        strbuf_str(c, stroke ? "K\n" : "k\n");
     }
 }
 
@@ -168,12 +88,10 @@ typedef struct {
     pdfx_state *x;
 } writer;
 
-static void cb_color(const writer *w, cbuf *c, dl_color col, bool stroke)
+static void cb_color(const writer *w, strbuf *c, dl_color col, bool stroke)
 {
     if (w->x) {
-        cb_reserve(c, 128);
-        if (!c->failed)
-            pdfx_color(w->x, col, stroke, &c->b, &c->n, &c->cap);
+        pdfx_color(w->x, col, stroke, c);
     } else {
         cb_color_plain(c, col, stroke);
     }
@@ -268,27 +186,27 @@ typedef struct {
     bool has_fill;
 } text_state;
 
-static void end_text(cbuf *c, text_state *ts)
+static void end_text(strbuf *c, text_state *ts)
 {
     if (ts->in_text)
-        cb_str(c, "ET\n");
+        strbuf_str(c, "ET\n");
     ts->in_text = false;
 }
 
-static void emit_text(writer *w, cbuf *c, text_state *ts, const dl_item *it)
+static void emit_text(writer *w, strbuf *c, text_state *ts, const dl_item *it)
 {
     int fid = it->u.text.font;
     float size = it->u.text.size;
     if (!ts->in_text) {
-        cb_str(c, "BT\n");
+        strbuf_str(c, "BT\n");
         ts->in_text = true;
         ts->font = -1;
         ts->has_fill = false;
     }
     if (ts->font != fid || ts->size != size) {
-        cb_fmt(c, "/F%d ", fid);
+        strbuf_printf(c, "/F%d ", fid);
         cb_num(c, size, 3);
-        cb_str(c, "Tf\n");
+        strbuf_str(c, "Tf\n");
         ts->font = fid;
         ts->size = size;
     }
@@ -305,10 +223,10 @@ static void emit_text(writer *w, cbuf *c, text_state *ts, const dl_item *it)
         uint32_t j = i + 1;
         while (j < n && g[j].y == g[i].y)
             j++;
-        cb_str(c, "1 0 0 1 ");
+        strbuf_str(c, "1 0 0 1 ");
         cb_num(c, X(w, it->u.text.x + g[i].x), 3);
         cb_num(c, Y(w, it->u.text.y + g[i].y), 3);
-        cb_str(c, "Tm\n[");
+        strbuf_str(c, "Tm\n[");
         bool open = false;
         for (uint32_t k = i; k < j; k++) {
             if (k > i) {
@@ -317,32 +235,32 @@ static void emit_text(writer *w, cbuf *c, text_state *ts, const dl_item *it)
                 double tj = -gap * 1000.0 / size;
                 if (fabs(tj) >= 0.005) {
                     if (open)
-                        cb_str(c, ">");
+                        strbuf_str(c, ">");
                     open = false;
                     cb_num(c, tj, 2);
                 }
             }
             if (!open)
-                cb_str(c, "<");
+                strbuf_str(c, "<");
             open = true;
             cb_hex4(c, g[k].gid & 0xFFFF);
         }
         if (open)
-            cb_str(c, ">");
-        cb_str(c, "]TJ\n");
+            strbuf_str(c, ">");
+        strbuf_str(c, "]TJ\n");
         i = j;
     }
 }
 
-static void emit_path(writer *w, cbuf *c, const dl_item *it)
+static void emit_path(writer *w, strbuf *c, const dl_item *it)
 {
-    cb_str(c, "q\n");
+    strbuf_str(c, "q\n");
     if (it->u.path.fill)
         cb_color(w, c, it->color, false);
     if (it->u.path.stroke) {
         cb_color(w, c, it->u.path.stroke_color, true);
         cb_num(c, it->u.path.width, 3);
-        cb_str(c, "w\n");
+        strbuf_str(c, "w\n");
     }
     for (uint32_t i = 0; i < it->u.path.n; i++) {
         const dl_path_el *e = &it->u.path.el[i];
@@ -351,21 +269,21 @@ static void emit_path(writer *w, cbuf *c, const dl_item *it)
         case DL_LINE:
             cb_num(c, X(w, e->p[0]), 3);
             cb_num(c, Y(w, e->p[1]), 3);
-            cb_str(c, e->op == DL_MOVE ? "m\n" : "l\n");
+            strbuf_str(c, e->op == DL_MOVE ? "m\n" : "l\n");
             break;
         case DL_CURVE:
             for (int k = 0; k < 3; k++) {
                 cb_num(c, X(w, e->p[2 * k]), 3);
                 cb_num(c, Y(w, e->p[2 * k + 1]), 3);
             }
-            cb_str(c, "c\n");
+            strbuf_str(c, "c\n");
             break;
         case DL_CLOSE:
-            cb_str(c, "h\n");
+            strbuf_str(c, "h\n");
             break;
         }
     }
-    cb_str(c, it->u.path.fill && it->u.path.stroke ? "B\nQ\n"
+    strbuf_str(c, it->u.path.fill && it->u.path.stroke ? "B\nQ\n"
               : it->u.path.fill                    ? "f\nQ\n"
                                                    : "S\nQ\n");
 }
@@ -375,11 +293,11 @@ static int emit_page(writer *w, int p)
     const dl_page *pg = &w->d->pages[p];
     HPDF_Page page = w->pages[p];
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    cbuf c = { 0 };
+    strbuf c = { 0 };
     text_state ts = { 0 };
     ts.font = -1;
     if (w->x)
-        pdfx_page_prologue(w->x, page, &c.b, &c.n, &c.cap);
+        pdfx_page_prologue(w->x, page, &c);
     for (uint32_t i = 0; i < pg->n; i++) {
         const dl_item *it = &pg->items[i];
         if (it->kind == DL_TEXT) {
@@ -389,23 +307,23 @@ static int emit_page(writer *w, int p)
         end_text(&c, &ts);
         switch (it->kind) {
         case DL_RULE:
-            cb_str(&c, "q\n");
+            strbuf_str(&c, "q\n");
             cb_color(w, &c, it->color, true);
             cb_num(&c, it->u.rule.width, 3);
-            cb_str(&c, "w\n");
+            strbuf_str(&c, "w\n");
             cb_num(&c, X(w, it->u.rule.x0), 3);
             cb_num(&c, Y(w, it->u.rule.y0), 3);
-            cb_str(&c, "m\n");
+            strbuf_str(&c, "m\n");
             cb_num(&c, X(w, it->u.rule.x1), 3);
             cb_num(&c, Y(w, it->u.rule.y1), 3);
-            cb_str(&c, "l\nS\nQ\n");
+            strbuf_str(&c, "l\nS\nQ\n");
             break;
         case DL_RECT:
-            cb_str(&c, "q\n");
+            strbuf_str(&c, "q\n");
             if (it->u.rect.stroke_width > 0) {
                 cb_color(w, &c, it->u.rect.stroke, true);
                 cb_num(&c, it->u.rect.stroke_width, 3);
-                cb_str(&c, "w\n");
+                strbuf_str(&c, "w\n");
             } else {
                 cb_color(w, &c, it->color, false);
             }
@@ -413,7 +331,7 @@ static int emit_page(writer *w, int p)
             cb_num(&c, Y(w, it->u.rect.y + it->u.rect.h), 3);
             cb_num(&c, it->u.rect.w, 3);
             cb_num(&c, it->u.rect.h, 3);
-            cb_str(&c, it->u.rect.stroke_width > 0 ? "re\nS\nQ\n" : "re\nf\nQ\n");
+            strbuf_str(&c, it->u.rect.stroke_width > 0 ? "re\nS\nQ\n" : "re\nf\nQ\n");
             break;
         case DL_PATH:
             emit_path(w, &c, it);
@@ -422,17 +340,17 @@ static int emit_page(writer *w, int p)
             HPDF_Image img = w->images[it->u.image.image];
             const char *name = HPDF_Page_GetXObjectName(page, img);
             if (!name) {
-                free(c.b);
+                strbuf_free(&c);
                 return fail(w, "libharu could not register image %s",
                             w->d->images[it->u.image.image].path);
             }
-            cb_str(&c, "q\n");
+            strbuf_str(&c, "q\n");
             cb_num(&c, it->u.image.w, 3);
-            cb_str(&c, "0 0 ");
+            strbuf_str(&c, "0 0 ");
             cb_num(&c, it->u.image.h, 3);
             cb_num(&c, X(w, it->u.image.x), 3);
             cb_num(&c, Y(w, it->u.image.y + it->u.image.h), 3);
-            cb_fmt(&c, "cm\n/%s Do\nQ\n", name);
+            strbuf_printf(&c, "cm\n/%s Do\nQ\n", name);
             break;
         }
         case DL_LINK: {
@@ -458,14 +376,14 @@ static int emit_page(writer *w, int p)
         }
     }
     end_text(&c, &ts);
-    if (c.failed) {
-        free(c.b);
+    if (c.oom) {
+        strbuf_free(&c);
         return fail(w, "out of memory writing page %d", p + 1);
     }
-    HPDF_STATUS st = c.n ? HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c.b,
+    HPDF_STATUS st = c.n ? HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c.p,
                                              (HPDF_UINT)c.n)
                          : HPDF_OK;
-    free(c.b);
+    strbuf_free(&c);
     if (st != HPDF_OK)
         return fail(w, "libharu could not write page %d", p + 1);
     return 0;

@@ -9,7 +9,8 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 
-#include "fonts/shape.h"
+#include "layout/base/utf8.h"
+#include "layout/base/vec.h"
 
 typedef struct {
     int32_t *slot;            /* per glyph id: index into text_at, -1 when unused */
@@ -18,6 +19,7 @@ typedef struct {
     size_t nused, capused;
     char *text;               /* arena of UTF-8 texts */
     size_t ntext, captext;
+    size_t captext_at;
     uint32_t *text_at;        /* per used glyph: offset, length pairs into text */
     HPDF_Dict dict;
     size_t program_size;
@@ -87,18 +89,10 @@ int pdffont_use(pdffont_set *s, int fid, uint32_t gid, const char *text, size_t 
         if (ta[1] > 0 || ntext == 0)
             return 0;
     } else {
-        if (u->nused == u->capused) {
-            size_t cap = u->capused ? u->capused * 2 : 256;
-            uint32_t *nu = realloc(u->used, cap * sizeof *nu);
-            uint32_t *nt = realloc(u->text_at, 2 * cap * sizeof *nt);
-            if (nu)
-                u->used = nu;
-            if (nt)
-                u->text_at = nt;
-            if (!nu || !nt)
-                return -1;
-            u->capused = cap;
-        }
+        if (!VEC_PUSH_ROOM(u->used, u->capused, u->nused) ||
+            !vec_reserve((void **)&u->text_at, &u->captext_at, 2 * (u->nused + 1),
+                         sizeof *u->text_at))
+            return -1;
         u->slot[gid] = (int32_t)u->nused;
         u->used[u->nused] = gid;
         u->text_at[2 * u->nused] = 0;
@@ -107,16 +101,8 @@ int pdffont_use(pdffont_set *s, int fid, uint32_t gid, const char *text, size_t 
     }
     if (ntext == 0)
         return 0;
-    if (u->ntext + ntext > u->captext) {
-        size_t cap = u->captext ? u->captext * 2 : 4096;
-        while (cap < u->ntext + ntext)
-            cap *= 2;
-        char *nt = realloc(u->text, cap);
-        if (!nt)
-            return -1;
-        u->text = nt;
-        u->captext = cap;
-    }
+    if (!vec_reserve((void **)&u->text, &u->captext, u->ntext + ntext, 1))
+        return -1;
     memcpy(u->text + u->ntext, text, ntext);
     uint32_t *ta = &u->text_at[2 * u->slot[gid]];
     ta[0] = (uint32_t)u->ntext;

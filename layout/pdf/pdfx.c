@@ -9,6 +9,7 @@
  *   - a trailer /ID that is an MD5 of the content, so equal input gives equal bytes. */
 #include "layout/pdf/pdfx.h"
 #include "layout/base/fileio.h"
+#include "layout/base/path.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -70,45 +71,12 @@ static void set_err(pdfx_state *x, const char *msg)
         snprintf(x->err, sizeof x->err, "%s", msg);
 }
 
-/* Appends s to the caller's growable buffer. */
-static void buf_add(pdfx_state *x, char **b, size_t *n, size_t *cap, const char *s)
+/* A number with at most 4 decimals and the space after it (the form pdf.c writes, so
+ * streams stay byte-stable). */
+static void num4(strbuf *b, double v)
 {
-    size_t l = strlen(s);
-    if (*n + l + 1 > *cap) {
-        size_t nc = *cap ? *cap : 4096;
-        while (nc < *n + l + 1)
-            nc *= 2;
-        char *nb = realloc(*b, nc);
-        if (!nb) {
-            set_err(x, "out of memory writing press colours");
-            return;
-        }
-        *b = nb;
-        *cap = nc;
-    }
-    memcpy(*b + *n, s, l);
-    *n += l;
-    (*b)[*n] = 0;
-}
-
-/* A number with at most 4 decimals, trailing zeros dropped, never "-0" (the same
- * form pdf.c writes, so streams stay byte-stable). */
-static void fmt_num(char *out, size_t n, double v)
-{
-    double r = round(v * 10000.0) / 10000.0;
-    if (r == 0)
-        r = 0;
-    snprintf(out, n, "%.4f", r);
-    char *dot = strchr(out, '.');
-    if (dot) {
-        char *e = out + strlen(out) - 1;
-        while (e > dot && *e == '0')
-            *e-- = 0;
-        if (e == dot)
-            *e = 0;
-    }
-    if (strcmp(out, "-0") == 0)
-        strcpy(out, "0");
+    strbuf_num(b, v, 4);
+    strbuf_chr(b, ' ');
 }
 
 static int read_file(const char *path, unsigned char **data, size_t *len, char *err,
@@ -307,9 +275,9 @@ static press_ink press_cmyk(dl_color c)
 
 static bool k_only(press_ink c) { return c.v[0] == 0 && c.v[1] == 0 && c.v[2] == 0 && c.v[3] > 0; }
 
-void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, char **b, size_t *n, size_t *cap)
+void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, strbuf *b)
 {
-    (void)b, (void)n, (void)cap;
+    (void)b;
     /* The graphics state starts with overprint off on every page. */
     x->fill_op = x->stroke_op = false;
     if (!x->o->overprint_black)
@@ -324,15 +292,12 @@ void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, char **b, size_t *n, size
     }
 }
 
-void pdfx_color(pdfx_state *x, dl_color c, int stroke, char **b, size_t *n, size_t *cap)
+void pdfx_color(pdfx_state *x, dl_color c, int stroke, strbuf *b)
 {
     press_ink v = press_cmyk(c);
-    char tmp[160], num[4][24];
     for (int i = 0; i < 4; i++)
-        fmt_num(num[i], sizeof num[i], v.v[i]);
-    snprintf(tmp, sizeof tmp, "%s %s %s %s %s\n", num[0], num[1], num[2], num[3],
-             stroke ? "K" : "k");
-    buf_add(x, b, n, cap, tmp);
+        num4(b, v.v[i]);
+    strbuf_str(b, stroke ? "K\n" : "k\n");
     if (!x->o->overprint_black)
         return;
     /* Each colour is followed by the state for both kinds, so that a Q restoring an
@@ -342,8 +307,7 @@ void pdfx_color(pdfx_state *x, dl_color c, int stroke, char **b, size_t *n, size
         x->stroke_op = k_only(v);
     else
         x->fill_op = k_only(v);
-    snprintf(tmp, sizeof tmp, "/%s gs\n", x->gs_name[x->fill_op | x->stroke_op << 1]);
-    buf_add(x, b, n, cap, tmp);
+    strbuf_printf(b, "/%s gs\n", x->gs_name[x->fill_op | x->stroke_op << 1]);
 }
 
 void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a)
@@ -355,16 +319,14 @@ void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a)
 
 /* ---- crop marks ---- */
 
-static void mark_line(pdfx_state *x, char **b, size_t *n, size_t *cap, double x0, double y0,
-                      double x1, double y1)
+static void mark_line(strbuf *b, double x0, double y0, double x1, double y1)
 {
-    char tmp[160], a[24], bb[24], c[24], d[24];
-    fmt_num(a, sizeof a, x0);
-    fmt_num(bb, sizeof bb, y0);
-    fmt_num(c, sizeof c, x1);
-    fmt_num(d, sizeof d, y1);
-    snprintf(tmp, sizeof tmp, "%s %s m\n%s %s l\n", a, bb, c, d);
-    buf_add(x, b, n, cap, tmp);
+    num4(b, x0);
+    num4(b, y0);
+    strbuf_str(b, "m\n");
+    num4(b, x1);
+    num4(b, y1);
+    strbuf_str(b, "l\n");
 }
 
 /* Two lines per corner, on the extensions of the trim edges, outside the bleed,
@@ -374,28 +336,24 @@ static int crop_marks(pdfx_state *x, HPDF_Page page, float w, float h)
     float off = pdfx_offset(x->o);
     double start = x->o->bleed + MARK_GAP, end = start + MARK_LEN;
     double tx[2] = { off, off + w }, ty[2] = { off, off + h };
-    char *b = NULL;
-    size_t n = 0, cap = 0;
-    char hdr[64], wid[24];
-    fmt_num(wid, sizeof wid, MARK_WIDTH);
-    snprintf(hdr, sizeof hdr, "q\n%s w\n0 J\n1 1 1 1 K\n", wid);
-    buf_add(x, &b, &n, &cap, hdr);
-    if (x->o->overprint_black) {
-        snprintf(hdr, sizeof hdr, "/%s gs\n", x->gs_name[0]);
-        buf_add(x, &b, &n, &cap, hdr);
-    }
+    strbuf b = { 0 };
+    strbuf_str(&b, "q\n");
+    num4(&b, MARK_WIDTH);
+    strbuf_str(&b, "w\n0 J\n1 1 1 1 K\n");
+    if (x->o->overprint_black)
+        strbuf_printf(&b, "/%s gs\n", x->gs_name[0]);
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 2; j++) {
             double sx = i ? 1 : -1, sy = j ? 1 : -1;
-            mark_line(x, &b, &n, &cap, tx[i] + sx * start, ty[j], tx[i] + sx * end, ty[j]);
-            mark_line(x, &b, &n, &cap, tx[i], ty[j] + sy * start, tx[i], ty[j] + sy * end);
+            mark_line(&b, tx[i] + sx * start, ty[j], tx[i] + sx * end, ty[j]);
+            mark_line(&b, tx[i], ty[j] + sy * start, tx[i], ty[j] + sy * end);
         }
-    buf_add(x, &b, &n, &cap, "S\nQ\n");
+    strbuf_str(&b, "S\nQ\n");
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     int rc = 0;
-    if (x->err[0] || !b || HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n))
+    if (x->err[0] || b.oom || HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n))
         rc = -1;
-    free(b);
+    strbuf_free(&b);
     return rc;
 }
 
@@ -634,39 +592,38 @@ fail:
 }
 
 /* XML text content, escaped. */
-static void xml_text(pdfx_state *x, char **b, size_t *n, size_t *cap, const char *s)
+static void xml_text(strbuf *b, const char *s)
 {
     char one[2] = { 0, 0 };
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': buf_add(x, b, n, cap, "&amp;"); break;
-        case '<': buf_add(x, b, n, cap, "&lt;"); break;
-        case '>': buf_add(x, b, n, cap, "&gt;"); break;
-        case '"': buf_add(x, b, n, cap, "&quot;"); break;
+        case '&': strbuf_str(b, "&amp;"); break;
+        case '<': strbuf_str(b, "&lt;"); break;
+        case '>': strbuf_str(b, "&gt;"); break;
+        case '"': strbuf_str(b, "&quot;"); break;
         default:
             /* XML 1.0 forbids most control characters. */
             if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
                 break;
             one[0] = *s;
-            buf_add(x, b, n, cap, one);
+            strbuf_str(b, one);
         }
     }
 }
 
-static void xmp_prop(pdfx_state *x, char **b, size_t *n, size_t *cap, const char *tag,
-                     const char *pre, const char *v, const char *post)
+static void xmp_prop(strbuf *b, const char *tag, const char *pre, const char *v, const char *post)
 {
     if (!v || !*v)
         return;
-    buf_add(x, b, n, cap, "   <");
-    buf_add(x, b, n, cap, tag);
-    buf_add(x, b, n, cap, ">");
-    buf_add(x, b, n, cap, pre);
-    xml_text(x, b, n, cap, v);
-    buf_add(x, b, n, cap, post);
-    buf_add(x, b, n, cap, "</");
-    buf_add(x, b, n, cap, tag);
-    buf_add(x, b, n, cap, ">\n");
+    strbuf_str(b, "   <");
+    strbuf_str(b, tag);
+    strbuf_str(b, ">");
+    strbuf_str(b, pre);
+    xml_text(b, v);
+    strbuf_str(b, post);
+    strbuf_str(b, "</");
+    strbuf_str(b, tag);
+    strbuf_str(b, ">\n");
 }
 
 /* The Producer libharu and pdf.c wrote into Info, so that XMP says the same. */
@@ -687,9 +644,8 @@ static int xmp_metadata(pdfx_state *x, const dl_doc *d, const HPDF_BYTE digest[1
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
     uuid_from(digest, "document", doc_id);
     uuid_from(digest, "instance", inst_id);
-    char *b = NULL;
-    size_t n = 0, cap = 0;
-    buf_add(x, &b, &n, &cap,
+    strbuf b = { 0 };
+    strbuf_str(&b,
             "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
             "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
             " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
@@ -700,41 +656,41 @@ static int xmp_metadata(pdfx_state *x, const dl_doc *d, const HPDF_BYTE digest[1
             "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
             "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
             "   <dc:format>application/pdf</dc:format>\n");
-    xmp_prop(x, &b, &n, &cap, "dc:title", "<rdf:Alt><rdf:li xml:lang=\"x-default\">", d->title,
+    xmp_prop(&b, "dc:title", "<rdf:Alt><rdf:li xml:lang=\"x-default\">", d->title,
              "</rdf:li></rdf:Alt>");
-    xmp_prop(x, &b, &n, &cap, "dc:creator", "<rdf:Seq><rdf:li>", d->author,
+    xmp_prop(&b, "dc:creator", "<rdf:Seq><rdf:li>", d->author,
              "</rdf:li></rdf:Seq>");
-    xmp_prop(x, &b, &n, &cap, "dc:description", "<rdf:Alt><rdf:li xml:lang=\"x-default\">",
+    xmp_prop(&b, "dc:description", "<rdf:Alt><rdf:li xml:lang=\"x-default\">",
              d->subject, "</rdf:li></rdf:Alt>");
-    xmp_prop(x, &b, &n, &cap, "xmp:CreateDate", "", date, "");
-    xmp_prop(x, &b, &n, &cap, "xmp:ModifyDate", "", date, "");
-    xmp_prop(x, &b, &n, &cap, "xmp:MetadataDate", "", date, "");
-    xmp_prop(x, &b, &n, &cap, "xmp:CreatorTool", "", d->creator, "");
-    xmp_prop(x, &b, &n, &cap, "pdf:Producer", "", info_producer(x), "");
-    xmp_prop(x, &b, &n, &cap, "pdf:Keywords", "", d->keywords, "");
-    xmp_prop(x, &b, &n, &cap, "pdf:Trapped", "", "False", "");
-    xmp_prop(x, &b, &n, &cap, "xmpMM:DocumentID", "", doc_id, "");
-    xmp_prop(x, &b, &n, &cap, "xmpMM:InstanceID", "", inst_id, "");
-    xmp_prop(x, &b, &n, &cap, "xmpMM:VersionID", "", "1", "");
-    xmp_prop(x, &b, &n, &cap, "xmpMM:RenditionClass", "", "default", "");
-    xmp_prop(x, &b, &n, &cap, "pdfxid:GTS_PDFXVersion", "", "PDF/X-4", "");
-    buf_add(x, &b, &n, &cap, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
+    xmp_prop(&b, "xmp:CreateDate", "", date, "");
+    xmp_prop(&b, "xmp:ModifyDate", "", date, "");
+    xmp_prop(&b, "xmp:MetadataDate", "", date, "");
+    xmp_prop(&b, "xmp:CreatorTool", "", d->creator, "");
+    xmp_prop(&b, "pdf:Producer", "", info_producer(x), "");
+    xmp_prop(&b, "pdf:Keywords", "", d->keywords, "");
+    xmp_prop(&b, "pdf:Trapped", "", "False", "");
+    xmp_prop(&b, "xmpMM:DocumentID", "", doc_id, "");
+    xmp_prop(&b, "xmpMM:InstanceID", "", inst_id, "");
+    xmp_prop(&b, "xmpMM:VersionID", "", "1", "");
+    xmp_prop(&b, "xmpMM:RenditionClass", "", "default", "");
+    xmp_prop(&b, "pdfxid:GTS_PDFXVersion", "", "PDF/X-4", "");
+    strbuf_str(&b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
     /* Room for editors to update the packet in place. */
     for (int i = 0; i < 20; i++)
-        buf_add(x, &b, &n, &cap,
+        strbuf_str(&b,
                 "                                                                   \n");
-    buf_add(x, &b, &n, &cap, "<?xpacket end=\"w\"?>");
-    HPDF_Dict s = x->err[0] || !b ? NULL : HPDF_DictStream_New(x->pdf->mmgr, x->pdf->xref);
+    strbuf_str(&b, "<?xpacket end=\"w\"?>");
+    HPDF_Dict s = x->err[0] || b.oom ? NULL : HPDF_DictStream_New(x->pdf->mmgr, x->pdf->xref);
     /* Uncompressed, so that tools that do not parse PDF can still find it. */
     int rc = s && !HPDF_Dict_AddName(s, "Type", "Metadata") &&
                      !HPDF_Dict_AddName(s, "Subtype", "XML") &&
-                     !HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n) &&
+                     !HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n) &&
                      !HPDF_Dict_Add(x->pdf->catalog, "Metadata", s)
                  ? 0
                  : -1;
     if (s)
         s->filter = HPDF_STREAM_FILTER_NONE;
-    free(b);
+    strbuf_free(&b);
     if (rc)
         snprintf(err, errlen, "could not write the XMP metadata%s%s", x->err[0] ? ": " : "",
                  x->err);
@@ -1121,16 +1077,10 @@ HPDF_Image pdfx_load_image(pdfx_state *x, HPDF_Doc pdf, const char *path, char *
     return img;
 }
 
-static int has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    return n >= m && strcasecmp(s + n - m, suf) == 0;
-}
-
 HPDF_Image pdfx_load_image_plain(HPDF_Doc pdf, const char *path, char *err, size_t errlen)
 {
     HPDF_Image img = NULL;
-    if (has_suffix(path, ".jpg") || has_suffix(path, ".jpeg"))
+    if (path_has_suffix(path, ".jpg") || path_has_suffix(path, ".jpeg"))
         img = HPDF_LoadJpegImageFromFile(pdf, path);
     else
         img = HPDF_LoadPngImageFromFile(pdf, path);

@@ -9,6 +9,7 @@
 
 #include <hpdf.h>
 
+#include "layout/base/strbuf.h"
 #include "layout/dlist/dlist.h"
 #include "layout/pdf/pdf.h"
 
@@ -34,12 +35,11 @@ int pdfx_find_profile(const char *name, char *out, size_t outlen, char *err, siz
 /* Distance from the media box corner to the trim box corner (bleed + mark area). */
 float pdfx_offset(const pdf_options *o);
 
-/* Content written at the start of every page (appends to the buffer *b of *n bytes,
- * capacity *cap, growing it with realloc). */
-void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, char **b, size_t *n, size_t *cap);
+/* Content written at the start of every page (appended to b). */
+void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, strbuf *b);
 /* Colour operators for a fill (stroke = false) or stroke colour, press style: gray
- * becomes K, K-only black overprints. Appends to the buffer like the prologue. */
-void pdfx_color(pdfx_state *x, dl_color c, int stroke, char **b, size_t *n, size_t *cap);
+ * becomes K, K-only black overprints. Appends to b. */
+void pdfx_color(pdfx_state *x, dl_color c, int stroke, strbuf *b);
 /* Makes an annotation acceptable to PDF/X (print flag off, no appearance needed). */
 void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a);
 /* Crop marks and anything else drawn after the page content. Also reports any

@@ -154,7 +154,7 @@ static doc_block *block_push(rd *r, doc_kind kind, size_t src)
 {
     doc *d = r->doc;
     if (d->nblocks == INT_MAX ||
-        !reader_grow((void **)&d->blocks, &r->bcap, (size_t)d->nblocks + 1, sizeof *d->blocks)) {
+        !vec_reserve((void **)&d->blocks, &r->bcap, (size_t)d->nblocks + 1, sizeof *d->blocks)) {
         oom(r);
         return NULL;
     }
@@ -229,7 +229,7 @@ static void emit(rd *r, const char *s, size_t n, size_t src, bool verbatim)
         return;               /* alt text of an image inside alt text: left out */
     if (k->brk) {
         k->brk = false;
-        uint32_t first = reader_first_char(s, n);
+        uint32_t first = utf8_first(s, n);
         if (k == &r->para && first == '|' && !r->pipe_at)
             r->pipe_at = src;
         if (k->tb.last && first != ' ' && !reader_break_vanishes(k->tb.last, first) &&
@@ -617,23 +617,23 @@ static void locate_fence(rd *r, const MD_BLOCK_CODE_DETAIL *det)
  * decoded. */
 static char *attr_string(rd *r, const MD_ATTRIBUTE *a)
 {
-    reader_buf b = { 0 };
-    bool ok = reader_buf_add(&b, "", 0);
+    strbuf b = { 0 };
+    bool ok = strbuf_add(&b, "", 0);
     for (int i = 0; ok && a->substr_offsets && a->substr_offsets[i] < a->size; i++) {
         const char *s = a->text + a->substr_offsets[i];
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
         char u[4];
         int k;
         if (a->substr_types[i] == MD_TEXT_ENTITY && (k = reader_entity(s, n, u)) > 0)
-            ok = reader_buf_add(&b, u, (size_t)k);
+            ok = strbuf_add(&b, u, (size_t)k);
         else if (a->substr_types[i] == MD_TEXT_NULLCHAR)
-            ok = reader_buf_add(&b, "\xEF\xBF\xBD", 3);
+            ok = strbuf_add(&b, "\xEF\xBF\xBD", 3);
         else
-            ok = reader_buf_add(&b, s, n);
+            ok = strbuf_add(&b, s, n);
     }
     see(r, a->text, a->size);
     if (!ok) {
-        reader_buf_free(&b);
+        strbuf_free(&b);
         oom(r);
         return NULL;
     }
@@ -773,7 +773,7 @@ static int leave(int *counter)
 
 static bool push_cont(rd *r, MD_BLOCKTYPE type)
 {
-    if (!reader_grow((void **)&r->cont, &r->ccap, r->ncont + 1, sizeof *r->cont)) {
+    if (!vec_reserve((void **)&r->cont, &r->ccap, r->ncont + 1, sizeof *r->cont)) {
         oom(r);
         return false;
     }
@@ -788,7 +788,7 @@ static void enter_list(rd *r, MD_BLOCKTYPE type, void *detail)
         item_push(r, f, next_line_start(r, r->cursor));
     if (!push_cont(r, type))
         return;
-    if (!reader_grow((void **)&r->lists, &r->lcap, r->nlists + 1, sizeof *r->lists)) {
+    if (!vec_reserve((void **)&r->lists, &r->lcap, r->nlists + 1, sizeof *r->lists)) {
         oom(r);
         return;
     }
@@ -837,7 +837,7 @@ static void enter_cell(rd *r, bool th, const MD_BLOCK_TD_DETAIL *det)
         return;
     doc_row *row = &t->rows[t->nrows - 1];
     if (row->ncells == INT_MAX ||
-        !reader_grow((void **)&row->cells, &r->cells_cap, (size_t)row->ncells + 1, sizeof *row->cells)) {
+        !vec_reserve((void **)&row->cells, &r->cells_cap, (size_t)row->ncells + 1, sizeof *row->cells)) {
         oom(r);
         return;
     }
@@ -872,7 +872,7 @@ static void enter_row(rd *r)
     if (!t)
         return;
     if (t->nrows == INT_MAX ||
-        !reader_grow((void **)&t->rows, &r->rows_cap, (size_t)t->nrows + 1, sizeof *t->rows)) {
+        !vec_reserve((void **)&t->rows, &r->rows_cap, (size_t)t->nrows + 1, sizeof *t->rows)) {
         oom(r);
         return;
     }
@@ -1032,7 +1032,7 @@ static void add_image(rd *r, const MD_ATTRIBUTE *path)
 {
     size_t off;
     char *p = attr_string(r, path);
-    if (!p || !reader_grow((void **)&r->imgs, &r->imgs_cap, r->nimgs + 1, sizeof *r->imgs)) {
+    if (!p || !vec_reserve((void **)&r->imgs, &r->imgs_cap, r->nimgs + 1, sizeof *r->imgs)) {
         free(p);
         oom(r);
         return;
@@ -1203,7 +1203,7 @@ static void read_body(doc *dc, size_t body, diag *d)
 static bool check_utf8(const src_file *src, diag *d)
 {
     int n = 0;
-    for (size_t i = reader_utf8_bad(src->text, src->len, 0); i < src->len;) {
+    for (size_t i = utf8_invalid(src->text, src->len, 0); i < src->len;) {
         if (n++ == MAX_UTF8_ERRORS) {
             diag_note(d, "%s: more bytes are not UTF-8; save the file as UTF-8", src->path);
             break;
@@ -1214,7 +1214,7 @@ static bool check_utf8(const src_file *src, diag *d)
         size_t j = i + 1;
         while (j < src->len && ((unsigned char)src->text[j] & 0xC0) == 0x80)
             j++;
-        i = reader_utf8_bad(src->text, src->len, j);
+        i = utf8_invalid(src->text, src->len, j);
     }
     return n == 0;
 }

@@ -142,7 +142,7 @@ static void set_labels(chart_rd *r, const char *t, size_t v, size_t ve)
             r->bad = true;
         } else {
             char *s = dup_range(r, t, a, b);
-            if (!s || !reader_grow((void **)&r->c->labels, &r->labels_cap,
+            if (!s || !vec_reserve((void **)&r->c->labels, &r->labels_cap,
                                    (size_t)r->c->nlabels + 1, sizeof *r->c->labels)) {
                 free(s);
                 if (s)
@@ -186,7 +186,7 @@ static void add_series(chart_rd *r, const char *t, size_t line, size_t v, size_t
     }
     doc_chart *c = r->c;
     size_t cap = r->series_cap;
-    if (!reader_grow((void **)&c->series, &r->series_cap, (size_t)c->nseries + 1,
+    if (!vec_reserve((void **)&c->series, &r->series_cap, (size_t)c->nseries + 1,
                      sizeof *c->series)) {
         reader_oom(r->d, r->src);
         r->bad = true;
@@ -224,7 +224,7 @@ static void add_series(chart_rd *r, const char *t, size_t line, size_t v, size_t
                           "35863.0 (the unit goes on the 'unit:' line)",
                           (int)(b - a), t + a, s->name);
             r->bad = true;
-        } else if (!reader_grow((void **)&s->values, &vcap, n + 1, sizeof *s->values)) {
+        } else if (!vec_reserve((void **)&s->values, &vcap, n + 1, sizeof *s->values)) {
             reader_oom(r->d, r->src);
             r->bad = true;
             return;

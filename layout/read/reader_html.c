@@ -10,7 +10,6 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "fonts/shape.h"
 #include "layout/read/reader_int.h"
 
 /* More columns than an A4 page can show; the bound keeps the grid check linear. */
@@ -37,7 +36,7 @@ typedef struct {
     int bold, em, sub, sup, code, link;
     const char *href;
     bool ws, nl;              /* whitespace (with a line break) waiting to be set */
-    reader_buf run;
+    strbuf run;
 } cell_wr;
 
 static unsigned cell_flags(const cell_wr *w)
@@ -61,12 +60,12 @@ static bool cell_text(cell_wr *w, const char *s, size_t at)
         size_t j = i;
         uint32_t cp = utf8_next(s, n, &j);
         if (w->ws) {
-            uint32_t prev = w->run.n ? reader_last_char(w->run.p, w->run.n) : w->tb.last;
-            if (prev && !(w->nl && reader_break_vanishes(prev, cp)) && !reader_buf_add(&w->run, " ", 1))
+            uint32_t prev = w->run.n ? utf8_last(w->run.p, w->run.n) : w->tb.last;
+            if (prev && !(w->nl && reader_break_vanishes(prev, cp)) && !strbuf_add(&w->run, " ", 1))
                 return false;
             w->ws = w->nl = false;
         }
-        if (!reader_buf_add(&w->run, s + i, j - i))
+        if (!strbuf_add(&w->run, s + i, j - i))
             return false;
         i = j;
     }
@@ -133,7 +132,7 @@ static bool node_text(html_rd *r, xmlNode *node, doc_text *t)
         n = n->next;
     }
 done:
-    reader_buf_free(&w.run);
+    strbuf_free(&w.run);
     if (!ok)
         r->oom = true;
     return ok;
@@ -195,7 +194,7 @@ static int span_attr(html_rd *r, xmlNode *n, const char *name, int max, int row)
 
 static doc_row *add_row(html_rd *r, doc_table *t, size_t *cap, bool header)
 {
-    if (t->nrows == INT_MAX || !reader_grow((void **)&t->rows, cap, (size_t)t->nrows + 1, sizeof *t->rows)) {
+    if (t->nrows == INT_MAX || !vec_reserve((void **)&t->rows, cap, (size_t)t->nrows + 1, sizeof *t->rows)) {
         r->oom = true;
         return NULL;
     }
@@ -224,7 +223,7 @@ static xmlNode *read_row(html_rd *r, doc_table *t, size_t *cap, xmlNode *n, bool
         }
         last = n;
         if (row->ncells == INT_MAX ||
-            !reader_grow((void **)&row->cells, &ccap, (size_t)row->ncells + 1, sizeof *row->cells)) {
+            !vec_reserve((void **)&row->cells, &ccap, (size_t)row->ncells + 1, sizeof *row->cells)) {
             r->oom = true;
             break;
         }

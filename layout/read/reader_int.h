@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layout/base/strbuf.h"
+#include "layout/base/utf8.h"
+#include "layout/base/vec.h"
 #include "layout/read/doc.h"
 
 /* doc.c: freeing the parts of a document (also used on the reader's error paths). */
@@ -15,18 +18,6 @@ void doc_table_free(doc_table *t);
 void doc_figure_free(doc_figure *f);
 void doc_chart_free(doc_chart *c);
 void doc_meta_clear(doc_meta *m);
-
-/* Grows *p (an array of elem-byte items with capacity *cap) to hold need items, by
- * doubling. Returns false when memory runs out (*p unchanged). */
-bool reader_grow(void **p, size_t *cap, size_t need, size_t elem);
-
-/* A growable byte buffer, always NUL-terminated once anything was added. */
-typedef struct {
-    char *p;
-    size_t n, cap;
-} reader_buf;
-bool reader_buf_add(reader_buf *b, const char *s, size_t n);
-void reader_buf_free(reader_buf *b);
 
 /* Builds a doc_text one inline at a time. */
 typedef struct {
@@ -43,14 +34,6 @@ bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const
 /* CL-LB-12: true when a source line break between these two characters vanishes
  * (both Han/CJK; the marks shared with Latin count as CJK next to a CJK character). */
 bool reader_break_vanishes(uint32_t before, uint32_t after);
-/* The first and last character of s[0..n) (0 when empty). */
-uint32_t reader_first_char(const char *s, size_t n);
-uint32_t reader_last_char(const char *s, size_t n);
-
-/* Offset of the first byte at or after from that starts an invalid UTF-8 sequence or
- * is a NUL; n when there is none. */
-size_t reader_utf8_bad(const char *s, size_t n, size_t from);
-
 /* Decodes a character reference "&amp;", "&#20013;", "&#x4e2d;" (s[0] == '&', n bytes,
  * ending in ';') into out (UTF-8, at most 4 bytes). Returns the byte count, 0 when
  * the name is not known. */
@@ -67,7 +50,7 @@ typedef struct {
 } reader_seg;
 
 typedef struct {
-    reader_buf text;
+    strbuf text;
     reader_seg *seg;
     size_t nseg, cap;
 } reader_raw;

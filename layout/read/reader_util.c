@@ -6,48 +6,8 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "fonts/shape.h"
+#include "layout/base/script.h"
 #include "layout/read/reader_int.h"
-
-bool reader_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap : 8;
-    while (nc < need) {
-        if (nc > SIZE_MAX / 2)
-            return false;
-        nc *= 2;
-    }
-    if (nc > SIZE_MAX / elem)
-        return false;
-    void *np = realloc(*p, nc * elem);
-    if (!np)
-        return false;
-    *p = np;
-    *cap = nc;
-    return true;
-}
-
-bool reader_buf_add(reader_buf *b, const char *s, size_t n)
-{
-    if (n > SIZE_MAX - b->n - 1)
-        return false;
-    if (!reader_grow((void **)&b->p, &b->cap, b->n + n + 1, 1))
-        return false;
-    if (n)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-    return true;
-}
-
-void reader_buf_free(reader_buf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
-}
 
 bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const char *href,
                    size_t src, bool verbatim)
@@ -56,7 +16,7 @@ bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const
         return true;
     doc_text *t = tb->t;
     if (t->nin == INT_MAX ||
-        !reader_grow((void **)&t->in, &tb->cap, (size_t)t->nin + 1, sizeof *t->in))
+        !vec_reserve((void **)&t->in, &tb->cap, (size_t)t->nin + 1, sizeof *t->in))
         return false;
     char *text = malloc(n + 1);
     char *h = NULL;
@@ -76,53 +36,16 @@ bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const
     t->in[t->nin++] = (doc_inline){
         .text = text, .flags = flags, .href = h, .src = src, .src_verbatim = verbatim
     };
-    tb->last = reader_last_char(text, n);
+    tb->last = utf8_last(text, n);
     return true;
 }
 
 bool reader_break_vanishes(uint32_t before, uint32_t after)
 {
-    shape_script a = shape_script_of(before), b = shape_script_of(after);
+    script_kind a = script_of(before), b = script_of(after);
     if (a == SCRIPT_CJK)
         return b == SCRIPT_CJK || b == SCRIPT_EITHER;
     return a == SCRIPT_EITHER && b == SCRIPT_CJK;
-}
-
-uint32_t reader_first_char(const char *s, size_t n)
-{
-    size_t i = 0;
-    return n ? utf8_next(s, n, &i) : 0;
-}
-
-uint32_t reader_last_char(const char *s, size_t n)
-{
-    if (!n)
-        return 0;
-    size_t i = n - 1;
-    while (i > 0 && n - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return utf8_next(s, n, &i);
-}
-
-size_t reader_utf8_bad(const char *s, size_t n, size_t from)
-{
-    size_t i = from;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x01 && c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c == 0)
-            return i;
-        size_t j = i;
-        /* utf8_next gives U+FFFD for a bad byte, advancing one byte; a real U+FFFD in
-         * the text takes three. */
-        if (utf8_next(s, n, &j) == 0xFFFD && j - i != 3)
-            return i;
-        i = j;
-    }
-    return n;
 }
 
 int reader_entity(const char *s, size_t n, char out[4])
@@ -186,11 +109,11 @@ bool reader_raw_add(reader_raw *r, const char *s, size_t n, const src_file *src)
 {
     size_t off;
     if (reader_src_offset(src, s, n, &off)) {
-        if (!reader_grow((void **)&r->seg, &r->cap, r->nseg + 1, sizeof *r->seg))
+        if (!vec_reserve((void **)&r->seg, &r->cap, r->nseg + 1, sizeof *r->seg))
             return false;
         r->seg[r->nseg++] = (reader_seg){ r->text.n, off, n };
     }
-    return reader_buf_add(&r->text, s, n);
+    return strbuf_add(&r->text, s, n);
 }
 
 size_t reader_raw_src(const reader_raw *r, size_t off, size_t fallback)
@@ -219,7 +142,7 @@ void reader_raw_reset(reader_raw *r)
 
 void reader_raw_free(reader_raw *r)
 {
-    reader_buf_free(&r->text);
+    strbuf_free(&r->text);
     free(r->seg);
     r->seg = NULL;
     r->nseg = r->cap = 0;

@@ -19,7 +19,8 @@
 
 #include <ini.h>
 
-#include "layout/read/reader_int.h"
+#include "layout/base/utf8.h"
+#include "layout/base/vec.h"
 
 /* ---- the settings --------------------------------------------------------------- */
 
@@ -266,7 +267,7 @@ static void msg_vadd(msg_list *m, const char *file, int line, int col, const cha
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
     char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!text || !reader_grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v)) {
+    if (!text || !vec_reserve((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v)) {
         free(text);
         m->oom = true;
         return;
@@ -469,7 +470,7 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
     src_file_pos(r->src, r->key_at, &line, &col);
     raw_set *rs = r->out;
     char *v = strdup(value);
-    if (!v || !reader_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v)) {
+    if (!v || !vec_reserve((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v)) {
         free(v);
         r->oom = true;
         return 1;
@@ -482,7 +483,7 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
  * through d) when what was read cannot be used at all: not UTF-8, out of memory. */
 static bool read_ini(const src_file *src, raw_set *out, msg_list *m, diag *d)
 {
-    size_t bad = reader_utf8_bad(src->text, src->len, 0);
+    size_t bad = utf8_invalid(src->text, src->len, 0);
     if (bad < src->len) {
         diag_error_at(d, src, bad, "invalid UTF-8 byte 0x%02X; save the file as UTF-8",
                       (unsigned char)src->text[bad]);

@@ -1,0 +1,28 @@
+/* path — see path.h. */
+#include "layout/base/path.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+char *path_base(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t s = n;
+    while (s > 0 && path[s - 1] != '/')
+        s--;
+    char *b = malloc(n - s + 1);
+    if (b) {
+        memcpy(b, path + s, n - s);
+        b[n - s] = 0;
+    }
+    return b;
+}
+
+bool path_has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), m = strlen(suffix);
+    return n >= m && strcasecmp(path + n - m, suffix) == 0;
+}

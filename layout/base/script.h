@@ -1,0 +1,18 @@
+/* script — which writing system a character belongs to, as the shaper itemizes text
+ * and the reader joins source lines (CL-LB-12, CL-MX-04). */
+#ifndef JB_SCRIPT_H
+#define JB_SCRIPT_H
+
+#include <stdint.h>
+
+typedef enum {
+    SCRIPT_CJK,               /* Han, kana, CJK punctuation and symbols */
+    SCRIPT_LATIN,             /* Latin letters, digits, ASCII punctuation */
+    SCRIPT_EITHER,            /* “ ” ‘ ’ · — … –: marks both systems share */
+    SCRIPT_SPACE,
+    SCRIPT_CONTROL,           /* C0/C1 controls, DEL: never shaped */
+} script_kind;
+
+script_kind script_of(uint32_t cp);
+
+#endif
