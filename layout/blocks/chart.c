@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "layout/base/vec.h"
-#include "layout/blocks/box_impl.h"
+#include "layout/blocks/boxtext.h"
 
 #define CHART_ASPECT 0.62f    /* body height / width */
 #define CHART_MAX_CATEGORIES 60

@@ -19,7 +19,7 @@
  * by the flow after a break. */
 #include "layout/blocks/table.h"
 
-#include "layout/blocks/box_impl.h"
+#include "layout/blocks/boxtext.h"
 
 #include <math.h>
 #include <stdlib.h>

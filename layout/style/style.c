@@ -19,6 +19,7 @@
 
 #include <ini.h>
 
+#include "layout/base/fileio.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
 
@@ -1188,7 +1189,7 @@ style *style_read(const char *path, diag *d)
 {
     src_file *src = src_file_read(path);
     if (!src) {
-        diag_error(d, path, 0, 0, "cannot read the style sheet: %s", strerror(errno));
+        diag_error(d, path, 0, 0, "cannot read the style sheet: %s", fileio_error(errno));
         return NULL;
     }
     style *s = style_build(src, d);
