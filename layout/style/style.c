@@ -3,9 +3,10 @@
  * A style sheet is read in two steps. inih splits the file into (section, key, value)
  * and each value is kept as text with its position; then every setting is resolved
  * in a fixed order, because ems, lines and multiples depend on the body size and
- * leading, which a file may set after (or never). The built-in house style is the
- * same kind of text (house_style, equal to styles/zasto.ini): a setting the file does
- * not give comes from it, still as text, so "2em" follows a changed body size. */
+ * leading, which a file may set after (or never). The built-in house style is
+ * styles/zasto.ini itself, built into the program by the Makefile (style_house.h):
+ * a setting the file does not give comes from it, still as text, so "2em" follows a
+ * changed body size. */
 #include "layout/style/style.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include "layout/base/fileio.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
+#include "layout/style/style_house.h"
 
 /* ---- the settings --------------------------------------------------------------- */
 
@@ -1066,70 +1068,6 @@ static bool copy_text(style_text *dst, const style_text *src)
     return dst->family && dst->style;
 }
 
-/* ---- the house style -------------------------------------------------------------- */
-
-/* The same settings as styles/zasto.ini (a test keeps them equal). */
-static const char house_style[] =
-    "[page]\nsize = A4\nmargin-top = 20mm\nmargin-bottom = 20mm\nmargin-inner = 18mm\n"
-    "margin-outer = 18mm\ncolumns = 2\ncolumn-gap = 2em\ncolumn-rule = 0.3pt\n"
-    "section-new-page = yes\nwidows = yes\n"
-    "[fonts]\nlatin = Noto Serif CJK SC\nlatin-style = Regular\n"
-    "bold = Noto Sans CJK SC\nbold-style = Bold\nemphasis = LXGW WenKai\n"
-    "emphasis-style = Regular\nmono = Noto Sans Mono CJK SC\nmono-style = Regular\n"
-    "fallback = Noto Sans CJK SC, DejaVu Sans, DejaVu Serif\n"
-    "[body]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 五号\nleading = 1.47\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 2em\nalign = justify\n"
-    "[section]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 二号\nleading = 1.4\n"
-    "color = accent\nspace-before = 0\nspace-after = 1 line\nindent = 0\nalign = left\n"
-    "[article]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小三\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 1.5 lines\nspace-after = 0.5 lines\nindent = 0\n"
-    "align = justify\n"
-    "[h3]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小四\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[h4]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[h5]\nfamily = Noto Serif CJK SC\nstyle = Bold\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[h6]\nfamily = Noto Serif CJK SC\nstyle = Bold\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[caption]\nfamily = LXGW WenKai\nstyle = Regular\nsize = 小五\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[table]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 小五\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "rules = three-line\nmin-size = 6.5pt\npadding = 0.3em\n"
-    "[table-head]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小五\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[quote]\nfamily = LXGW WenKai\nstyle = Regular\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 2em\nalign = justify\n"
-    "[source]\nfamily = LXGW WenKai\nstyle = Regular\nsize = 小五\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = right\n"
-    "[header]\nfamily = Noto Sans CJK SC\nstyle = Regular\nsize = 小五\nleading = 1.2\n"
-    "color = gray 0.25\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[footer]\nfamily = Noto Sans CJK SC\nstyle = Regular\nsize = 小五\nleading = 1.2\n"
-    "color = gray 0.25\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[toc]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 五号\nleading = 1.75\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[toc-section]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小四\nleading = 1.5\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[cover-title]\nfamily = Noto Serif CJK SC\nstyle = Bold\nsize = 80pt\nleading = 1.2\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[cover-org]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 二号\nleading = 1.3\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[cover-org-en]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 小四\nleading = 1.3\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[cover-info]\nfamily = Noto Sans CJK SC\nstyle = Regular\nsize = 五号\nleading = 1.6\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[clreq]\nstrictness = strict\ncompress = yes\nhanging = no\nhan-latin = 0.25em\n"
-    "han-latin-min = 0.125em\nhan-latin-max = 0.333em\nlast-line-min = 2\n"
-    "[running]\nheader-odd-left = {title}  {issue}\nheader-odd-right = {section}\n"
-    "header-even-left = {section}\nheader-even-right = {title}  {issue}\n"
-    "footer-odd = {website}    {page}\nfooter-even = {page}    {website}\nrule = 0.5pt\n"
-    "[cover]\nband-color = cmyk 1 0.6 0 0.2\nband-height = 62mm\n"
-    "[press]\nstandard = none\nprofile =\ncondition = FOGRA39\n"
-    "condition-info = Coated FOGRA39 (ISO 12647-2:2004)\nbleed = 3mm\ncrop-marks = no\n"
-    "pad-to-4 = no\n"
-    "[colors]\naccent = cmyk 1 0.6 0 0.2\nrule = gray 0.4\n";
-
 /* ---- entry points --------------------------------------------------------------- */
 
 /* The house style with src's settings on top (src NULL: the house style alone). */
@@ -1138,7 +1076,7 @@ static style *style_build(const src_file *src, diag *d)
     int errors = d->errors;
     raw_set house = { 0 }, file = { 0 };
     msg_list m = { 0 };
-    src_file *hs = src_file_new("<built-in style>", house_style, sizeof house_style - 1);
+    src_file *hs = src_file_new("<built-in style>", style_house, style_house_len);
     style *s = calloc(1, sizeof *s);
     if (!hs || !s) {
         diag_error_general(d, "out of memory while reading the style");
