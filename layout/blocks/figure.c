@@ -18,8 +18,7 @@
 
 #include "layout/blocks/boxtext.h"
 
-#define FIGURE_WIDE 1.6f      /* aspect ratio above which an image spans */
-#define FIGURE_MAX_H 0.6f     /* of the text area's height */
+/* PR-08: what print needs at the placed size. */
 #define FIGURE_MIN_PPI 300.0
 
 typedef struct {
@@ -99,11 +98,11 @@ box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_
         return NULL;
     }
     float aspect = (float)fl->info.px_w / (float)fl->info.px_h;
-    bool span = aspect > FIGURE_WIDE && full_w > col_w + 0.5f;
+    bool span = aspect > t->st->figure_span_aspect && full_w > col_w + 0.5f;
     float m = span ? full_w : col_w;
     fl->iw = m;
     fl->ih = m / aspect;
-    float maxh = FIGURE_MAX_H * text_height(t->st);
+    float maxh = t->st->figure_max_height * text_height(t->st);
     if (fl->ih > maxh) {
         fl->ih = maxh;
         fl->iw = maxh * aspect;
@@ -116,7 +115,7 @@ box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_
                  "larger image",
                  fig->path, ppi);
     const style_text *cs = &t->st->caption;
-    fl->gap = 0.6f * cs->size;
+    fl->gap = t->st->figure_caption_gap * cs->size;
     fl->has_caption = number >= 1 || box_text_nonempty(&fig->caption);
     if (fl->has_caption) {
         char lab[48];

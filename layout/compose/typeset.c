@@ -68,8 +68,8 @@ static int span_for(typeset_ctx *t, const style_text *ts, unsigned flags, para_s
     sp->color = ts->color;
     sp->flags = flags;
     if (flags & (IN_SUB | IN_SUP)) {
-        sp->size = ts->size * 0.62f;
-        sp->rise = flags & IN_SUP ? ts->size * 0.36f : -ts->size * 0.14f;
+        sp->size = ts->size * t->st->script_size;
+        sp->rise = flags & IN_SUP ? ts->size * t->st->script_rise : -ts->size * t->st->script_drop;
     }
     return 0;
 }

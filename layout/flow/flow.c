@@ -271,7 +271,7 @@ static int add_para(flow *f, const doc_block *b)
 {
     const style *st = f->t->st;
     const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source : &st->body;
-    float inset = b->quote * 2 * f->g->em;
+    float inset = (float)b->quote * f->t->st->quote_inset;
     float measure = f->g->colw - 2 * inset;
     float indent = b->kind == DOC_SOURCE ? 0 : ts->indent;
     float x_off = inset;
@@ -290,7 +290,7 @@ static int add_para(flow *f, const doc_block *b)
             return -1;
         float mw = typeset_width(f->t, mp, ts);
         para_free(mp);
-        float level_in = ts->indent + (b->level > 1 ? b->level - 1 : 0) * 2 * f->g->em;
+        float level_in = ts->indent + (float)(b->level > 1 ? b->level - 1 : 0) * f->t->st->list_step;
         x_off += level_in;
         measure -= level_in;
         indent = -mw;
@@ -677,7 +677,8 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
     }
     case PK_RULE: {
         float cx = x + f->g->colw / 2, cy = y + f->g->pitch / 2;
-        return dl_rule_add(f->d, page, cx - 2 * f->g->em, cy, cx + 2 * f->g->em, cy, 0.5f,
+        float half = f->t->st->break_width / 2;
+        return dl_rule_add(f->d, page, cx - half, cy, cx + half, cy, f->t->st->break_weight,
                            f->t->st->rule)
                    ? 0
                    : -1;

@@ -48,6 +48,7 @@ typedef enum {
     V_RULES,
     V_PRESS,
     V_PAGESIZE,               /* sets page_w and page_h */
+    V_RATIO,                  /* a plain number or a percentage: 1.4, 45% */
 } vkind;
 
 typedef struct {
@@ -116,6 +117,40 @@ static const key_def running_keys[] = {
     { "footer-odd", V_TEMPLATE, SK(footer_odd), 0, 0 },
     { "footer-even", V_TEMPLATE, SK(footer_even), 0, 0 },
     { "rule", V_LENGTH, SK(header_rule), 0, 0 },
+    { "header-gap", V_RATIO, SK(header_gap), 0, 0 },
+    { "rule-gap", V_RATIO, SK(header_rule_gap), 0, 0 },
+    { "footer-gap", V_RATIO, SK(footer_gap), 0, 0 },
+};
+static const key_def script_keys[] = {
+    { "size", V_RATIO, SK(script_size), 0, 0 },
+    { "rise", V_RATIO, SK(script_rise), 0, 0 },
+    { "drop", V_RATIO, SK(script_drop), 0, 0 },
+};
+static const key_def quote_keys[] = {
+    { "inset", V_LENGTH, SK(quote_inset), 0, 0 },
+};
+static const key_def list_step_keys[] = {
+    { "step", V_LENGTH, SK(list_step), 0, 0 },
+};
+static const key_def break_keys[] = {
+    { "width", V_LENGTH, SK(break_width), 0, 0 },
+    { "weight", V_LENGTH, SK(break_weight), 0, 0 },
+};
+static const key_def figure_keys[] = {
+    { "span-aspect", V_RATIO, SK(figure_span_aspect), 0, 0 },
+    { "max-height", V_RATIO, SK(figure_max_height), 0, 0 },
+    { "caption-gap", V_RATIO, SK(figure_caption_gap), 0, 0 },
+};
+static const key_def toc_keys[] = {
+    { "title-gap", V_RATIO, SK(toc_title_gap), 0, 0 },
+    { "rule", V_LENGTH, SK(toc_rule), 0, 0 },
+    { "rule-gap", V_RATIO, SK(toc_rule_gap), 0, 0 },
+    { "after-rule", V_RATIO, SK(toc_after_rule), 0, 0 },
+    { "entry-indent", V_RATIO, SK(toc_indent), 0, 0 },
+    { "number-width", V_RATIO, SK(toc_number_width), 0, 0 },
+    { "leader-gap", V_RATIO, SK(toc_leader_gap), 0, 0 },
+    { "leader-pitch", V_LENGTH, SK(toc_leader_pitch), 0, 0 },
+    { "leader-dot", V_LENGTH, SK(toc_leader_dot), 0, 0 },
 };
 static const key_def table_keys[] = {
     { "rules", V_RULES, SK(table_rules), 0, 0 },
@@ -125,6 +160,16 @@ static const key_def table_keys[] = {
 static const key_def cover_keys[] = {
     { "band-color", V_COLOR, SK(cover_band), 0, 0 },
     { "band-height", V_LENGTH, SK(cover_band_height), 0, 0 },
+    { "name-baseline", V_RATIO, SK(cover_name_baseline), 0, 0 },
+    { "name-en-gap", V_RATIO, SK(cover_name_en_gap), 0, 0 },
+    { "title-baseline", V_RATIO, SK(cover_title_baseline), 0, 0 },
+    { "title-rule", V_LENGTH, SK(cover_title_rule), 0, 0 },
+    { "title-rule-gap", V_RATIO, SK(cover_title_rule_gap), 0, 0 },
+    { "number-gap", V_RATIO, SK(cover_number_gap), 0, 0 },
+    { "contents-gap", V_RATIO, SK(cover_contents_gap), 0, 0 },
+    { "box-lines", V_INT, SK(cover_box_lines), 1, 20 },
+    { "box-rule", V_LENGTH, SK(cover_box_rule), 0, 0 },
+    { "highlights", V_INT, SK(cover_highlights), 0, 20 },
 };
 static const key_def press_keys[] = {
     { "standard", V_PRESS, SK(press), 0, 0 },
@@ -162,11 +207,15 @@ static const section_def sections[] = {
     { "caption", SK(caption), NULL, 0 },
     { "table", SK(table), KEYS(table_keys) },
     { "table-head", SK(table_head), NULL, 0 },
-    { "quote", SK(quote), NULL, 0 },
+    { "quote", SK(quote), KEYS(quote_keys) },
+    { "list", NO_TEXT, KEYS(list_step_keys) },
+    { "break", NO_TEXT, KEYS(break_keys) },
+    { "figure", NO_TEXT, KEYS(figure_keys) },
+    { "script", NO_TEXT, KEYS(script_keys) },
     { "source", SK(source), NULL, 0 },
     { "header", SK(header), NULL, 0 },
     { "footer", SK(footer), NULL, 0 },
-    { "toc", SK(toc), NULL, 0 },
+    { "toc", SK(toc), KEYS(toc_keys) },
     { "toc-section", SK(toc_section), NULL, 0 },
     { "cover-title", SK(cover_title), NULL, 0 },
     { "cover-org", SK(cover_org), NULL, 0 },
@@ -775,6 +824,8 @@ static const char *accepted(const key_def *k, int section)
         return "none, x1a or x4";
     case V_PAGESIZE:
         return "A4, A5, B5 or letter (or set width and height)";
+    case V_RATIO:
+        return "a number such as 1.4 or a percentage such as 45%";
     default:
         return "a value";
     }
@@ -935,6 +986,18 @@ static bool resolve_value(resolver *rs, const raw_value *rv, const char *file)
         if (i >= 0)
             *(style_press *)dst = (style_press)i;
         return i >= 0;
+    }
+    case V_RATIO: {
+        const char *p = skip_blanks(v);
+        if (!parse_number(&p, &m) || m < 0)
+            return false;
+        p = skip_blanks(p);
+        if (*p == '%')
+            m /= 100, p = skip_blanks(p + 1);
+        if (*p)
+            return false;
+        *(float *)dst = (float)m;
+        return true;
     }
     case V_PAGESIZE: {
         static const struct {
