@@ -121,22 +121,6 @@ static void png_header(png_ctx *c, image_info *info)
     }
 }
 
-static int png_read_header(const image_file *f, image_info *info, char *err, size_t errlen)
-{
-    png_ctx c;
-    if (png_ctx_begin(&c, f, err, errlen))
-        return -1;
-    if (setjmp(png_jmpbuf(c.png))) {
-        snprintf(err, errlen, "is a broken PNG (%s); export it again", c.msg);
-        png_ctx_end(&c);
-        return -1;
-    }
-    png_read_info(c.png, c.info);
-    png_header(&c, info);
-    png_ctx_end(&c);
-    return 0;
-}
-
 /* Moves an alpha channel out of interleaved samples (ch = nc + 1) into its own plane;
  * drops it when every pixel is opaque. */
 static int split_alpha(image_raster *r, int ch)
@@ -158,7 +142,49 @@ static int split_alpha(image_raster *r, int ch)
     return 0;
 }
 
-static int png_decode(const image_file *f, image_raster *r, char *err, size_t errlen)
+/* Decodes every sample into r (inside png_read's setjmp scope): 8-bit gray,
+ * gray+alpha, RGB or RGBA, interlacing undone. */
+static void png_samples(png_ctx *c, image_raster *r)
+{
+    png_uint_32 w = png_get_image_width(c->png, c->info), h = png_get_image_height(c->png, c->info);
+    int type = png_get_color_type(c->png, c->info);
+    if (type == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(c->png);
+    if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(c->png, c->info) < 8)
+        png_set_expand_gray_1_2_4_to_8(c->png);
+    if (png_get_valid(c->png, c->info, PNG_INFO_tRNS))
+        png_set_tRNS_to_alpha(c->png);
+    png_set_strip_16(c->png);
+    png_set_interlace_handling(c->png);
+    png_read_update_info(c->png, c->info);
+    int ch = png_get_channels(c->png, c->info);
+    if (ch < 1 || ch > 4 || png_get_rowbytes(c->png, c->info) != (size_t)w * (size_t)ch)
+        png_error(c->png, "an unsupported sample layout");
+    png_charp name;
+    int comp;
+    png_bytep prof;
+    png_uint_32 plen;
+    if (png_get_iCCP(c->png, c->info, &name, &comp, &prof, &plen) && plen > 0 &&
+        (r->icc = malloc(plen)) != NULL) {
+        memcpy(r->icc, prof, plen);
+        r->icc_len = plen;
+    }
+    r->w = w;
+    r->h = h;
+    r->nc = ch;
+    r->px = malloc((size_t)w * h * (size_t)ch);
+    c->rows = malloc(h * sizeof *c->rows);
+    if (!r->px || !c->rows)
+        png_error(c->png, "out of memory");
+    for (png_uint_32 y = 0; y < h; y++)
+        c->rows[y] = r->px + (size_t)y * w * (size_t)ch;
+    png_read_image(c->png, c->rows);
+    png_read_end(c->png, NULL);
+}
+
+/* Reads the header into info and, when r is not NULL, every sample into r. */
+static int png_read(const image_file *f, image_info *info, image_raster *r, char *err,
+                    size_t errlen)
 {
     png_ctx c;
     if (png_ctx_begin(&c, f, err, errlen))
@@ -166,47 +192,16 @@ static int png_decode(const image_file *f, image_raster *r, char *err, size_t er
     if (setjmp(png_jmpbuf(c.png))) {
         snprintf(err, errlen, "is a broken PNG (%s); export it again", c.msg);
         png_ctx_end(&c);
-        image_raster_free(r);
+        if (r)
+            image_raster_free(r);
         return -1;
     }
     png_read_info(c.png, c.info);
-    png_uint_32 w = png_get_image_width(c.png, c.info), h = png_get_image_height(c.png, c.info);
-    int type = png_get_color_type(c.png, c.info);
-    /* Everything becomes 8-bit gray, gray+alpha, RGB or RGBA. */
-    if (type == PNG_COLOR_TYPE_PALETTE)
-        png_set_palette_to_rgb(c.png);
-    if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(c.png, c.info) < 8)
-        png_set_expand_gray_1_2_4_to_8(c.png);
-    if (png_get_valid(c.png, c.info, PNG_INFO_tRNS))
-        png_set_tRNS_to_alpha(c.png);
-    png_set_strip_16(c.png);
-    png_set_interlace_handling(c.png);
-    png_read_update_info(c.png, c.info);
-    int ch = png_get_channels(c.png, c.info);
-    if (ch < 1 || ch > 4 || png_get_rowbytes(c.png, c.info) != (size_t)w * (size_t)ch)
-        png_error(c.png, "an unsupported sample layout");
-    png_charp name;
-    int comp;
-    png_bytep prof;
-    png_uint_32 plen;
-    if (png_get_iCCP(c.png, c.info, &name, &comp, &prof, &plen) && plen > 0 &&
-        (r->icc = malloc(plen)) != NULL) {
-        memcpy(r->icc, prof, plen);
-        r->icc_len = plen;
-    }
-    r->w = w;
-    r->h = h;
-    r->px = malloc((size_t)w * h * (size_t)ch);
-    c.rows = malloc(h * sizeof *c.rows);
-    if (!r->px || !c.rows)
-        png_error(c.png, "out of memory");
-    for (png_uint_32 y = 0; y < h; y++)
-        c.rows[y] = r->px + (size_t)y * w * (size_t)ch;
-    png_read_image(c.png, c.rows);
-    png_read_end(c.png, NULL);
+    png_header(&c, info);
+    if (r)
+        png_samples(&c, r);
     png_ctx_end(&c);
-    r->nc = ch;
-    if ((ch == 2 || ch == 4) && split_alpha(r, ch)) {
+    if (r && (r->nc == 2 || r->nc == 4) && split_alpha(r, r->nc)) {
         image_raster_free(r);
         snprintf(err, errlen, "cannot be decoded: out of memory");
         return -1;
@@ -385,7 +380,7 @@ int image_file_read(const char *path, image_file *f, char *err, size_t errlen)
     }
     int rc;
     if (is_png(f)) {
-        rc = png_read_header(f, &f->info, err, errlen);
+        rc = png_read(f, &f->info, NULL, err, errlen);
         if (rc == 0)
             rc = check_budget(f, (unsigned)f->info.px_w, (unsigned)f->info.px_h,
                               IMAGE_PNG_PIXELS_PER_BYTE, err, errlen);
@@ -409,7 +404,8 @@ void image_file_free(image_file *f)
 int image_decode(const image_file *f, image_raster *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    return f->info.kind == IMAGE_PNG ? png_decode(f, r, err, errlen)
+    image_info info;
+    return f->info.kind == IMAGE_PNG ? png_read(f, &info, r, err, errlen)
                                      : jpg_decode(f, r, err, errlen);
 }
 
