@@ -743,7 +743,7 @@ static int choose_layout(table_layout *tl, typeset_ctx *t, const doc_block *b, c
     if (!fit)
         box_warn(t, b->src,
                  "this table is too wide for the page even at %.1f pt (%d columns); its cells "
-                 "overflow. Shorten the widest cells, or split the table",
+                 "break where they should not. Shorten the widest cells, or split the table",
                  (double)size, tl->ncols);
     return 0;
 }

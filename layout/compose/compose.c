@@ -57,7 +57,7 @@ typedef struct {
     cunit *c;
     size_t n;
     double *PN, *PSH, *PST;   /* prefix sums over units and the gaps before them */
-    bool emergency;           /* a line would not fit: break inside words too */
+    int emergency;            /* a line would not fit: 1 break inside words too, 2 anywhere */
 } ctx;
 
 static bool is_cjkish(para_class c)
@@ -134,7 +134,8 @@ static void find_breaks(ctx *x, const char *uax)
         /* Nothing may reach past the column: when a word, number or link is longer
          * than a line, it breaks between any two of its characters — at a cost, so
          * only where there is no other way. */
-        if (!ok && x->emergency && is_latinish(a->cls) && is_latinish(b->cls)) {
+        if (!ok && (x->emergency >= 2 || (x->emergency && is_latinish(a->cls) &&
+                                           is_latinish(b->cls)))) {
             ok = true;
             x->c[i].penalty = EMERGENCY_PENALTY;
         }
@@ -660,7 +661,7 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     memset(r, 0, sizeof *r);
     if (p->nu == 0)
         return 0;
-    ctx x = { p, o, NULL, p->nu, NULL, NULL, NULL, false };
+    ctx x = { p, o, NULL, p->nu, NULL, NULL, NULL, 0 };
     int rc = -1;
     char *uax = malloc(p->len + 1);
     float *tmp = malloc(4 * p->nu * sizeof *tmp);
@@ -700,15 +701,17 @@ int compose(para *p, const compose_opts *o, compose_result *r)
             if (set_line(&x, r, l, br[l], br[l + 1], tmp, tmp + p->nu, tmp + 2 * p->nu,
                          tmp + 3 * p->nu))
                 goto out;
-        if (!r->overfull || x.emergency || !latin_pair)
+        if (!r->overfull || x.emergency >= 2)
             break;
-        /* A line is wider than the measure: again, with breaks inside long words. */
+        /* A line is wider than the measure: again, with breaks inside long words, and
+         * then, when that is not enough, anywhere — even where clreq forbids (a
+         * too-narrow table cell): nothing may reach past its measure. */
         compose_result_free(r);
         memset(x.c, 0, p->nu * sizeof *x.c);
         free(br);
         br = NULL;
         nbr = 0;
-        x.emergency = true;
+        x.emergency = latin_pair && !x.emergency ? 1 : 2;
         r->emergency = true;
     }
     rc = 0;

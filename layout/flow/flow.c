@@ -264,6 +264,7 @@ static int expand(flow *f)
             p->line = l;
             p->nlines = s->r.n;
             p->section = r->section;
+            p->block = r->block;
             p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
         }
     }

@@ -35,6 +35,10 @@
 #include "layout/read/doc.h"
 
 #define LC_EPS 0.05f
+/* Text is measured by its glyphs' unkerned advances (the display list keeps positions,
+ * not the shaped advances), and a glyph's ink may overhang its advance by design (a
+ * kerned slash, an italic): half a point is allowed for that, nothing for boxes. */
+#define LC_TEXT_EPS 0.5f
 #define LC_MAX 64
 
 typedef struct {
@@ -193,7 +197,8 @@ static inline void lc_frame(lc_ctx *c)
                 x0 = left + it->col * (g->colw + g->gap);
                 x1 = x0 + g->colw;
             }
-            if (b.x0 < x0 - LC_EPS || b.x1 > x1 + LC_EPS || b.y0 < top - LC_EPS ||
+            float tol = it->kind == DL_TEXT ? LC_TEXT_EPS : LC_EPS;
+            if (b.x0 < x0 - tol || b.x1 > x1 + tol || b.y0 < top - LC_EPS ||
                 b.y1 > bottom + LC_EPS) {
                 char t[40] = "";
                 if (it->kind == DL_TEXT)
