@@ -108,6 +108,14 @@ typedef struct {
     float y;
 } dl_outline;
 
+/* A column the flow could not fill (reported to the editor as a warning): what moved
+ * on to the next column or page is block `block`. */
+typedef struct {
+    int page, col;            /* col -1: the whole text area */
+    int block;
+    float lines;              /* how short, in body lines */
+} dl_gap;
+
 typedef struct {
     float width, height;      /* trim box, pt */
     dl_page *pages;
@@ -119,6 +127,9 @@ typedef struct {
     dl_outline *outline;
     int noutline;
     size_t capoutline;
+    dl_gap *gaps;
+    int ngaps;
+    size_t capgaps;
     /* document information */
     char *title, *subject, *author, *keywords, *creator;
     /* stamped on items as they are added */
@@ -145,6 +156,7 @@ dl_item *dl_rule_add(dl_doc *d, int page, float x0, float y0, float x1, float y1
 dl_item *dl_rect_add(dl_doc *d, int page, float x, float y, float w, float h, dl_color fill);
 int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h);
 int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y);
+int dl_gap_add(dl_doc *d, int page, int col, int block, float lines);
 
 /* Replaces a string field (label, section, info) with a copy of s. */
 int dl_set_str(char **field, const char *s);
