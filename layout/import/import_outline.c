@@ -29,6 +29,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout/base/strbuf.h"
+#include "layout/base/utf8.h"
+#include "layout/base/vec.h"
+
 enum {
     IMP_FOOTER_MAX = 100,    /* bytes: a running footer is a short line */
     IMP_FOOTER_MIN = 3,      /* repeats before a line counts as a running footer */
@@ -44,169 +48,51 @@ enum {
     IMP_ENCODING_WARNINGS = 20,
 };
 
-/* ===================== growable text ===================== */
-
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} imp_buf;
-
-static void buf_add(imp_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (n > SIZE_MAX / 2 - b->len) {
-        b->oom = true;
-        return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->oom = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void buf_str(imp_buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_chr(imp_buf *b, char ch)
-{
-    buf_add(b, &ch, 1);
-}
-
-/* Hands the text over (an empty string rather than NULL) and empties the buffer;
- * NULL only when memory ran out. */
-static char *buf_take(imp_buf *b)
-{
-    buf_add(b, "", 0);
-    char *s = b->s;
-    if (b->oom) {
-        free(b->s);
-        s = NULL;
-    }
-    memset(b, 0, sizeof *b);
-    return s;
-}
-
-/* ===================== UTF-8 ===================== */
-
-/* Decodes the code point at s[*i] (the text is valid UTF-8 after cleaning) and moves *i
- * past it; 0 at the end. */
-static uint32_t u8_dec(const char *s, size_t n, size_t *i)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t k = *i;
-    if (k >= n)
-        return 0;
-    unsigned c = p[k];
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (k + len > n) {
-        *i = n;
-        return 0xFFFD;
-    }
-    uint32_t cp = len == 1 ? c : c & (0x3Fu >> (len - 1));
-    for (size_t j = 1; j < len; j++)
-        cp = cp << 6 | (p[k + j] & 0x3Fu);
-    *i = k + len;
-    return cp;
-}
-
-/* The code point that ends just before s[*i]; moves *i to its first byte. 0 at the start. */
-static uint32_t u8_prev(const char *s, size_t *i)
-{
-    size_t k = *i;
-    if (k == 0)
-        return 0;
-    do
-        k--;
-    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80);
-    size_t j = k;
-    uint32_t cp = u8_dec(s, *i, &j);
-    *i = k;
-    return cp;
-}
-
-/* Length of the valid UTF-8 sequence at p (n bytes available), 0 when invalid. */
-static size_t u8_valid(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    uint32_t min;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    uint32_t cp = c & (0x3Fu >> (len - 1));
-    for (size_t j = 1; j < len; j++) {
-        if ((p[j] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[j] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* ===================== character classes ===================== */
+
+/* utf8_next, but 0 at the end of s: the scanners below look one character past what
+ * they read without checking first. */
+static uint32_t imp_next(const char *s, size_t n, size_t *i)
+{
+    return *i < n ? utf8_next(s, n, i) : 0;
+}
 
 #define HAN_NUMERALS "〇零一二三四五六七八九十百千两"
 #define STOPS "。！？；：….!?;:．"
 #define CLOSERS "”’」』）)】〕》〉］]\"'"
 
-static bool cp_in(uint32_t c, const char *set)
+static bool imp_cp_in(uint32_t c, const char *set)
 {
     size_t n = strlen(set), i = 0;
     while (i < n)
-        if (u8_dec(set, n, &i) == c)
+        if (imp_next(set, n, &i) == c)
             return true;
     return false;
 }
 
-static bool is_han(uint32_t c)
+static bool imp_is_han(uint32_t c)
 {
     return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
 }
 
-static bool is_digit(uint32_t c)
+static bool imp_is_digit(uint32_t c)
 {
     return c >= '0' && c <= '9';
 }
 
-static bool is_latin(uint32_t c)
+static bool imp_is_latin(uint32_t c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return imp_is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static bool is_blank(uint32_t c)
+static bool imp_is_blank(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0;
 }
 
 /* ASCII and CJK punctuation: what CommonMark's flanking rules treat as punctuation. */
-static bool is_punct(uint32_t c)
+static bool imp_is_punct(uint32_t c)
 {
     if (c < 0x80)
         return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
@@ -308,16 +194,19 @@ typedef struct {
     imp_line *line;
     int nline;
     imp_block *blk;
-    int nblk, capblk;
+    int nblk;
+    size_t capblk;
     imp_entry *sec, *tit;     /* the contents listing: sections, article titles */
     int nsec, ntit;
+    size_t capsec, captit;
     imp_map secmap, titmap;
     int next_title;           /* first title not yet met in the body */
     char *meta[M_COUNT];
     const char *footer;       /* the first running footer, for the website */
     size_t footer_n;
     imp_warning *warn;
-    int nwarn, capwarn;
+    int nwarn;
+    size_t capwarn;
     bool oom;
 } imp_ctx;
 
@@ -327,15 +216,9 @@ static void imp_warn(imp_ctx *c, int line, const char *fmt, ...)
 {
     if (c->oom)
         return;
-    if (c->nwarn == c->capwarn) {
-        int cap = c->capwarn ? c->capwarn * 2 : 64;
-        imp_warning *nw = realloc(c->warn, (size_t)cap * sizeof *nw);
-        if (!nw) {
-            c->oom = true;
-            return;
-        }
-        c->warn = nw;
-        c->capwarn = cap;
+    if (!VEC_PUSH_ROOM(c->warn, c->capwarn, c->nwarn)) {
+        c->oom = true;
+        return;
     }
     va_list ap;
     va_start(ap, fmt);
@@ -375,7 +258,7 @@ static const char *imp_snip(char out[128], const char *s)
     int k = 0;
     while (i < n && k < 24) {
         size_t j = i;
-        u8_dec(s, n, &j);
+        imp_next(s, n, &j);
         memcpy(out + o, s + i, j - i);
         o += j - i;
         i = j;
@@ -394,7 +277,7 @@ static const char *imp_tail(const char *s, size_t k)
 {
     size_t i = strlen(s);
     while (i > 0 && k-- > 0)
-        u8_prev(s, &i);
+        utf8_prev(s, &i);
     return s + i;
 }
 
@@ -410,9 +293,9 @@ static char *imp_dup(imp_ctx *c, const char *s, size_t n)
     return d;
 }
 
-static char *imp_take(imp_ctx *c, imp_buf *b)
+static char *imp_take(imp_ctx *c, strbuf *b)
 {
-    char *s = buf_take(b);
+    char *s = strbuf_take(b);
     if (!s)
         c->oom = true;
     return s;
@@ -430,8 +313,8 @@ static size_t imp_vis_len(const char *s)
 {
     size_t n = strlen(s), i = 0, k = 0;
     while (i < n) {
-        uint32_t c = u8_dec(s, n, &i);
-        k += !is_blank(c) && c != '*';
+        uint32_t c = imp_next(s, n, &i);
+        k += !imp_is_blank(c) && c != '*';
     }
     return k;
 }
@@ -441,8 +324,8 @@ static size_t imp_rtrim_marks(const char *s, size_t n)
 {
     while (n > 0) {
         size_t k = n;
-        uint32_t c = u8_prev(s, &k);
-        if (!is_blank(c) && c != '*')
+        uint32_t c = utf8_prev(s, &k);
+        if (!imp_is_blank(c) && c != '*')
             break;
         n = k;
     }
@@ -455,8 +338,8 @@ static size_t imp_ltrim_marks(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t k = i;
-        uint32_t c = u8_dec(s, n, &k);
-        if (!is_blank(c) && c != '*')
+        uint32_t c = imp_next(s, n, &k);
+        if (!imp_is_blank(c) && c != '*')
             break;
         i = k;
     }
@@ -466,13 +349,13 @@ static size_t imp_ltrim_marks(const char *s, size_t n)
 static uint32_t imp_last(const char *s)
 {
     size_t n = imp_rtrim_marks(s, strlen(s));
-    return u8_prev(s, &n);
+    return utf8_prev(s, &n);
 }
 
 static uint32_t imp_first(const char *s)
 {
     size_t n = strlen(s), i = imp_ltrim_marks(s, n);
-    return u8_dec(s, n, &i);
+    return imp_next(s, n, &i);
 }
 
 /* True when s ends a sentence: 。！？；：… (and ASCII .!?;:). A closing quote or bracket
@@ -480,23 +363,23 @@ static uint32_t imp_first(const char *s)
 static bool imp_ends_sentence(const char *s)
 {
     size_t e = imp_rtrim_marks(s, strlen(s)), i = e;
-    uint32_t c = u8_prev(s, &i);
-    if (!cp_in(c, CLOSERS))
-        return c && cp_in(c, STOPS);
+    uint32_t c = utf8_prev(s, &i);
+    if (!imp_cp_in(c, CLOSERS))
+        return c && imp_cp_in(c, STOPS);
     size_t k = i;
-    if (cp_in(u8_prev(s, &k), STOPS))
+    if (imp_cp_in(utf8_prev(s, &k), STOPS))
         return true;
     if (c != 0xFF09 && c != ')')
         return false;
     int depth = 0, steps = 0;
     /* a trailing note in brackets is short; no need to look further back */
     for (size_t m = e; m > 0 && steps++ < IMP_NOTE_MAX;) {
-        uint32_t q = u8_prev(s, &m);
+        uint32_t q = utf8_prev(s, &m);
         if (q == 0xFF09 || q == ')')
             depth++;
         else if ((q == 0xFF08 || q == '(') && --depth == 0) {
             size_t b = m;
-            return cp_in(u8_prev(s, &b), STOPS);
+            return imp_cp_in(utf8_prev(s, &b), STOPS);
         }
     }
     return false;
@@ -507,16 +390,16 @@ static bool imp_inner_stop(const char *s)
 {
     size_t n = imp_rtrim_marks(s, strlen(s)), i = imp_ltrim_marks(s, n);
     size_t last = n;
-    u8_prev(s, &last);
+    utf8_prev(s, &last);
     while (i < last)
-        if (cp_in(u8_dec(s, n, &i), "。！？；!?;"))
+        if (imp_cp_in(imp_next(s, n, &i), "。！？；!?;"))
             return true;
     return false;
 }
 
 static bool imp_ends_stop(const char *s)
 {
-    return cp_in(imp_last(s), "。！？!?");
+    return imp_cp_in(imp_last(s), "。！？!?");
 }
 
 /* Removes spaces between two Han characters in place (a line break inside a title or a
@@ -528,13 +411,13 @@ static bool imp_drop_han_spaces(char *s)
     bool changed = false;
     while (i < n) {
         size_t j = i;
-        uint32_t u = u8_dec(s, n, &j);
-        if (u == ' ' && is_han(prev)) {
+        uint32_t u = imp_next(s, n, &j);
+        if (u == ' ' && imp_is_han(prev)) {
             size_t k = j;
             while (k < n && s[k] == ' ')
                 k++;
             size_t m = k;
-            if (is_han(u8_dec(s, n, &m))) {
+            if (imp_is_han(imp_next(s, n, &m))) {
                 i = k;
                 changed = true;
                 continue;
@@ -556,8 +439,8 @@ static size_t imp_scan_numerals(const char *s, size_t n, size_t *i, bool han, bo
     size_t k = 0;
     while (*i < n) {
         size_t j = *i;
-        uint32_t c = u8_dec(s, n, &j);
-        if (!((han && cp_in(c, HAN_NUMERALS)) || (dig && is_digit(c))))
+        uint32_t c = imp_next(s, n, &j);
+        if (!((han && imp_cp_in(c, HAN_NUMERALS)) || (dig && imp_is_digit(c))))
             break;
         *i = j;
         k++;
@@ -571,11 +454,11 @@ static imp_kind imp_numbering(const char *s, size_t *after)
 {
     size_t n = strlen(s), i = imp_ltrim_marks(s, n), j = i;
     imp_kind k = K_U;
-    uint32_t c = u8_dec(s, n, &j);
+    uint32_t c = imp_next(s, n, &j);
     if (c == 0x7B2C /* 第 */) {
         size_t m = j;
         if (imp_scan_numerals(s, n, &m, true, true) > 0) {
-            uint32_t d = u8_dec(s, n, &m);
+            uint32_t d = imp_next(s, n, &m);
             if (d == 0x7AE0 /* 章 */ || d == 0x8282 /* 节 */)
                 k = d == 0x7AE0 ? K_CHAP : K_SECT, i = m;
         }
@@ -583,20 +466,20 @@ static imp_kind imp_numbering(const char *s, size_t *after)
         size_t m = j;
         bool han = imp_scan_numerals(s, n, &m, true, false) > 0;
         size_t cnt = han ? 1 : imp_scan_numerals(s, n, &m, false, true);
-        uint32_t d = u8_dec(s, n, &m);
+        uint32_t d = imp_next(s, n, &m);
         if ((han || (cnt > 0 && cnt <= 3)) && (d == 0xFF09 || d == ')'))
             k = han ? K_PAREN : K_PNUM, i = m;
-    } else if (cp_in(c, HAN_NUMERALS)) {
+    } else if (imp_cp_in(c, HAN_NUMERALS)) {
         size_t m = i;
         size_t cnt = imp_scan_numerals(s, n, &m, true, false);
-        if (cnt <= 4 && u8_dec(s, n, &m) == 0x3001 /* 、 */)
+        if (cnt <= 4 && imp_next(s, n, &m) == 0x3001 /* 、 */)
             k = K_HAN, i = m;
-    } else if (is_digit(c)) {
+    } else if (imp_is_digit(c)) {
         size_t m = i;
         size_t cnt = imp_scan_numerals(s, n, &m, false, true);
-        uint32_t d = u8_dec(s, n, &m);
+        uint32_t d = imp_next(s, n, &m);
         size_t p = m;
-        if (cnt <= 3 && (d == '.' || d == 0xFF0E || d == 0x3001) && !is_digit(u8_dec(s, n, &p)))
+        if (cnt <= 3 && (d == '.' || d == 0xFF0E || d == 0x3001) && !imp_is_digit(imp_next(s, n, &p)))
             k = K_NUM, i = m;
     }
     while (i < n && s[i] == ' ')
@@ -613,16 +496,16 @@ static bool imp_starts_item(const char *s)
     if (imp_numbering(s, NULL) != K_U)
         return true;
     size_t n = strlen(s), i = imp_ltrim_marks(s, n), j = i;
-    uint32_t c = u8_dec(s, n, &j);
-    if ((c >= 0x2460 && c <= 0x2473) || cp_in(c, "•●■◆▪★▲◇□○"))
+    uint32_t c = imp_next(s, n, &j);
+    if ((c >= 0x2460 && c <= 0x2473) || imp_cp_in(c, "•●■◆▪★▲◇□○"))
         return true;
-    if (c == 0x2014 && u8_dec(s, n, &j) == 0x2014)
+    if (c == 0x2014 && imp_next(s, n, &j) == 0x2014)
         return true;
     size_t m = i;
     if (c == 0x7B2C /* 第 */)
-        u8_dec(s, n, &m);
+        imp_next(s, n, &m);
     if (imp_scan_numerals(s, n, &m, true, c == 0x7B2C) > 0) {
-        uint32_t d = u8_dec(s, n, &m);
+        uint32_t d = imp_next(s, n, &m);
         return (c != 0x7B2C && d == 0x662F /* 是 */) || (c == 0x7B2C && d == 0x6761 /* 条 */);
     }
     return false;
@@ -630,18 +513,26 @@ static bool imp_starts_item(const char *s)
 
 /* ===================== cleaning and lines ===================== */
 
+/* Length of the valid UTF-8 sequence at text[i], 0 when it is invalid (utf8_next reads
+ * a bad byte as U+FFFD and steps one byte; a real U+FFFD takes three). */
+static size_t imp_valid(const char *text, size_t len, size_t i)
+{
+    size_t j = i;
+    return utf8_next(text, len, &j) == 0xFFFD && j - i == 1 ? 0 : j - i;
+}
+
 /* Copies text as valid UTF-8: invalid bytes become U+FFFD, NUL and other control
  * characters (but tab and newline) are dropped, CR LF becomes LF, a BOM goes. */
 static bool imp_clean(imp_ctx *c, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
-    imp_buf b = { 0 };
+    strbuf b = { 0 };
     int line = 1, reported = 0;
     bool bad = false;
     size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     while (i < len) {
         unsigned ch = p[i];
-        size_t k = ch == '\n' || ch == '\t' ? 1 : ch < 0x20 || ch == 0x7F ? 0 : u8_valid(p + i, len - i);
+        size_t k = ch == '\n' || ch == '\t' ? 1 : ch < 0x20 || ch == 0x7F ? 0 : imp_valid(text, len, i);
         bool c1 = k == 2 && ch == 0xC2 && p[i + 1] < 0xA0;
         if (ch == '\r' && i + 1 < len && p[i + 1] == '\n') {
             i++;
@@ -652,19 +543,19 @@ static bool imp_clean(imp_ctx *c, const char *text, size_t len)
                 imp_warn(c, line, "invalid UTF-8 or control characters removed from this line");
             bad = true;
             if (k == 0 && ch >= 0x80)
-                buf_str(&b, "\xEF\xBF\xBD");
+                strbuf_str(&b, "\xEF\xBF\xBD");
             i += c1 ? 2 : 1;
             continue;
         }
         if (ch == '\n')
             line++, bad = false;
-        buf_add(&b, text + i, k);
+        strbuf_add(&b, text + i, k);
         i += k;
     }
     if (reported > IMP_ENCODING_WARNINGS)
         imp_warn(c, line, "%d more lines had invalid UTF-8 or control characters",
                  reported - IMP_ENCODING_WARNINGS);
-    c->len = b.len;
+    c->len = b.n;
     c->text = imp_take(c, &b);
     return c->text != NULL;
 }
@@ -708,13 +599,13 @@ static bool imp_split_lines(imp_ctx *c)
         size_t n = i - start, a = 0;
         while (a < n) {
             size_t k = a;
-            if (!is_blank(u8_dec(s, n, &k)) || s[a] == '\t')
+            if (!imp_is_blank(imp_next(s, n, &k)) || s[a] == '\t')
                 break;
             a = k;
         }
         while (n > a) {
             size_t k = n;
-            if (!is_blank(u8_prev(s, &k)) || s[n - 1] == '\t')
+            if (!imp_is_blank(utf8_prev(s, &k)) || s[n - 1] == '\t')
                 break;
             n = k;
         }
@@ -745,7 +636,7 @@ static uint64_t imp_hash(const char *s, size_t n)
     return h;
 }
 
-static bool map_init(imp_ctx *c, imp_map *m, size_t keys)
+static bool imp_map_init(imp_ctx *c, imp_map *m, size_t keys)
 {
     size_t cap = 16;
     while (cap < keys * 2 + 1)
@@ -758,7 +649,7 @@ static bool map_init(imp_ctx *c, imp_map *m, size_t keys)
 }
 
 /* The value kept for key (k, n); added with value -1 when absent and add is set. */
-static int *map_at(imp_map *m, const char *k, size_t n, bool add)
+static int *imp_map_at(imp_map *m, const char *k, size_t n, bool add)
 {
     if (!m->slot)
         return NULL;
@@ -845,14 +736,14 @@ static void imp_mark_footers(imp_ctx *c)
     for (int i = 0; i < c->nline; i++)
         cand += c->line[i].kind == L_TEXT && c->line[i].n <= IMP_FOOTER_MAX;
     imp_map m;
-    if (!map_init(c, &m, cand))
+    if (!imp_map_init(c, &m, cand))
         return;
     int pages = 0;
     for (int i = 0; i < c->nline; i++) {
         imp_line *l = &c->line[i];
         if (l->kind != L_TEXT || l->n > IMP_FOOTER_MAX)
             continue;
-        int *v = map_at(&m, l->s, l->n, true);
+        int *v = imp_map_at(&m, l->s, l->n, true);
         *v = *v < 0 ? 1 : *v + 1;
         pages += imp_pageno_like(l->s, l->n) && imp_isolated(c, i);
     }
@@ -860,7 +751,7 @@ static void imp_mark_footers(imp_ctx *c)
         imp_line *l = &c->line[i];
         if (l->kind != L_TEXT || l->n > IMP_FOOTER_MAX)
             continue;
-        bool url = imp_url_like(l->s, l->n) && *map_at(&m, l->s, l->n, false) >= IMP_FOOTER_MIN;
+        bool url = imp_url_like(l->s, l->n) && *imp_map_at(&m, l->s, l->n, false) >= IMP_FOOTER_MIN;
         bool page = pages >= IMP_FOOTER_MIN && imp_pageno_like(l->s, l->n) && imp_isolated(c, i);
         if (url && !c->footer)
             c->footer = l->s, c->footer_n = l->n;
@@ -876,15 +767,9 @@ static int imp_add_block(imp_ctx *c, imp_bkind kind, int first, int last)
 {
     if (c->oom)
         return -1;
-    if (c->nblk == c->capblk) {
-        int cap = c->capblk ? c->capblk * 2 : 256;
-        imp_block *nb = realloc(c->blk, (size_t)cap * sizeof *nb);
-        if (!nb) {
-            c->oom = true;
-            return -1;
-        }
-        c->blk = nb;
-        c->capblk = cap;
+    if (!VEC_PUSH_ROOM(c->blk, c->capblk, c->nblk)) {
+        c->oom = true;
+        return -1;
     }
     imp_block *b = &c->blk[c->nblk];
     memset(b, 0, sizeof *b);
@@ -898,17 +783,17 @@ static int imp_add_block(imp_ctx *c, imp_bkind kind, int first, int last)
 /* Appends line text t to a paragraph the way a line break inside it reads: nothing
  * between Han characters (clreq CL-LB-12) or next to any non-Latin character, one space
  * between two Latin words. Emphasis marks at the seam are looked through. */
-static void imp_join_text(imp_buf *b, const char *t, size_t n)
+static void imp_join_text(strbuf *b, const char *t, size_t n)
 {
-    while (b->len > 0 && b->s[b->len - 1] == ' ')
-        b->s[--b->len] = 0;
-    if (b->len > 0 && n > 0) {
-        size_t e = imp_rtrim_marks(b->s, b->len), i = imp_ltrim_marks(t, n);
-        uint32_t pc = u8_prev(b->s, &e), nc = u8_dec(t, n, &i);
-        if ((is_latin(pc) || cp_in(pc, ",.;:!?%)")) && (is_latin(nc) || nc == '('))
-            buf_chr(b, ' ');
+    while (b->n > 0 && b->p[b->n - 1] == ' ')
+        b->p[--b->n] = 0;
+    if (b->n > 0 && n > 0) {
+        size_t e = imp_rtrim_marks(b->p, b->n), i = imp_ltrim_marks(t, n);
+        uint32_t pc = utf8_prev(b->p, &e), nc = imp_next(t, n, &i);
+        if ((imp_is_latin(pc) || imp_cp_in(pc, ",.;:!?%)")) && (imp_is_latin(nc) || nc == '('))
+            strbuf_chr(b, ' ');
     }
-    buf_add(b, t, n);
+    strbuf_add(b, t, n);
 }
 
 /* Heading text: the line without its # marks (and a closing # sequence), bold wrapper,
@@ -951,14 +836,14 @@ static void imp_head_block(imp_ctx *c, int i)
 
 static char *imp_join_lines(imp_ctx *c, int from, int to)
 {
-    imp_buf b = { 0 };
+    strbuf b = { 0 };
     for (int i = from; i < to; i++)
         imp_join_text(&b, c->line[i].s, c->line[i].n);
     return imp_take(c, &b);
 }
 
 /* "1. text" for an item whose line starts "1." "1、" "1．" or "N) text" for "(1)" "（1）". */
-static void imp_list_item(imp_ctx *c, imp_buf *b, int from, int to)
+static void imp_list_item(imp_ctx *c, strbuf *b, int from, int to)
 {
     char *t = imp_join_lines(c, from, to);
     if (!t)
@@ -966,16 +851,16 @@ static void imp_list_item(imp_ctx *c, imp_buf *b, int from, int to)
     size_t after, n = strlen(t), i = imp_ltrim_marks(t, n);
     imp_kind k = imp_numbering(t, &after);
     if (i > 0 || (k != K_NUM && k != K_PNUM)) {
-        buf_str(b, t);
+        strbuf_str(b, t);
         free(t);
         return;
     }
     if (t[i] == '(' || (unsigned char)t[i] == 0xEF)
-        u8_dec(t, n, &i);
-    while (i < n && is_digit((unsigned char)t[i]))
-        buf_chr(b, t[i++]);
-    buf_str(b, k == K_NUM ? ". " : ") ");
-    buf_str(b, t + after);
+        imp_next(t, n, &i);
+    while (i < n && imp_is_digit((unsigned char)t[i]))
+        strbuf_chr(b, t[i++]);
+    strbuf_str(b, k == K_NUM ? ". " : ") ");
+    strbuf_str(b, t + after);
     free(t);
 }
 
@@ -1015,14 +900,14 @@ static void imp_text_blocks(imp_ctx *c, int from, int to)
             p = q;
             continue;
         }
-        imp_buf items = { 0 };
+        strbuf items = { 0 };
         int start = p;
         while (p < to && imp_numeric_item(&c->line[p])) {
             q = p + 1;
             while (q < to && !imp_line_starts_item(&c->line[q]))
                 q++;
-            if (items.len)
-                buf_chr(&items, '\n');
+            if (items.n)
+                strbuf_chr(&items, '\n');
             imp_list_item(c, &items, p, q);
             p = q;
         }
@@ -1030,7 +915,7 @@ static void imp_text_blocks(imp_ctx *c, int from, int to)
         if (b >= 0)
             c->blk[b].text = imp_take(c, &items);
         else
-            free(buf_take(&items));
+            strbuf_free(&items);
     }
 }
 
@@ -1045,16 +930,16 @@ static void imp_rows_block(imp_ctx *c, int from, int to)
     int b = imp_add_block(c, BK_PARA, from, from);
     if (b < 0)
         return;
-    imp_buf t = { 0 };
+    strbuf t = { 0 };
     const imp_line *l = &c->line[from];
     for (size_t i = 0; i < l->n;) {
         size_t j = i;
         while (j < l->n && l->s[j] != '\t')
             j++;
         if (j > i) {
-            if (t.len)
-                buf_chr(&t, ' ');
-            buf_add(&t, l->s + i, j - i);
+            if (t.n)
+                strbuf_chr(&t, ' ');
+            strbuf_add(&t, l->s + i, j - i);
         }
         i = j + 1;
     }
@@ -1118,39 +1003,28 @@ static void imp_make_blocks(imp_ctx *c)
  * quotes, brackets and dashes unified, ASCII lower case. */
 static char *imp_norm(imp_ctx *c, const char *s)
 {
-    imp_buf b = { 0 };
+    strbuf b = { 0 };
     size_t n = strlen(s), i = 0;
     while (i < n) {
-        uint32_t u = u8_dec(s, n, &i);
-        if (is_blank(u) || u == '*' || u == '#')
+        uint32_t u = imp_next(s, n, &i);
+        if (imp_is_blank(u) || u == '*' || u == '#')
             continue;
         if (u >= 0xFF01 && u <= 0xFF5E)
             u -= 0xFEE0;
-        if (cp_in(u, "“”„‟「」『』"))
+        if (imp_cp_in(u, "“”„‟「」『』"))
             u = '"';
-        else if (cp_in(u, "‘’"))
+        else if (imp_cp_in(u, "‘’"))
             u = '\'';
-        else if (cp_in(u, "〔【［"))
+        else if (imp_cp_in(u, "〔【［"))
             u = '[';
-        else if (cp_in(u, "〕】］"))
+        else if (imp_cp_in(u, "〕】］"))
             u = ']';
-        else if (cp_in(u, "—–‐‑−─"))
+        else if (imp_cp_in(u, "—–‐‑−─"))
             u = '-';
         if (u >= 'A' && u <= 'Z')
             u += 'a' - 'A';
         char enc[4];
-        size_t k;
-        if (u < 0x80)
-            enc[0] = (char)u, k = 1;
-        else if (u < 0x800)
-            enc[0] = (char)(0xC0 | u >> 6), enc[1] = (char)(0x80 | (u & 0x3F)), k = 2;
-        else if (u < 0x10000)
-            enc[0] = (char)(0xE0 | u >> 12), enc[1] = (char)(0x80 | (u >> 6 & 0x3F)),
-            enc[2] = (char)(0x80 | (u & 0x3F)), k = 3;
-        else
-            enc[0] = (char)(0xF0 | u >> 18), enc[1] = (char)(0x80 | (u >> 12 & 0x3F)),
-            enc[2] = (char)(0x80 | (u >> 6 & 0x3F)), enc[3] = (char)(0x80 | (u & 0x3F)), k = 4;
-        buf_add(&b, enc, k);
+        strbuf_add(&b, enc, (size_t)utf8_put(u, enc));
     }
     return imp_take(c, &b);
 }
@@ -1159,7 +1033,7 @@ static size_t imp_cps(const char *s, uint32_t *out, size_t max)
 {
     size_t n = strlen(s), i = 0, k = 0;
     while (i < n && k < max)
-        out[k++] = u8_dec(s, n, &i);
+        out[k++] = imp_next(s, n, &i);
     return i < n ? max + 1 : k;
 }
 
@@ -1241,7 +1115,7 @@ static int imp_label_at(const char *s, size_t n, size_t i, size_t *end)
         if (i + ln > n || memcmp(s + i, imp_labels[k].label, ln) != 0)
             continue;
         size_t j = i + ln;
-        uint32_t col = u8_dec(s, n, &j);
+        uint32_t col = imp_next(s, n, &j);
         if (col == ':' || col == 0xFF1A) {
             *end = j;
             return (int)k;
@@ -1283,7 +1157,7 @@ static bool imp_find_issue(const char *t, size_t *from, size_t *to)
     if (imp_scan_numerals(t, n, &i, true, true) == 0)
         return false;
     size_t j = i;
-    if (u8_dec(t, n, &j) != 0x671F /* 期 */)
+    if (imp_next(t, n, &j) != 0x671F /* 期 */)
         return false;
     *from = (size_t)(p - t);
     *to = j;
@@ -1319,9 +1193,9 @@ static bool imp_mostly_latin(const char *t)
 {
     size_t n = strlen(t), i = 0, latin = 0, all = 0;
     while (i < n) {
-        uint32_t u = u8_dec(t, n, &i);
-        latin += is_latin(u);
-        all += !is_blank(u);
+        uint32_t u = imp_next(t, n, &i);
+        latin += imp_is_latin(u);
+        all += !imp_is_blank(u);
     }
     return all > 0 && latin * 2 > all && strchr(t, ' ');
 }
@@ -1330,7 +1204,7 @@ static bool imp_han_only(const char *t)
 {
     size_t n = strlen(t), i = 0;
     while (i < n)
-        if (!is_han(u8_dec(t, n, &i)))
+        if (!imp_is_han(imp_next(t, n, &i)))
             return false;
     return n > 0;
 }
@@ -1362,9 +1236,9 @@ static bool imp_masthead_block(imp_ctx *c, const imp_block *b, bool strict)
         from = to = strlen(t);
     }
     if ((strstr(t, "【") || strstr(t, "[")) && strstr(t, "年") && strstr(t, "月")) {
-        imp_buf nb = { 0 };
-        buf_add(&nb, t, from);
-        buf_str(&nb, t + to);
+        strbuf nb = { 0 };
+        strbuf_add(&nb, t, from);
+        strbuf_str(&nb, t + to);
         char *num = imp_take(c, &nb);
         if (num)
             imp_set_meta(c, M_NUMBER, num, strlen(num), line);
@@ -1413,13 +1287,13 @@ static int imp_masthead(imp_ctx *c, int to)
         size_t n = c->footer_n;
         if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
             s++, n -= 2;
-        imp_buf w = { 0 };
+        strbuf w = { 0 };
         bool scheme = false;
         for (size_t i = 0; i + 3 <= n; i++)
             scheme |= memcmp(s + i, "://", 3) == 0;
         if (!scheme)
-            buf_str(&w, "http://");
-        buf_add(&w, s, n);
+            strbuf_str(&w, "http://");
+        strbuf_add(&w, s, n);
         c->meta[M_WEBSITE] = imp_take(c, &w);
     }
     c->meta[M_STYLE] = imp_dup(c, IMP_STYLE, strlen(IMP_STYLE));
@@ -1461,15 +1335,13 @@ static int imp_find_contents(imp_ctx *c)
     return -1;
 }
 
-static bool imp_add_entry(imp_ctx *c, imp_entry **arr, int *n, const char *text, int line)
+static bool imp_add_entry(imp_ctx *c, imp_entry **arr, int *n, size_t *cap, const char *text, int line)
 {
-    imp_entry *na = realloc(*arr, (size_t)(*n + 1) * sizeof *na);
-    if (!na) {
+    if (!vec_reserve((void **)arr, cap, (size_t)*n + 1, sizeof **arr)) {
         c->oom = true;
         return false;
     }
-    *arr = na;
-    imp_entry *e = &na[*n];
+    imp_entry *e = &(*arr)[*n];
     e->text = imp_dup(c, text, strlen(text));
     e->norm = imp_norm(c, text);
     e->no = line;
@@ -1487,7 +1359,7 @@ static bool imp_add_entry(imp_ctx *c, imp_entry **arr, int *n, const char *text,
 static void imp_strip_page(char *t)
 {
     size_t n = strlen(t), e = n;
-    while (e > 0 && is_digit((unsigned char)t[e - 1]))
+    while (e > 0 && imp_is_digit((unsigned char)t[e - 1]))
         e--;
     if (e == n || e == 0 || n - e > 3)
         return;
@@ -1495,7 +1367,7 @@ static void imp_strip_page(char *t)
     bool leader = false;
     while (k > 0) {
         size_t j = k;
-        uint32_t u = u8_prev(t, &j);
+        uint32_t u = utf8_prev(t, &j);
         if (!(u == ' ' || u == '.' || u == 0x2026 || u == 0xB7 || u == 0x3000 || u == '\t'))
             break;
         leader = true;
@@ -1548,7 +1420,7 @@ static int imp_contents_end(imp_ctx *c, int marker, bool marked)
     imp_map seen;
     char **norms = calloc((size_t)(c->nblk - marker), sizeof *norms);
     int nn = 0, end = marker + 1;
-    if (!norms || !map_init(c, &seen, (size_t)(c->nblk - marker))) {
+    if (!norms || !imp_map_init(c, &seen, (size_t)(c->nblk - marker))) {
         c->oom = true;
         free(norms);
         return end;
@@ -1565,7 +1437,7 @@ static int imp_contents_end(imp_ctx *c, int marker, bool marked)
         char *n = imp_norm(c, b->text);
         if (!n)
             break;
-        int *v = map_at(&seen, n, strlen(n), true);
+        int *v = imp_map_at(&seen, n, strlen(n), true);
         norms[nn++] = n;
         if (*v >= 0)
             break;
@@ -1583,7 +1455,7 @@ static void imp_title_entry(imp_ctx *c, const char *s, size_t n, int line)
     char *t = imp_dup(c, s, n);
     if (t && imp_vis_len(t) > 0) {
         imp_strip_page(t);
-        imp_add_entry(c, &c->tit, &c->ntit, t, line);
+        imp_add_entry(c, &c->tit, &c->ntit, &c->captit, t, line);
     }
     free(t);
 }
@@ -1608,7 +1480,7 @@ static void imp_contents_entry(imp_ctx *c, const imp_block *b, bool marked)
             p += n + (e != NULL);
         }
     } else if (b->text && imp_section_entry(b, marked)) {
-        imp_add_entry(c, &c->sec, &c->nsec, b->text, imp_no(c, b));
+        imp_add_entry(c, &c->sec, &c->nsec, &c->capsec, b->text, imp_no(c, b));
     } else if (b->text) {
         imp_title_entry(c, b->text, strlen(b->text), imp_no(c, b));
     }
@@ -1632,15 +1504,15 @@ static int imp_contents(imp_ctx *c, int marker)
 
 static void imp_index_contents(imp_ctx *c)
 {
-    if (!map_init(c, &c->secmap, (size_t)c->nsec) || !map_init(c, &c->titmap, (size_t)c->ntit))
+    if (!imp_map_init(c, &c->secmap, (size_t)c->nsec) || !imp_map_init(c, &c->titmap, (size_t)c->ntit))
         return;
     for (int k = 0; k < c->nsec; k++) {
-        int *v = map_at(&c->secmap, c->sec[k].norm, strlen(c->sec[k].norm), true);
+        int *v = imp_map_at(&c->secmap, c->sec[k].norm, strlen(c->sec[k].norm), true);
         if (*v < 0)
             *v = k;
     }
     for (int k = 0; k < c->ntit; k++) {
-        int *v = map_at(&c->titmap, c->tit[k].norm, strlen(c->tit[k].norm), true);
+        int *v = imp_map_at(&c->titmap, c->tit[k].norm, strlen(c->tit[k].norm), true);
         if (*v < 0)
             *v = k;
     }
@@ -1656,7 +1528,7 @@ static int imp_match_title(imp_ctx *c, const char *norm, bool heading, bool *fuz
     while (c->next_title < c->ntit && c->tit[c->next_title].used)
         c->next_title++;
     *fuzzy = false;
-    int *v = map_at(&c->titmap, norm, strlen(norm), false);
+    int *v = imp_map_at(&c->titmap, norm, strlen(norm), false);
     if (v && *v >= 0 && !c->tit[*v].used && (heading || *v == c->next_title))
         return *v;
     if (!heading)
@@ -1696,7 +1568,7 @@ static bool imp_headingish(const imp_block *b)
 static bool imp_try_section(imp_ctx *c, int i, const char *norm, int *last_section, bool *article_since)
 {
     imp_block *b = &c->blk[i];
-    int *v = map_at(&c->secmap, norm, strlen(norm), false);
+    int *v = imp_map_at(&c->secmap, norm, strlen(norm), false);
     char snip[128];
     if (!v || *v < 0 || (!imp_headingish(b) && imp_vis_len(b->text) > IMP_SECTION_MAX))
         return false;
@@ -2035,10 +1907,10 @@ static bool imp_numeric(const char *s)
     if (strcmp(s, "—") == 0 || strcmp(s, "-") == 0)
         return true;
     while (i < n) {
-        uint32_t u = u8_dec(s, n, &i);
-        if (is_digit(u))
+        uint32_t u = imp_next(s, n, &i);
+        if (imp_is_digit(u))
             digits++;
-        else if (!cp_in(u, ".,:-+%−/ ()（）"))
+        else if (!imp_cp_in(u, ".,:-+%−/ ()（）"))
             return false;
     }
     return digits > 0;
@@ -2227,79 +2099,79 @@ static bool imp_table_gfm(imp_table *t)
     return true;
 }
 
-static void imp_gfm_cell(imp_buf *o, const char *s)
+static void imp_gfm_cell(strbuf *o, const char *s)
 {
     for (; *s; s++) {
         if (*s == '|')
-            buf_chr(o, '\\');
-        buf_chr(o, *s);
+            strbuf_chr(o, '\\');
+        strbuf_chr(o, *s);
     }
 }
 
-static void imp_html_text(imp_buf *o, const char *s)
+static void imp_html_text(strbuf *o, const char *s)
 {
     static const char *const keep[] = { "<sub>", "</sub>", "<sup>", "</sup>" };
     while (*s) {
         bool kept = false;
         for (size_t k = 0; k < 4 && !kept; k++)
             if (strncmp(s, keep[k], strlen(keep[k])) == 0) {
-                buf_str(o, keep[k]);
+                strbuf_str(o, keep[k]);
                 s += strlen(keep[k]);
                 kept = true;
             }
         if (kept)
             continue;
         if (*s == '&')
-            buf_str(o, "&amp;");
+            strbuf_str(o, "&amp;");
         else if (*s == '<')
-            buf_str(o, "&lt;");
+            strbuf_str(o, "&lt;");
         else if (*s == '>')
-            buf_str(o, "&gt;");
+            strbuf_str(o, "&gt;");
         else
-            buf_chr(o, *s);
+            strbuf_chr(o, *s);
         s++;
     }
 }
 
-static void imp_render_gfm(imp_table *t, imp_buf *o)
+static void imp_render_gfm(imp_table *t, strbuf *o)
 {
     if (t->caption) {
         if (strncmp(t->caption, "表", strlen("表")) != 0)
-            buf_str(o, "表：");
-        buf_str(o, t->caption);
-        buf_str(o, "\n\n");
+            strbuf_str(o, "表：");
+        strbuf_str(o, t->caption);
+        strbuf_str(o, "\n\n");
     }
     for (int r = 0; r < t->nrows; r++) {
-        buf_chr(o, '|');
+        strbuf_chr(o, '|');
         for (int col = 0; col < t->ncols; col++) {
-            buf_chr(o, ' ');
+            strbuf_chr(o, ' ');
             imp_gfm_cell(o, imp_at(t, r, col)->text);
-            buf_str(o, imp_empty(t, r, col) ? "|" : " |");
+            strbuf_str(o, imp_empty(t, r, col) ? "|" : " |");
         }
         if (r == 0) {
-            buf_str(o, "\n|");
+            strbuf_str(o, "\n|");
             for (int col = 0; col < t->ncols; col++)
-                buf_str(o, " --- |");
+                strbuf_str(o, " --- |");
         }
         if (r + 1 < t->nrows)
-            buf_chr(o, '\n');
+            strbuf_chr(o, '\n');
     }
 }
 
-static void imp_render_html(imp_table *t, imp_buf *o)
+static void imp_render_html(imp_table *t, strbuf *o)
 {
-    buf_str(o, "<table>\n");
+    strbuf_str(o, "<table>\n");
     if (t->caption) {
-        buf_str(o, "<caption>");
+        strbuf_str(o, "<caption>");
         imp_html_text(o, t->caption);
-        buf_str(o, "</caption>\n");
+        strbuf_str(o, "</caption>\n");
     }
     for (int r = 0; r < t->nrows; r++) {
         if (r == 0 && t->nhead > 0)
-            buf_str(o, "<thead>\n");
+            strbuf_str(o, "<thead>\n");
         if (r == t->nhead)
-            buf_str(o, "<tbody>\n");
-        buf_str(o, "<tr>");
+            strbuf_str(o, "<tbody>\n");
+        strbuf_str(o, "<tr>");
         for (int col = 0; col < t->ncols; col++) {
             imp_cell *cell = imp_at(t, r, col);
             if (cell->owner != r * t->ncols + col)
@@ -2310,22 +2182,22 @@ static void imp_render_html(imp_table *t, imp_buf *o)
                 snprintf(attr, sizeof attr, " colspan=\"%d\"", cell->colspan);
             if (cell->rowspan > 1)
                 snprintf(attr + strlen(attr), sizeof attr - strlen(attr), " rowspan=\"%d\"", cell->rowspan);
-            buf_str(o, "<");
-            buf_str(o, tag);
-            buf_str(o, attr);
-            buf_str(o, ">");
+            strbuf_str(o, "<");
+            strbuf_str(o, tag);
+            strbuf_str(o, attr);
+            strbuf_str(o, ">");
             imp_html_text(o, cell->text);
-            buf_str(o, "</");
-            buf_str(o, tag);
-            buf_str(o, ">");
+            strbuf_str(o, "</");
+            strbuf_str(o, tag);
+            strbuf_str(o, ">");
         }
-        buf_str(o, "</tr>\n");
+        strbuf_str(o, "</tr>\n");
         if (r + 1 == t->nhead)
-            buf_str(o, "</thead>\n");
+            strbuf_str(o, "</thead>\n");
     }
     if (t->nrows > t->nhead)
-        buf_str(o, "</tbody>\n");
-    buf_str(o, "</table>");
+        strbuf_str(o, "</tbody>\n");
+    strbuf_str(o, "</table>");
 }
 
 static void imp_table_warn(imp_ctx *c, const imp_table *t, int line, bool gfm)
@@ -2354,12 +2226,12 @@ static void imp_table_block(imp_ctx *c, imp_block *b)
         if (c->oom)
             return;
         imp_warn(c, line, "tab-separated lines too wide for a table; each written as a paragraph");
-        imp_buf o = { 0 };
+        strbuf o = { 0 };
         for (int i = b->first; i <= b->last; i++) {
-            if (o.len)
-                buf_str(&o, "\n\n");
+            if (o.n)
+                strbuf_str(&o, "\n\n");
             for (size_t k = 0; k < c->line[i].n; k++)
-                buf_chr(&o, c->line[i].s[k] == '\t' ? ' ' : c->line[i].s[k]);
+                strbuf_chr(&o, c->line[i].s[k] == '\t' ? ' ' : c->line[i].s[k]);
         }
         b->text = imp_take(c, &o);
         b->role = R_RAW;
@@ -2369,7 +2241,7 @@ static void imp_table_block(imp_ctx *c, imp_block *b)
     b->caption = NULL;
     imp_table_shape(&t, t.caption != NULL);
     bool gfm = imp_table_gfm(&t);
-    imp_buf o = { 0 };
+    strbuf o = { 0 };
     if (gfm)
         imp_render_gfm(&t, &o);
     else
@@ -2426,8 +2298,8 @@ static bool imp_figure_caption(const char *t)
     while (i < n && t[i] == ' ')
         i++;
     size_t j = i;
-    uint32_t u = u8_dec(t, n, &j);
-    return is_digit(u) || cp_in(u, HAN_NUMERALS);
+    uint32_t u = imp_next(t, n, &j);
+    return imp_is_digit(u) || imp_cp_in(u, HAN_NUMERALS);
 }
 
 /* The caption of an image the extraction lost: "图1 …", or a short title left between a
@@ -2456,7 +2328,7 @@ static char *imp_source_line(imp_ctx *c, const char *t)
 {
     size_t n = strlen(t), i = 0, j = 0;
     bool paren = false;
-    uint32_t u = u8_dec(t, n, &j);
+    uint32_t u = imp_next(t, n, &j);
     if (imp_vis_len(t) > IMP_LONG)
         return NULL;
     if (u == '(' || u == 0xFF08)
@@ -2465,14 +2337,14 @@ static char *imp_source_line(imp_ctx *c, const char *t)
     if (!src || (size_t)(src - (t + i)) > 4 * 3)
         return NULL;
     for (size_t k = i; k < (size_t)(src - t);) {
-        if (!is_han(u8_dec(t, n, &k)))
+        if (!imp_is_han(imp_next(t, n, &k)))
             return NULL;
     }
     size_t prefix = i, after = (size_t)(src - t) + strlen("来源");
     while (after < n && t[after] == ' ')
         after++;
     j = after;
-    u = u8_dec(t, n, &j);
+    u = imp_next(t, n, &j);
     if (u != ':' && u != 0xFF1A)
         return NULL;
     while (j < n && t[j] == ' ')
@@ -2480,7 +2352,7 @@ static char *imp_source_line(imp_ctx *c, const char *t)
     size_t e = n;
     if (paren) {
         size_t k = e;
-        uint32_t close = u8_prev(t, &k);
+        uint32_t close = utf8_prev(t, &k);
         if (close != ')' && close != 0xFF09)
             return NULL;
         e = k;
@@ -2491,12 +2363,12 @@ static char *imp_source_line(imp_ctx *c, const char *t)
         e--;
     if (e <= j)
         return NULL;
-    imp_buf o = { 0 };
-    buf_str(&o, "（");
-    buf_add(&o, t + prefix, (size_t)(src - t) - prefix);
-    buf_str(&o, "来源：");
-    buf_add(&o, t + j, e - j);
-    buf_str(&o, "）");
+    strbuf o = { 0 };
+    strbuf_str(&o, "（");
+    strbuf_add(&o, t + prefix, (size_t)(src - t) - prefix);
+    strbuf_str(&o, "来源：");
+    strbuf_add(&o, t + j, e - j);
+    strbuf_str(&o, "）");
     return imp_take(c, &o);
 }
 
@@ -2550,7 +2422,7 @@ static bool imp_join_decide(imp_ctx *c, const imp_block *b, const imp_block *t, 
         return false;
     }
     uint32_t pc = imp_last(t->text), nc = imp_first(n->text);
-    bool unsure = !n->page_before || cp_in(pc, CLOSERS) || (is_digit(pc) && is_digit(nc)) ||
+    bool unsure = !n->page_before || imp_cp_in(pc, CLOSERS) || (imp_is_digit(pc) && imp_is_digit(nc)) ||
                   (imp_vis_len(n->text) < 15 && !imp_ends_sentence(n->text));
     if (unsure)
         imp_warn(c, imp_no(c, n), "joined to the paragraph before (line %d, which ends \"%s\") as cut at a %s",
@@ -2566,8 +2438,8 @@ static void imp_rejoin_texts(imp_ctx *c, int from)
         imp_block *b = &c->blk[i];
         if (!b->joined || b->role == R_DROP)
             continue;
-        imp_buf o = { 0 };
-        buf_str(&o, b->text);
+        strbuf o = { 0 };
+        strbuf_str(&o, b->text);
         for (int j = b->joined; j; j = c->blk[j].joined)
             imp_join_text(&o, c->blk[j].text, strlen(c->blk[j].text));
         char *t = imp_take(c, &o);
@@ -2622,8 +2494,8 @@ static void imp_latin_words(imp_ctx *c, int from)
             while (e < n && t[e] >= 'a' && t[e] <= 'z')
                 e++;
             size_t before = k, after = e + 1;
-            if (e - k - 1 > 5 || e >= n || t[e] != ' ' || !is_han(u8_prev(t, &before)) ||
-                !is_han(u8_dec(t, n, &after)))
+            if (e - k - 1 > 5 || e >= n || t[e] != ' ' || !imp_is_han(utf8_prev(t, &before)) ||
+                !imp_is_han(imp_next(t, n, &after)))
                 continue;
             imp_warn(c, imp_no(c, b), "Latin word \"%.*s\" between Han characters: the extraction may have put "
                      "it for a Chinese word (\"and\" for 和); check", (int)(e - k - 1), t + k + 1);
@@ -2650,50 +2522,50 @@ static char *imp_fix_bold(imp_ctx *c, const char *s, int line)
         imp_warn(c, line, "unbalanced ** in this paragraph; emphasis left as it is");
         return NULL;
     }
-    imp_buf o = { 0 };
+    strbuf o = { 0 };
     size_t i = 0;
     while (i < n) {
         const char *open = strstr(s + i, "**");
         const char *close = open ? strstr(open + 2, "**") : NULL;
         if (!close) {
-            buf_str(&o, s + i);
+            strbuf_str(&o, s + i);
             break;
         }
         size_t a = (size_t)(open - s) + 2, z = (size_t)(close - s);
-        buf_add(&o, s + i, (size_t)(open - s) - i);
+        strbuf_add(&o, s + i, (size_t)(open - s) - i);
         size_t k = (size_t)(open - s);
-        uint32_t before = u8_prev(s, &k);
+        uint32_t before = utf8_prev(s, &k);
         size_t m = z + 2;
-        uint32_t after = u8_dec(s, n, &m);
+        uint32_t after = imp_next(s, n, &m);
         size_t ia = a, iz = z;
         /* an opening ** after a letter must not be followed by a mark */
-        while (before && !is_blank(before) && !is_punct(before) && ia < iz) {
+        while (before && !imp_is_blank(before) && !imp_is_punct(before) && ia < iz) {
             size_t q = ia;
-            if (!is_punct(u8_dec(s, n, &q)))
+            if (!imp_is_punct(imp_next(s, n, &q)))
                 break;
             ia = q;
             size_t r = ia;
-            before = u8_prev(s, &r);
+            before = utf8_prev(s, &r);
         }
         /* a closing ** before a letter must not follow a mark */
         for (;;) {
             size_t q = iz;
-            uint32_t last = u8_prev(s, &q), next = after;
+            uint32_t last = utf8_prev(s, &q), next = after;
             if (iz < z) {
                 size_t r = iz;
-                next = u8_dec(s, n, &r);
+                next = imp_next(s, n, &r);
             }
-            if (iz <= ia || !is_punct(last) || !next || is_blank(next) || is_punct(next))
+            if (iz <= ia || !imp_is_punct(last) || !next || imp_is_blank(next) || imp_is_punct(next))
                 break;
             iz = q;
         }
         if (ia == iz)
             ia = a, iz = z;
-        buf_add(&o, s + a, ia - a);
-        buf_str(&o, "**");
-        buf_add(&o, s + ia, iz - ia);
-        buf_str(&o, "**");
-        buf_add(&o, s + iz, z - iz);
+        strbuf_add(&o, s + a, ia - a);
+        strbuf_str(&o, "**");
+        strbuf_add(&o, s + ia, iz - ia);
+        strbuf_str(&o, "**");
+        strbuf_add(&o, s + iz, z - iz);
         i = z + 2;
     }
     return imp_take(c, &o);
@@ -2716,7 +2588,7 @@ static void imp_emphasis(imp_ctx *c, int from)
 /* ===================== emit ===================== */
 
 /* Escapes what would otherwise start a Markdown construct the text is not. */
-static void imp_emit_start(imp_buf *o, const char *t, bool list_markers)
+static void imp_emit_start(strbuf *o, const char *t, bool list_markers)
 {
     char c0 = t[0], c1 = c0 ? t[1] : 0;
     bool thematic = false;
@@ -2729,26 +2601,26 @@ static void imp_emit_start(imp_buf *o, const char *t, bool list_markers)
     if (c0 == '#' || c0 == '>' || c0 == '=' || c0 == '|' || thematic ||
         ((c0 == '-' || c0 == '+' || c0 == '*') && (c1 == ' ' || c1 == 0)) ||
         strncmp(t, "```", 3) == 0 || strncmp(t, "~~~", 3) == 0)
-        buf_chr(o, '\\');
+        strbuf_chr(o, '\\');
     if (list_markers) {
         size_t k = 0;
-        while (is_digit((unsigned char)t[k]))
+        while (imp_is_digit((unsigned char)t[k]))
             k++;
         if (k > 0 && k <= 9 && (t[k] == '.' || t[k] == ')') && (t[k + 1] == ' ' || t[k + 1] == 0)) {
-            buf_add(o, t, k);
-            buf_chr(o, '\\');
-            buf_str(o, t + k);
+            strbuf_add(o, t, k);
+            strbuf_chr(o, '\\');
+            strbuf_str(o, t + k);
             return;
         }
     }
-    buf_str(o, t);
+    strbuf_str(o, t);
 }
 
-static void imp_emit_heading(imp_buf *o, int level, const char *t)
+static void imp_emit_heading(strbuf *o, int level, const char *t)
 {
     for (int k = 0; k < level; k++)
-        buf_chr(o, '#');
-    buf_chr(o, ' ');
+        strbuf_chr(o, '#');
+    strbuf_chr(o, ' ');
     size_t n = strlen(t);
     while (n > 0 && t[n - 1] == '#')
         n--;
@@ -2758,27 +2630,27 @@ static void imp_emit_heading(imp_buf *o, int level, const char *t)
             continue;
         }
         if (k == n)
-            buf_chr(o, '\\');
-        buf_chr(o, t[k]);
+            strbuf_chr(o, '\\');
+        strbuf_chr(o, t[k]);
     }
 }
 
-static void imp_emit_front(imp_ctx *c, imp_buf *o)
+static void imp_emit_front(imp_ctx *c, strbuf *o)
 {
-    buf_str(o, "---\n");
+    strbuf_str(o, "---\n");
     for (int k = 0; k < M_COUNT; k++) {
         if (!c->meta[k])
             continue;
-        buf_str(o, imp_meta_key[k]);
-        buf_str(o, ": ");
+        strbuf_str(o, imp_meta_key[k]);
+        strbuf_str(o, ": ");
         for (const char *p = c->meta[k]; *p; p++)
-            buf_chr(o, *p == '\n' ? ' ' : *p);
-        buf_chr(o, '\n');
+            strbuf_chr(o, *p == '\n' ? ' ' : *p);
+        strbuf_chr(o, '\n');
     }
-    buf_str(o, "---\n");
+    strbuf_str(o, "---\n");
 }
 
-static void imp_emit_block(imp_buf *o, const imp_block *b)
+static void imp_emit_block(strbuf *o, const imp_block *b)
 {
     switch (b->role) {
     case R_SECTION:
@@ -2787,19 +2659,19 @@ static void imp_emit_block(imp_buf *o, const imp_block *b)
         imp_emit_heading(o, b->level, b->text);
         break;
     case R_BOLD:
-        buf_str(o, "**");
-        buf_str(o, b->text);
-        buf_str(o, "**");
+        strbuf_str(o, "**");
+        strbuf_str(o, b->text);
+        strbuf_str(o, "**");
         break;
     case R_TOC_ITEM:
         for (int k = 1; k < b->level; k++)
-            buf_str(o, "  ");
-        buf_str(o, "- ");
+            strbuf_str(o, "  ");
+        strbuf_str(o, "- ");
         imp_emit_start(o, b->text, true);
         break;
     case R_LIST:
     case R_RAW:
-        buf_str(o, b->text);
+        strbuf_str(o, b->text);
         break;
     default:
         imp_emit_start(o, b->text, false);
@@ -2809,7 +2681,7 @@ static void imp_emit_block(imp_buf *o, const imp_block *b)
 
 static char *imp_emit(imp_ctx *c, int from)
 {
-    imp_buf o = { 0 };
+    strbuf o = { 0 };
     imp_emit_front(c, &o);
     imp_role prev = R_DROP;
     for (int i = from; i < c->nblk; i++) {
@@ -2817,14 +2689,14 @@ static char *imp_emit(imp_ctx *c, int from)
         if (b->role == R_DROP || !b->text)
             continue;
         if (prev != R_DROP)
-            buf_str(&o, b->role == R_TOC_ITEM && prev == R_TOC_ITEM ? "\n" : "\n\n");
+            strbuf_str(&o, b->role == R_TOC_ITEM && prev == R_TOC_ITEM ? "\n" : "\n\n");
         else
-            buf_chr(&o, '\n');
+            strbuf_chr(&o, '\n');
         imp_emit_block(&o, b);
         prev = b->role;
     }
     if (prev != R_DROP)
-        buf_chr(&o, '\n');
+        strbuf_chr(&o, '\n');
     char *s = imp_take(c, &o);
     if (!s)
         return NULL;
