@@ -74,6 +74,30 @@ static void imp_structure(imp_ctx *c)
     imp_emphasis(c, body);
 }
 
+/* The encoding could not be told: where the first byte that is not UTF-8 sits (lines
+ * counted by newline bytes, columns by UTF-8 characters before it), and what to do. */
+static void imp_undecided(const imp_ctx *c, const char *text, diag *d)
+{
+    if (c->from) {
+        diag_error(d, c->name, 0, 0,
+                   "starts with a %s byte-order mark but is not valid %s; save it again as UTF-8",
+                   c->from, c->from);
+        return;
+    }
+    int line = 1, col = 1;
+    for (size_t i = 0; i < c->bad_at; i++) {
+        if (text[i] == '\n')
+            line++, col = 1;
+        else
+            col += ((unsigned char)text[i] & 0xC0) != 0x80;
+    }
+    diag_error(d, c->name, line, col,
+               "not UTF-8 (byte 0x%02X), nor GB 18030/GBK or UTF-16: cannot tell the encoding; convert "
+               "the file to UTF-8 first: iconv -f ENCODING -t UTF-8 %s > utf8.txt, where ENCODING is "
+               "the one it was saved in (for example BIG5)",
+               (unsigned char)text[c->bad_at], c->name);
+}
+
 /* ===================== the API ===================== */
 
 char *import_text(const char *name, const char *text, size_t len, diag *d)
@@ -86,7 +110,7 @@ char *import_text(const char *name, const char *text, size_t len, diag *d)
     imp_ctx c = { 0 };
     c.name = name ? name : "<input>";
     char *out = NULL;
-    if (imp_clean(&c, text ? text : "", text ? len : 0) && imp_split_lines(&c)) {
+    if (imp_decode(&c, text ? text : "", text ? len : 0) && imp_split_lines(&c)) {
         imp_mark_footers(&c);
         imp_make_blocks(&c);
         if (!c.oom)
@@ -98,7 +122,11 @@ char *import_text(const char *name, const char *text, size_t len, diag *d)
         free(out);
         out = NULL;
         diag_error_general(d, "%s: out of memory while importing", c.name);
+    } else if (c.undecided) {
+        imp_undecided(&c, text, d);
     } else {
+        if (c.from)
+            diag_notice(d, c.name, 0, 0, "converted from %s", c.from);
         imp_report(&c, d);
     }
     imp_free(&c);

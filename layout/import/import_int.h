@@ -111,6 +111,9 @@ enum {
 
 typedef struct {
     const char *name;
+    const char *from;         /* the encoding the input was converted from, or NULL */
+    bool undecided;           /* the encoding could not be told: nothing imported */
+    size_t bad_at;            /* then: offset of the first byte that is not UTF-8 */
     char *text;               /* cleaned input */
     size_t len;
     imp_line *line;
@@ -248,6 +251,11 @@ const char *imp_snip(char out[128], const char *s);
 const char *imp_tail(const char *s, size_t k);
 
 /* ===================== import_clean.c: bytes to text ===================== */
+
+/* The input bytes as c->text: UTF-8 as it is, GB 18030 (GBK) and UTF-16/32 converted
+ * (c->from names the encoding), then cleaned (imp_clean). False when memory runs out or
+ * the encoding cannot be told (c->undecided, c->bad_at). */
+bool imp_decode(imp_ctx *c, const char *text, size_t len);
 
 /* Copies text as valid UTF-8: invalid bytes become U+FFFD, NUL and other control
  * characters (but tab and newline) are dropped, CR LF becomes LF, a BOM goes. */

@@ -31,6 +31,21 @@ static char *imp(const char *in, size_t len, char **warn, int *nwarn)
     return out;
 }
 
+/* Imports in expecting an error: returns NULL (asserted), the messages in *err. */
+static char *imp_fails(const char *in, size_t len, char **err)
+{
+    size_t n;
+    FILE *w = open_memstream(err, &n);
+    assert_non_null(w);
+    diag d;
+    diag_init(&d, w);
+    char *out = import_text("t.txt", in, len, &d);
+    assert_int_equal(fclose(w), 0);
+    assert_int_equal(d.errors, 1);
+    assert_null(out);
+    return out;
+}
+
 static char *imps(const char *in, char **warn)
 {
     return imp(in, strlen(in), warn, NULL);
@@ -628,8 +643,15 @@ static void test_hostile_inputs(void **state)
         x = x * 1103515245u + 12345u;
         junk[i] = (char)(x >> 16);
     }
+    char *err;
+    assert_null(imp_fails(junk, n, &err));
+    assert_non_null(strstr(err, "t.txt:1:1: error: not UTF-8 (byte 0x"));
+    free(err);
+    /* text with broken bytes here and there: repaired and reported, line by line */
+    for (size_t i = 0; i + 3 <= n; i += 3)
+        memcpy(junk + i, i % 300 == 0 ? "\n\xff\x01" : "测", 3);
     char *warn;
-    out = imp(junk, n, &warn, NULL);
+    out = imp(junk, n - n % 3, &warn, NULL);
     assert_true(valid_utf8(out));
     assert_non_null(strstr(warn, "invalid UTF-8 or control characters removed"));
     assert_non_null(strstr(warn, "more lines had invalid UTF-8"));
@@ -893,6 +915,90 @@ static void test_seed(void **state)
     free(seed);
 }
 
+/* ---- encodings: GB 18030 (GBK) and UTF-16 are converted, what cannot be told refused ---- */
+
+/* The seed (or text, when set) converted by the iconv command to encoding to (extra
+ * options in opt), read back. */
+static char *encoded(const char *text, const char *to, const char *opt, size_t *len)
+{
+    char path[300], src[300];
+    snprintf(path, sizeof path, "%s/in.%s", tu_tmpdir(), to);
+    snprintf(src, sizeof src, "%s/in.utf8", tu_tmpdir());
+    int st;
+    free(tu_run(&st, "mkdir -p %s", tu_tmpdir()));
+    if (text) {
+        FILE *f = fopen(src, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        assert_int_equal(fclose(f), 0);
+    }
+    free(tu_run(&st, "iconv %s -f UTF-8 -t %s %s > %s", opt, to, text ? src : "tests/data/zasto-2019-03.txt", path));
+    return read_all(path, len);
+}
+
+static void test_encodings(void **state)
+{
+    (void)state;
+    size_t len, n;
+    char *seed = read_all("tests/data/zasto-2019-03.txt", &len);
+    char *want = imp(seed, len, NULL, NULL);
+    /* the whole seed in each encoding gives the same issue.md, with a note saying so */
+    static const struct {
+        const char *enc, *note;
+    } cases[] = {
+        { "GB18030", "t.txt: note: converted from GB18030\n" },
+        { "GBK", "t.txt: note: converted from GB18030\n" },
+        { "UTF-16LE", "t.txt: note: converted from UTF-16LE\n" },
+        { "UTF-16BE", "t.txt: note: converted from UTF-16BE\n" },
+        { "UTF-16", "t.txt: note: converted from UTF-16" },     /* with a byte-order mark */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char *in = encoded(NULL, cases[k].enc, "", &n), *warn;
+        char *out = imp(in, n, &warn, NULL);
+        assert_string_equal(out, want);
+        assert_true(strncmp(warn, cases[k].note, strlen(cases[k].note)) == 0);
+        free(out);
+        free(warn);
+        free(in);
+    }
+    /* short texts: GBK, and UTF-16 of Han alone (no NUL bytes) in both byte orders */
+    static const char *const short_encs[] = { "GBK", "UTF-16LE", "UTF-16BE" };
+    for (size_t k = 0; k < 3; k++) {
+        char *in = encoded("你好，世界。第二句。", short_encs[k], "", &n), *warn;
+        char *out = imp(in, n, &warn, NULL);
+        assert_string_equal(out, "---\nstyle: zasto\n---\n\n你好，世界。第二句。\n");
+        assert_non_null(strstr(warn, "t.txt: note: converted from "));
+        free(out);
+        free(warn);
+        free(in);
+    }
+    /* Big5 is valid as neither UTF-8 nor as GB 18030 that reads as Chinese: refused at its
+     * first byte that is not UTF-8, with the way out */
+    char *err, *in = encoded(NULL, "BIG5", "-c", &n);
+    assert_null(imp_fails(in, n, &err));
+    assert_non_null(strstr(err, "t.txt:5:3: error: not UTF-8 (byte 0xAF), nor GB 18030/GBK or UTF-16: cannot tell the "
+                                "encoding; convert the file to UTF-8 first: iconv -f ENCODING -t UTF-8 t.txt > utf8.txt, "
+                                "where ENCODING is the one it was saved in (for example BIG5)\n"));
+    free(err);
+    free(in);
+    /* a byte-order mark on bytes that do not follow it */
+    assert_null(imp_fails("\xff\xfe\x00\xd8", 4, &err));
+    assert_string_equal(err, "t.txt: error: starts with a UTF-16LE byte-order mark but is not valid UTF-16LE; save it "
+                             "again as UTF-8\n");
+    free(err);
+    /* a stray Latin-1 byte in UTF-8 text is repaired, not taken for another encoding */
+    char *warn, *out = imp("caf\xe9 au lait\n", strlen("caf\xe9 au lait\n"), &warn, NULL);
+    assert_string_equal(out, "---\nstyle: zasto\n---\n\ncaf\xef\xbf\xbd au lait\n");
+    assert_non_null(strstr(warn, "t.txt:1:1: warning: invalid UTF-8 or control characters removed from this line\n"));
+    assert_null(strstr(warn, "note: converted"));
+    free(out);
+    free(warn);
+    free(want);
+    free(seed);
+    int st;
+    free(tu_run(&st, "rm -rf %s", tu_tmpdir()));
+}
+
 /* The committed, hand-corrected issue keeps the outline the importer found. */
 static void test_committed_issue_outline(void **state)
 {
@@ -935,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_hostile_inputs),
         cmocka_unit_test(test_run_writes_issue),
         cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_committed_issue_outline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
