@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout/base/fileio.h"
+
 static void imp_free(imp_ctx *c)
 {
     for (int i = 0; i < c->nblk; i++) {
@@ -62,6 +64,7 @@ static void imp_structure(imp_ctx *c)
     } else {
         imp_roles_from_marks(c, body);
     }
+    c->body_line = body < c->nblk ? imp_no(c, &c->blk[body]) : c->nline + 1;
     imp_articles(c, body);
     imp_captions(c, body);
     for (int i = body; i < c->nblk && !c->oom; i++)
@@ -76,10 +79,10 @@ static void imp_structure(imp_ctx *c)
 
 /* The encoding could not be told: where the first byte that is not UTF-8 sits (lines
  * counted by newline bytes, columns by UTF-8 characters before it), and what to do. */
-static void imp_undecided(const imp_ctx *c, const char *text, diag *d)
+static void imp_undecided(const imp_ctx *c, const char *in, const char *text, diag *d)
 {
     if (c->from) {
-        diag_error(d, c->name, 0, 0,
+        diag_error(d, in, 0, 0,
                    "starts with a %s byte-order mark but is not valid %s; save it again as UTF-8",
                    c->from, c->from);
         return;
@@ -91,24 +94,28 @@ static void imp_undecided(const imp_ctx *c, const char *text, diag *d)
         else
             col += ((unsigned char)text[i] & 0xC0) != 0x80;
     }
-    diag_error(d, c->name, line, col,
+    diag_error(d, in, line, col,
                "not UTF-8 (byte 0x%02X), nor GB 18030/GBK or UTF-16: cannot tell the encoding; convert "
                "the file to UTF-8 first: iconv -f ENCODING -t UTF-8 %s > utf8.txt, where ENCODING is "
                "the one it was saved in (for example BIG5)",
-               (unsigned char)text[c->bad_at], c->name);
+               (unsigned char)text[c->bad_at], in);
 }
 
 /* ===================== the API ===================== */
 
-char *import_text(const char *name, const char *text, size_t len, diag *d)
+char *import_text(const char *text, size_t len, const import_opts *o, import_counts *n, diag *d)
 {
     diag fallback;
     if (!d) {
         diag_init(&fallback, stderr);
         d = &fallback;
     }
+    import_opts none = { 0 };
+    if (!o)
+        o = &none;
     imp_ctx c = { 0 };
-    c.name = name ? name : "<input>";
+    c.name = o->out ? o->out : "issue.md";
+    const char *in = o->in ? o->in : "<input>";
     char *out = NULL;
     if (imp_decode(&c, text ? text : "", text ? len : 0) && imp_split_lines(&c)) {
         imp_mark_footers(&c);
@@ -118,23 +125,27 @@ char *import_text(const char *name, const char *text, size_t len, diag *d)
         if (!c.oom)
             out = imp_emit(&c, 0);
     }
+    int counts[2] = { 0, 0 };
+    if (c.undecided) {
+        imp_undecided(&c, in, text, d);
+    } else if (!c.oom) {
+        if (c.from)
+            diag_notice(d, in, 0, 0, "converted from %s", c.from);
+        if (!imp_report(&c, d, o->verbose, counts))
+            c.oom = true;
+    }
     if (c.oom) {
         free(out);
         out = NULL;
-        diag_error_general(d, "%s: out of memory while importing", c.name);
-    } else if (c.undecided) {
-        imp_undecided(&c, text, d);
-    } else {
-        if (c.from)
-            diag_notice(d, c.name, 0, 0, "converted from %s", c.from);
-        imp_report(&c, d);
+        diag_error(d, in, 0, 0, "out of memory while importing");
     }
+    if (n)
+        *n = (import_counts){ counts[0], counts[1] };
     imp_free(&c);
     return out;
 }
 
-/* mkdir -p */
-static int imp_mkdirs(const char *dir, diag *d)
+int imp_mkdirs(const char *dir, diag *d)
 {
     char *p = strdup(dir);
     if (!p) {
@@ -163,44 +174,64 @@ static int imp_mkdirs(const char *dir, diag *d)
     return rc;
 }
 
-/* Writes text to path through a temporary file in the same directory, then renames it,
- * so a failure never leaves half a file. */
-static int imp_write(const char *path, const char *text, diag *d)
+int imp_write(const char *path, const char *text, diag *d)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
+    char *tmp = strbuf_format("%s.tmpXXXXXX", path);
     if (!tmp) {
         diag_error_general(d, "out of memory");
         return -1;
     }
-    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
         free(tmp);
         return -1;
     }
-    FILE *f = fdopen(fd, "wb");
-    size_t len = strlen(text);
-    bool ok = f && fchmod(fd, 0644) == 0 && fwrite(text, 1, len, f) == len && fflush(f) == 0;
-    int err = errno;
-    if (f) {
-        if (fclose(f) != 0 && ok)
-            ok = false, err = errno;
-    } else {
-        close(fd);
+    /* every write checked, the data on disk (fsync) before the rename replaces the old
+     * file: a full disk leaves the old file as it was */
+    size_t len = strlen(text), done = 0;
+    bool ok = fchmod(fd, 0644) == 0;
+    while (ok && done < len) {
+        ssize_t k = write(fd, text + done, len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        ok = k > 0;
+        done += ok ? (size_t)k : 0;
     }
+    ok = ok && fsync(fd) == 0;
+    int err = errno;
+    if (close(fd) != 0 && ok)
+        ok = false, err = errno;
     if (ok && rename(tmp, path) != 0)
         ok = false, err = errno;
     if (!ok) {
-        diag_error(d, path, 0, 0, "cannot write: %s", strerror(err));
+        diag_error(d, path, 0, 0, "cannot write: %s", strerror(err ? err : EIO));
         unlink(tmp);
     }
     free(tmp);
     return ok ? 0 : -1;
 }
 
-int import_run(const char *in_path, const char *out_dir, diag *d)
+char *imp_read_input(const char *path, size_t *len, diag *d)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    /* a FIFO or a device would block or never end */
+    if (!S_ISREG(st.st_mode)) {
+        diag_error(d, path, 0, 0, "not a regular file; give the text file itself");
+        return NULL;
+    }
+    char *text = (char *)fileio_read(path, IMP_INPUT_MAX, len);
+    if (!text)
+        diag_error(d, path, 0, 0, "cannot read: %s",
+                   errno == EFBIG ? "larger than " IMP_INPUT_MAX_TEXT ", too large for an issue" : strerror(errno));
+    return text;
+}
+
+int import_run(const char *in_path, const char *out_dir, const import_opts *o, import_counts *n, diag *d)
 {
     if (!in_path || !out_dir) {
         diag_error_general(d, "import: an input file and an output directory are needed");
@@ -208,29 +239,36 @@ int import_run(const char *in_path, const char *out_dir, diag *d)
     }
     if (!*out_dir)
         out_dir = ".";
-    src_file *in = src_file_read(in_path);
-    if (!in) {
-        diag_error(d, in_path, 0, 0, "cannot read: %s", strerror(errno));
+    size_t dn = strlen(out_dir);
+    char *path = strbuf_format("%s%sissue.md", out_dir, out_dir[dn - 1] == '/' ? "" : "/");
+    if (!path) {
+        diag_error_general(d, "out of memory");
         return -1;
     }
-    char *md = import_text(in->path, in->text, in->len, d);
-    src_file_free(in);
-    if (!md)
+    /* an issue.md there may hold an editor's corrections: kept unless asked */
+    struct stat st;
+    if (!(o && o->force) && lstat(path, &st) == 0) {
+        diag_error(d, path, 0, 0,
+                   "already exists and may hold your corrections; import does not replace it: "
+                   "import into another folder, or add --force to replace it");
+        free(path);
         return -1;
-    int rc = imp_mkdirs(out_dir, d);
-    if (rc == 0) {
-        size_t n = strlen(out_dir);
-        char *path = malloc(n + sizeof "/issue.md");
-        if (!path) {
-            diag_error_general(d, "out of memory");
-            rc = -1;
-        } else {
-            snprintf(path, n + sizeof "/issue.md", "%s%sissue.md", out_dir,
-                     n > 0 && out_dir[n - 1] == '/' ? "" : "/");
-            rc = imp_write(path, md, d);
-            free(path);
-        }
     }
+    size_t len;
+    char *text = imp_read_input(in_path, &len, d);
+    if (!text) {
+        free(path);
+        return -1;
+    }
+    import_opts io = o ? *o : (import_opts){ 0 };
+    io.in = in_path;
+    io.out = path;
+    char *md = import_text(text, len, &io, n, d);
+    free(text);
+    int rc = md ? imp_mkdirs(out_dir, d) : -1;
+    if (rc == 0)
+        rc = imp_write(path, md, d);
     free(md);
+    free(path);
     return rc;
 }

@@ -249,7 +249,7 @@ bool imp_clean(imp_ctx *c, const char *text, size_t len)
         }
         if (k == 0 || c1) {
             if (!bad && reported++ < IMP_ENCODING_WARNINGS)
-                imp_warn(c, line, "invalid UTF-8 or control characters removed from this line");
+                imp_check(c, line, "invalid UTF-8 or control characters removed from this line");
             bad = true;
             if (k == 0 && ch >= 0x80)
                 strbuf_str(&b, "\xEF\xBF\xBD");
@@ -262,7 +262,7 @@ bool imp_clean(imp_ctx *c, const char *text, size_t len)
         i += k;
     }
     if (reported > IMP_ENCODING_WARNINGS)
-        imp_warn(c, line, "%d more lines had invalid UTF-8 or control characters",
+        imp_check(c, line, "%d more lines had invalid UTF-8 or control characters",
                  reported - IMP_ENCODING_WARNINGS);
     c->len = b.n;
     c->text = imp_take(c, &b);

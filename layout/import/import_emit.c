@@ -54,9 +54,11 @@ static void imp_emit_heading(strbuf *o, int level, const char *t)
 static void imp_emit_front(imp_ctx *c, strbuf *o)
 {
     strbuf_str(o, "---\n");
+    int line = 2;
     for (int k = 0; k < M_COUNT; k++) {
         if (!c->meta[k])
             continue;
+        c->meta_line[k] = line++;
         strbuf_str(o, imp_meta_key[k]);
         strbuf_str(o, ": ");
         for (const char *p = c->meta[k]; *p; p++)
@@ -95,11 +97,21 @@ static void imp_emit_block(strbuf *o, const imp_block *b)
     }
 }
 
+/* Counts the lines of o up to its end: *line is the number of the line being written,
+ * *seen how far o was counted. */
+static void imp_count_lines(const strbuf *o, size_t *seen, int *line)
+{
+    for (; *seen < o->n; (*seen)++)
+        *line += o->p[*seen] == '\n';
+}
+
 char *imp_emit(imp_ctx *c, int from)
 {
     strbuf o = { 0 };
     imp_emit_front(c, &o);
     imp_role prev = R_DROP;
+    size_t seen = 0;
+    int line = 1;
     for (int i = from; i < c->nblk; i++) {
         imp_block *b = &c->blk[i];
         if (b->role == R_DROP || !b->text)
@@ -108,11 +120,15 @@ char *imp_emit(imp_ctx *c, int from)
             strbuf_str(&o, b->role == R_TOC_ITEM && prev == R_TOC_ITEM ? "\n" : "\n\n");
         else
             strbuf_chr(&o, '\n');
+        imp_count_lines(&o, &seen, &line);
+        b->out_line = line;
         imp_emit_block(&o, b);
         prev = b->role;
     }
     if (prev != R_DROP)
         strbuf_chr(&o, '\n');
+    imp_count_lines(&o, &seen, &line);
+    c->out_lines = line > 1 ? line - 1 : 1;
     char *s = imp_take(c, &o);
     if (!s)
         return NULL;

@@ -29,6 +29,11 @@ enum {
     IMP_ENCODING_WARNINGS = 20,
 };
 
+/* The largest input read: a month's bulletin is well under 1 MB as text (a .docx with
+ * its photos under 50 MB); a bigger file is a wrong one, not an issue. */
+#define IMP_INPUT_MAX ((size_t)64 << 20)
+#define IMP_INPUT_MAX_TEXT "64 MB"
+
 #define IMP_HAN_NUMERALS "〇零一二三四五六七八九十百千两"
 #define IMP_STOPS "。！？；：….!?;:．"
 #define IMP_CLOSERS "”’」』）)】〕》〉］]\"'"
@@ -72,6 +77,7 @@ typedef struct {
     imp_kind num;             /* the numbering it starts with */
     int level;                /* heading level; list depth of a R_TOC_ITEM */
     int joined;               /* the next block joined onto this one across a page break; 0: none */
+    int out_line;             /* where it starts in issue.md; 0 when not written */
     char *text;               /* owned */
     char *caption;            /* tables: owned, or NULL */
 } imp_block;
@@ -80,7 +86,8 @@ typedef struct {
     char *text;               /* as listed */
     char *norm;               /* imp_norm(text) */
     int no;
-    bool used;
+    bool used;                /* met in the body: then blk is the article's block */
+    int blk;
 } imp_entry;
 
 typedef struct {
@@ -95,9 +102,14 @@ typedef struct {
     size_t mask;
 } imp_map;
 
+/* A message: a place for the editor to check (check), or a notice of something the
+ * import did on its own. */
 typedef struct {
-    int line;
+    int line;                 /* the input line it is about */
+    int key;                  /* or the front-matter key (M_…), -1 when none */
+    int out;                  /* resolved: the line of issue.md */
     int seq;
+    bool check;
     char *msg;
 } imp_warning;
 
@@ -127,6 +139,9 @@ typedef struct {
     imp_map secmap, titmap;
     int next_title;           /* first title not yet met in the body */
     char *meta[M_COUNT];
+    int meta_line[M_COUNT];   /* where each key was written in issue.md; 0: not written */
+    int body_line;            /* first input line after the masthead and contents listing */
+    int out_lines;            /* lines of issue.md */
     const char *footer;       /* the first running footer, for the website */
     size_t footer_n;
     imp_warning *warn;
@@ -238,11 +253,19 @@ bool imp_close_enough(const char *heading, const char *title);
 
 /* ===================== import_msg.c: messages ===================== */
 
-/* Records a message about input line line; reported by imp_report. */
-void imp_warn(imp_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Records a place to check about input line line (a guess the editor must confirm, or
+ * something lost); line 0: about the front matter as a whole. imp_check_key the same
+ * about a front-matter key. */
+void imp_check(imp_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void imp_check_key(imp_ctx *c, int key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Records a notice: something done on its own by a sure rule (a heading level set, a
+ * caption found). */
+void imp_notice(imp_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Reports the messages through d, in line order. */
-void imp_report(imp_ctx *c, diag *d);
+/* Reports the messages through d at the lines of issue.md imp_emit recorded: the places
+ * to check as warnings, then, when verbose, the notices. counts[0] and counts[1] get
+ * how many of each. False when memory runs out. */
+bool imp_report(imp_ctx *c, diag *d, bool verbose, int counts[2]);
 
 /* At most 24 characters of s, for messages; … when cut. */
 const char *imp_snip(char out[128], const char *s);
@@ -342,5 +365,19 @@ void imp_emphasis(imp_ctx *c, int from);
 /* The front matter and the blocks from block from on, as the issue source (caller
  * frees); NULL when memory runs out. */
 char *imp_emit(imp_ctx *c, int from);
+
+/* ===================== import.c: files ===================== */
+
+/* mkdir -p dir; 0, or -1 with an error reported. */
+int imp_mkdirs(const char *dir, diag *d);
+
+/* Writes text to path through a temporary file beside it (every write checked, synced),
+ * then renames it over path: a failure leaves the old file as it was. 0, or -1 with an
+ * error reported. */
+int imp_write(const char *path, const char *text, diag *d);
+
+/* The whole of an input file (caller frees; *len its length): a regular file of at most
+ * IMP_INPUT_MAX bytes. NULL with an error reported. */
+char *imp_read_input(const char *path, size_t *len, diag *d);
 
 #endif

@@ -348,7 +348,7 @@ static void imp_rows_block(imp_ctx *c, int from, int to)
         i = j + 1;
     }
     c->blk[b].text = imp_take(c, &t);
-    imp_warn(c, l->no, "a single tab-separated line: written as a paragraph, not a table");
+    imp_check(c, l->no, "a single tab-separated line: written as a paragraph, not a table");
 }
 
 /* Lines [from, to), none blank nor a footer, into blocks; page marks the first one as

@@ -26,7 +26,7 @@ static const struct {
     { "网站", M_WEBSITE },
 };
 
-static void imp_set_meta(imp_ctx *c, int key, const char *s, size_t n, int line)
+static void imp_set_meta(imp_ctx *c, int key, const char *s, size_t n)
 {
     while (n > 0 && (s[0] == ' ' || s[0] == '\t'))
         s++, n--;
@@ -35,7 +35,11 @@ static void imp_set_meta(imp_ctx *c, int key, const char *s, size_t n, int line)
     if (n == 0)
         return;
     if (c->meta[key]) {
-        imp_warn(c, line, "masthead gives %s twice; the first one is kept", imp_meta_key[key]);
+        char snip[128], *t = imp_dup(c, s, n);
+        if (t)
+            imp_check_key(c, key, "masthead gives %s twice; the first one is kept, not \"%s\"", imp_meta_key[key],
+                          imp_snip(snip, t));
+        free(t);
         return;
     }
     c->meta[key] = imp_dup(c, s, n);
@@ -59,7 +63,7 @@ static int imp_label_at(const char *s, size_t n, size_t i, size_t *end)
 }
 
 /* "主编：徐阳丽", "电话：0756-3628126 传真：0756-3628125": every "label：value" pair. */
-static bool imp_masthead_labels(imp_ctx *c, const char *t, int line)
+static bool imp_masthead_labels(imp_ctx *c, const char *t)
 {
     size_t n = strlen(t), end = 0;
     int cur = -1;
@@ -72,12 +76,12 @@ static bool imp_masthead_labels(imp_ctx *c, const char *t, int line)
         if (k < 0)
             continue;
         if (cur >= 0)
-            imp_set_meta(c, imp_labels[cur].key, t + val, i - val, line);
+            imp_set_meta(c, imp_labels[cur].key, t + val, i - val);
         cur = k, val = end, any = true;
         i = end - 1;
     }
     if (cur >= 0)
-        imp_set_meta(c, imp_labels[cur].key, t + val, n - val, line);
+        imp_set_meta(c, imp_labels[cur].key, t + val, n - val);
     return any && imp_label_at(t, n, 0, &end) >= 0;
 }
 
@@ -99,7 +103,7 @@ static bool imp_find_issue(const char *t, size_t *from, size_t *to)
 }
 
 /* 2019-03 from 珠外协编【2019年3月报】. */
-static void imp_month_from(imp_ctx *c, const char *number, int line)
+static void imp_month_from(imp_ctx *c, const char *number)
 {
     const char *y = strstr(number, "年");
     if (!y || y - number < 4)
@@ -120,7 +124,7 @@ static void imp_month_from(imp_ctx *c, const char *number, int line)
     c->meta[M_MONTH] = imp_dup(c, s, strlen(s));
     return;
 fail:
-    imp_warn(c, line, "no year and month (YYYY年M月) in the issue number; month left out");
+    imp_check_key(c, M_NUMBER, "no year and month (YYYY年M月) in the issue number; month left out: add it as month: YYYY-MM");
 }
 
 static bool imp_mostly_latin(const char *t)
@@ -158,13 +162,12 @@ static bool imp_names_body(const char *t)
 static bool imp_masthead_block(imp_ctx *c, const imp_block *b, bool strict)
 {
     const char *t = b->text;
-    int line = imp_no(c, b);
     size_t from, to;
     bool hit = false;
     if (!t || b->kind == BK_TABLE || b->kind == BK_LIST)
         return false;
     if (imp_find_issue(t, &from, &to)) {
-        imp_set_meta(c, M_ISSUE, t + from, to - from, line);
+        imp_set_meta(c, M_ISSUE, t + from, to - from);
         hit = true;
     } else {
         from = to = strlen(t);
@@ -175,23 +178,23 @@ static bool imp_masthead_block(imp_ctx *c, const imp_block *b, bool strict)
         strbuf_str(&nb, t + to);
         char *num = imp_take(c, &nb);
         if (num)
-            imp_set_meta(c, M_NUMBER, num, strlen(num), line);
+            imp_set_meta(c, M_NUMBER, num, strlen(num));
         free(num);
         return true;
     }
-    if (hit || imp_masthead_labels(c, t, line))
+    if (hit || imp_masthead_labels(c, t))
         return true;
     bool shown = b->kind == BK_HEAD || !strict;
     if (!c->meta[M_ASSOC_EN] && shown && imp_mostly_latin(t)) {
-        imp_set_meta(c, M_ASSOC_EN, t, strlen(t), line);
+        imp_set_meta(c, M_ASSOC_EN, t, strlen(t));
         return true;
     }
     if (!c->meta[M_TITLE] && shown && imp_han_only(t) && imp_vis_len(t) <= 6 && !imp_names_body(t)) {
-        imp_set_meta(c, M_TITLE, t, strlen(t), line);
+        imp_set_meta(c, M_TITLE, t, strlen(t));
         return true;
     }
     if (!c->meta[M_ASSOC] && (shown || imp_names_body(t)) && imp_han_only(t) && imp_vis_len(t) >= 4) {
-        imp_set_meta(c, M_ASSOC, t, strlen(t), line);
+        imp_set_meta(c, M_ASSOC, t, strlen(t));
         return true;
     }
     return false;
@@ -207,13 +210,12 @@ int imp_masthead(imp_ctx *c, int to)
         if (!ok && to < 0)
             break;
         if (!ok)
-            imp_warn(c, imp_no(c, &c->blk[b]), "masthead line not recognized, left out: \"%s\"",
+            imp_check(c, imp_no(c, &c->blk[b]), "masthead line not recognized, left out: \"%s\"",
                      c->blk[b].text ? imp_snip(snip, c->blk[b].text) : "(table)");
         c->blk[b].role = R_DROP;
     }
-    int line = b < c->nblk ? imp_no(c, &c->blk[b]) : (c->nline > 0 ? c->nline : 1);
     if (c->meta[M_NUMBER])
-        imp_month_from(c, c->meta[M_NUMBER], line);
+        imp_month_from(c, c->meta[M_NUMBER]);
     if (!c->meta[M_WEBSITE] && c->footer) {
         const char *s = c->footer;
         size_t n = c->footer_n;
@@ -232,7 +234,7 @@ int imp_masthead(imp_ctx *c, int to)
     static const int required[] = { M_ASSOC, M_TITLE, M_NUMBER, M_ISSUE };
     for (size_t k = 0; k < sizeof required / sizeof *required; k++)
         if (!c->meta[required[k]])
-            imp_warn(c, 1, "masthead has no %s; add it to the front matter by hand",
+            imp_check(c, 0, "masthead has no %s; add it to the front matter by hand",
                      imp_meta_key[required[k]]);
     return b;
 }
@@ -427,7 +429,7 @@ int imp_contents(imp_ctx *c, int marker)
         c->blk[b].role = R_DROP;
     }
     if (c->ntit == 0)
-        imp_warn(c, imp_no(c, &c->blk[marker]), "contents listing has no article titles");
+        imp_check(c, imp_no(c, &c->blk[marker]), "contents listing has no article titles");
     return end;
 }
 
@@ -503,17 +505,17 @@ static bool imp_try_section(imp_ctx *c, int i, const char *norm, int *last_secti
         return false;
     if (*last_section == *v && !*article_since) {
         b->role = R_DROP;
-        imp_warn(c, imp_no(c, b), "section heading \"%s\" repeated with no article between: merged",
+        imp_notice(c, imp_no(c, b), "section heading \"%s\" repeated with no article between: merged",
                  imp_snip(snip, b->text));
         return true;
     }
     b->role = R_SECTION;
     b->level = 1;
     if (!imp_headingish(b))
-        imp_warn(c, imp_no(c, b), "unmarked line \"%s\" taken as a section heading (it is in the contents)",
+        imp_notice(c, imp_no(c, b), "unmarked line \"%s\" taken as a section heading (it is in the contents)",
                  imp_snip(snip, b->text));
     else if (b->marks != 1)
-        imp_warn(c, imp_no(c, b), "section heading \"%s\" was %s; now level 1",
+        imp_notice(c, imp_no(c, b), "section heading \"%s\" was %s; now level 1",
                  imp_snip(snip, b->text), b->bold ? "a bold line" : b->marks == 2 ? "level 2" : "deeper");
     imp_set_text(c, b, c->sec[*v].text);
     *last_section = *v;
@@ -533,17 +535,18 @@ static bool imp_try_article(imp_ctx *c, int i, const char *norm)
         return false;
     int line = imp_no(c, b);
     if (t != c->next_title)
-        imp_warn(c, line, "article \"%s\" comes earlier in the contents than here", imp_snip(snip, c->tit[t].text));
+        imp_check(c, line, "article \"%s\" comes earlier in the contents than here", imp_snip(snip, c->tit[t].text));
     if (fuzzy)
-        imp_warn(c, line, "heading \"%s\" taken as the listed title \"%s\" (close, not equal)",
+        imp_check(c, line, "heading \"%s\" taken as the listed title \"%s\" (close, not equal)",
                  imp_snip(snip, b->text), imp_snip(snip2, c->tit[t].text));
     if (!imp_headingish(b))
-        imp_warn(c, line, "unmarked line \"%s\" taken as an article title (it is in the contents)",
+        imp_notice(c, line, "unmarked line \"%s\" taken as an article title (it is in the contents)",
                  imp_snip(snip, b->text));
     else if (b->marks != 2)
-        imp_warn(c, line, "article title \"%s\" was %s; now level 2", imp_snip(snip, c->tit[t].text),
+        imp_notice(c, line, "article title \"%s\" was %s; now level 2", imp_snip(snip, c->tit[t].text),
                  b->bold ? "a bold line" : b->marks == 1 ? "level 1" : "deeper");
     c->tit[t].used = true;
+    c->tit[t].blk = i;
     b->role = R_ARTICLE;
     b->level = 2;
     imp_set_text(c, b, c->tit[t].text);
@@ -571,17 +574,27 @@ void imp_roles(imp_ctx *c, int from)
         }
         free(norm);
     }
+    /* a listed title not met: reported where it would have come, before the next listed
+     * article that was met (the listing itself is not written) */
+    for (int k = c->ntit - 1, next = -1; k >= 0; k--) {
+        if (c->tit[k].used)
+            next = c->tit[k].blk;
+        else
+            c->tit[k].blk = next;
+    }
     char snip[128];
     for (int k = 0; k < c->ntit; k++)
         if (!c->tit[k].used)
-            imp_warn(c, c->tit[k].no, "article \"%s\" of the contents not found in the body",
-                     imp_snip(snip, c->tit[k].text));
+            imp_check(c, c->tit[k].blk >= 0 ? imp_no(c, &c->blk[c->tit[k].blk]) : c->nline,
+                      "article \"%s\" is in the contents but was not found in the body (it is listed %s); "
+                      "its text may be missing", imp_snip(snip, c->tit[k].text),
+                      c->tit[k].blk >= 0 ? "before this one" : "after every article found");
 }
 
 void imp_roles_from_marks(imp_ctx *c, int from)
 {
     if (from < c->nblk)
-        imp_warn(c, imp_no(c, &c->blk[from]),
+        imp_check(c, imp_no(c, &c->blk[from]),
                  "no contents listing (目录) found: sections and articles taken from the heading marks");
     for (int i = from; i < c->nblk; i++) {
         imp_block *b = &c->blk[i];
@@ -652,7 +665,7 @@ static void imp_toc(imp_ctx *c, int from, int to)
             c->blk[k].level = depth[c->blk[k].num];
         }
         c->blk[m].role = R_PARA;
-        imp_warn(c, imp_no(c, &c->blk[m]),
+        imp_notice(c, imp_no(c, &c->blk[m]),
                  "the document's own contents (%d entries) kept as a list, not as headings", e - m - 1);
         m = e - 1;
     }
@@ -673,7 +686,7 @@ static void imp_demote(imp_ctx *c, int from, int to)
         if (v <= IMP_LONG && (!imp_ends_stop(b->text) || numbered_short))
             continue;
         b->role = v <= IMP_LONG || b->bold ? R_BOLD : R_PARA;
-        imp_warn(c, imp_no(c, b), "heading mark on a sentence \"%s\" dropped: written as a %s paragraph",
+        imp_notice(c, imp_no(c, b), "heading mark on a sentence \"%s\" dropped: written as a %s paragraph",
                  imp_snip(snip, b->text), b->role == R_BOLD ? "bold" : "plain");
     }
 }
@@ -694,7 +707,7 @@ static void imp_promote(imp_ctx *c, int from, int to)
             continue;
         b->role = R_HEADING;
         b->promoted = true;
-        imp_warn(c, imp_no(c, b), "numbered line \"%s\" taken as a heading like its marked siblings",
+        imp_notice(c, imp_no(c, b), "numbered line \"%s\" taken as a heading like its marked siblings",
                  imp_snip(snip, b->text));
     }
 }
@@ -728,10 +741,10 @@ static void imp_levels(imp_ctx *c, int from, int to)
         if (b->promoted)
             continue;
         if (b->bold)
-            imp_warn(c, imp_no(c, b), "bold line \"%s\" taken as a level-%d heading (%s)",
+            imp_notice(c, imp_no(c, b), "bold line \"%s\" taken as a level-%d heading (%s)",
                      imp_snip(snip, b->text), b->level, imp_kind_name[b->num]);
         else if (b->marks != b->level)
-            imp_warn(c, imp_no(c, b), "heading \"%s\" was level %d; now %d (%s in this article's outline)",
+            imp_notice(c, imp_no(c, b), "heading \"%s\" was level %d; now %d (%s in this article's outline)",
                      imp_snip(snip, b->text), b->marks, b->level, imp_kind_name[b->num]);
     }
 }
@@ -752,7 +765,7 @@ static void imp_heading_spaces(imp_ctx *c, int from, int to, const imp_block *ar
         char *t = imp_dup(c, b->text, strlen(b->text));
         char *n = t ? imp_norm(c, t) : NULL;
         if (n && strstr(title, n) && imp_drop_han_spaces(t)) {
-            imp_warn(c, imp_no(c, b), "space in heading \"%s\" dropped: the article's title spells it without",
+            imp_notice(c, imp_no(c, b), "space in heading \"%s\" dropped: the article's title spells it without",
                      imp_snip(snip, b->text));
             free(b->text);
             b->text = t;

@@ -34,7 +34,7 @@ void imp_captions(imp_ctx *c, int from)
         b->caption = c->blk[p].text;
         c->blk[p].text = NULL;
         c->blk[p].role = R_DROP;
-        imp_warn(c, imp_no(c, &c->blk[p]), "line \"%s\" taken as the caption of the table below",
+        imp_notice(c, imp_no(c, &c->blk[p]), "line \"%s\" taken as the caption of the table below",
                  imp_snip(snip, b->caption));
     }
 }
@@ -68,7 +68,7 @@ void imp_figures(imp_ctx *c, int from)
         if (!caption && (!after || strstr(b->text, "：") || strchr(b->text, ':') || imp_starts_item(b->text)))
             continue;
         b->role = R_FIGURE;
-        imp_warn(c, imp_no(c, b), "lost figure: only its caption \"%s\" remains; kept as a paragraph",
+        imp_check(c, imp_no(c, b), "lost figure: only its caption \"%s\" remains; kept as a paragraph",
                  imp_snip(snip, b->text));
     }
 }
@@ -152,32 +152,30 @@ static bool imp_joinable(const imp_block *b)
 static bool imp_join_decide(imp_ctx *c, const imp_block *b, const imp_block *t, size_t pv, const imp_block *n)
 {
     char snip[128];
-    int before = c->line[t->last].no;
     if (imp_ends_sentence(t->text)) {
         if (n->page_before && imp_starts_item(b->text) && !imp_starts_item(n->text) &&
             imp_vis_len(n->text) > IMP_LONG)
-            imp_warn(c, imp_no(c, n),
-                     "paragraph after the page break may continue the numbered item before it (line %d); "
-                     "not joined as that one ends a sentence", before);
+            imp_check(c, imp_no(c, n),
+                      "paragraph after a page break may continue the numbered item before it; not joined, "
+                      "as that one ends a sentence");
         return false;
     }
     bool evidence = (n->page_before && pv >= 15) || pv >= IMP_LONG;
     bool bold_lead = strncmp(n->text, "**", 2) == 0;
     if (!evidence || imp_starts_item(n->text) || bold_lead) {
         if (evidence && n->page_before)
-            imp_warn(c, imp_no(c, n),
-                     "paragraph before the page break (line %d) ends without final punctuation; not joined "
-                     "because this one starts %s",
-                     before, bold_lead ? "with bold text" : "a numbered item");
+            imp_check(c, imp_no(c, n),
+                      "the paragraph before the page break ends without final punctuation; not joined to "
+                      "this one, which starts %s", bold_lead ? "with bold text" : "a numbered item");
         return false;
     }
     uint32_t pc = imp_last(t->text), nc = imp_first(n->text);
     bool unsure = !n->page_before || imp_cp_in(pc, IMP_CLOSERS) || (imp_is_digit(pc) && imp_is_digit(nc)) ||
                   (imp_vis_len(n->text) < 15 && !imp_ends_sentence(n->text));
     if (unsure)
-        imp_warn(c, imp_no(c, n), "joined to the paragraph before (line %d, which ends \"%s\") as cut at a %s",
-                 before, imp_snip(snip, imp_tail(t->text, 12)),
-                 n->page_before ? "page break" : "page break without a footer");
+        imp_check(c, imp_no(c, n), "paragraph joined after \"%s\" as cut at a %s; check that the two parts "
+                  "belong together", imp_snip(snip, imp_tail(t->text, 12)),
+                  n->page_before ? "page break" : "page break without a footer");
     return true;
 }
 
@@ -243,7 +241,7 @@ void imp_latin_words(imp_ctx *c, int from)
             if (e - k - 1 > 5 || e >= n || t[e] != ' ' || !imp_is_han(utf8_prev(t, &before)) ||
                 !imp_is_han(imp_next(t, n, &after)))
                 continue;
-            imp_warn(c, imp_no(c, b), "Latin word \"%.*s\" between Han characters: the extraction may have put "
+            imp_check(c, imp_no(c, b), "Latin word \"%.*s\" between Han characters: the extraction may have put "
                      "it for a Chinese word (\"and\" for 和); check", (int)(e - k - 1), t + k + 1);
             k = e;
         }
@@ -265,7 +263,7 @@ static char *imp_fix_bold(imp_ctx *c, const char *s, int line)
     if (pairs == 0)
         return NULL;
     if (pairs % 2) {
-        imp_warn(c, line, "unbalanced ** in this paragraph; emphasis left as it is");
+        imp_check(c, line, "unbalanced ** in this paragraph; emphasis left as it is");
         return NULL;
     }
     strbuf o = { 0 };

@@ -355,17 +355,17 @@ static void imp_render_html(imp_table *t, strbuf *o)
 static void imp_table_warn(imp_ctx *c, const imp_table *t, int line, bool gfm)
 {
     if (t->spans)
-        imp_warn(c, line, "table: merged header cells guessed from its empty cells (rowspan/colspan); check the header");
+        imp_check(c, line, "table: merged header cells guessed from its empty cells (rowspan/colspan); check the header");
     if (t->no_header)
-        imp_warn(c, line, "table: no header row found (the first row reads as data); written without header cells");
+        imp_check(c, line, "table: no header row found (the first row reads as data); written without header cells");
     if (t->ragged)
-        imp_warn(c, line, "table: rows have different numbers of cells; short rows padded with empty cells");
+        imp_check(c, line, "table: rows have different numbers of cells; short rows padded with empty cells");
     if (t->title_row)
-        imp_warn(c, line, "table: its title row taken as the caption");
+        imp_notice(c, line, "table: its title row taken as the caption");
     if (t->wrapped)
-        imp_warn(c, line, "table: a space between Han characters in a header cell dropped (a cell on two lines)");
+        imp_notice(c, line, "table: a space between Han characters in a header cell dropped (a cell on two lines)");
     if (!gfm && !t->spans && !t->no_header && !t->ragged)
-        imp_warn(c, line, "table: header row has empty cells; written as HTML");
+        imp_notice(c, line, "table: header row has empty cells; written as HTML");
 }
 
 void imp_table_block(imp_ctx *c, imp_block *b)
@@ -376,7 +376,7 @@ void imp_table_block(imp_ctx *c, imp_block *b)
         imp_table_free(&t);
         if (c->oom)
             return;
-        imp_warn(c, line, "tab-separated lines too wide for a table; each written as a paragraph");
+        imp_check(c, line, "tab-separated lines too wide for a table; each written as a paragraph");
         strbuf o = { 0 };
         for (int i = b->first; i <= b->last; i++) {
             if (o.n)
