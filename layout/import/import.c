@@ -8,7 +8,7 @@
  *   contents  the 目录 listing → section names and article titles (then dropped)
  *   roles     body blocks → sections, articles, inner headings, paragraphs
  *   articles  per article: embedded contents, demoted and promoted headings, levels
- *   tables    captions, grids → GFM or HTML; source lines; lost figures
+ *   tables    captions, grids → GFM or HTML; source lines; signatures (落款); lost figures
  *   rejoin    paragraphs cut at page breaks
  *   artifacts Latin words standing in for Chinese ones (reported only); ** that
  *             CommonMark would not close next to CJK punctuation
@@ -71,6 +71,7 @@ static void imp_structure(imp_ctx *c)
         if (c->blk[i].kind == BK_TABLE && c->blk[i].role == R_RAW)
             imp_table_block(c, &c->blk[i]);
     imp_sources(c, body);
+    imp_signatures(c, body);
     imp_figures(c, body);
     imp_rejoin(c, body);
     imp_latin_words(c, body);

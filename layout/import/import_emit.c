@@ -87,6 +87,11 @@ static void imp_emit_block(strbuf *o, const imp_block *b)
         strbuf_str(o, "- ");
         imp_emit_start(o, b->text, true);
         break;
+    case R_SIGNATURE:
+        strbuf_str(o, "```signature\n");
+        strbuf_str(o, b->text);
+        strbuf_str(o, "\n```");
+        break;
     case R_LIST:
     case R_RAW:
         strbuf_str(o, b->text);

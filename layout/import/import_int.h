@@ -27,6 +27,8 @@ enum {
     IMP_TABLE_COLS = 64,     /* wider tab-separated runs are not tables */
     IMP_TABLE_CELLS = 1 << 20,
     IMP_ENCODING_WARNINGS = 20,
+    IMP_SIGN_LINES = 3,      /* issuer lines in a signature (落款) at most */
+    IMP_SIGN_BODIES = 8,     /* bodies named on one issuer line at most */
 };
 
 /* The largest input read: a month's bulletin is well under 1 MB as text (a .docx with
@@ -64,6 +66,7 @@ typedef enum {
     R_TOC_ITEM,               /* an entry of a document's own contents, as a list item */
     R_LIST,
     R_RAW,                    /* already Markdown: tables */
+    R_SIGNATURE,              /* issuing bodies and date closing a notice, one per line */
 } imp_role;
 
 typedef struct {
@@ -359,6 +362,14 @@ void imp_latin_words(imp_ctx *c, int from);
 
 /* Moves punctuation out of the inner edges of bold spans CommonMark would not close. */
 void imp_emphasis(imp_ctx *c, int from);
+
+/* A line naming issuing bodies ("商务部 科技部", "广东省人民政府"), and a line that is a
+ * date alone (2019年3月31日, 二〇一九年三月三十一日): the parts of a signature. */
+bool imp_issuer_line(const char *s, size_t n);
+bool imp_date_line(const char *s, size_t n);
+
+/* Signatures (落款) closing a notice → R_SIGNATURE blocks (see imp_signature). */
+void imp_signatures(imp_ctx *c, int from);
 
 /* ===================== import_emit.c: Markdown out ===================== */
 

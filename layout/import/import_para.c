@@ -137,6 +137,146 @@ void imp_sources(imp_ctx *c, int from)
     }
 }
 
+/* ===================== signature blocks (落款) ===================== */
+
+/* The last words of an issuing body's name: 商务部, 税务总局, 海关总署, 证监会, 人民政府,
+ * 办公室, 评测中心, 人民银行… Two-character endings where one character alone (心, 司, 行)
+ * ends too many ordinary words. */
+static const char *const imp_body_ends[] = {
+    "部", "局", "厅", "署", "委", "会", "办", "室", "府", "院", "处", "所", "社", "站", "馆",
+    "中心", "公司", "集团", "联盟", "银行", "学校", "大学", "小组",
+};
+
+/* One word of an issuer line: Han (and brackets, as in 中国（广东）…) ending like a
+ * body's name. */
+static bool imp_body_word(const char *s, size_t n)
+{
+    size_t i = 0, k = 0;
+    while (i < n) {
+        uint32_t u = imp_next(s, n, &i);
+        if (!imp_is_han(u) && !imp_cp_in(u, "（）()"))
+            return false;
+        k++;
+    }
+    if (k < 2 || k > IMP_LONG)
+        return false;
+    for (size_t e = 0; e < sizeof imp_body_ends / sizeof *imp_body_ends; e++) {
+        size_t m = strlen(imp_body_ends[e]);
+        if (n >= m && memcmp(s + n - m, imp_body_ends[e], m) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A line naming one or more issuing bodies, separated by spaces: "广东省人民政府",
+ * "商务部 科技部 工业和信息化部 财政部 自然资源部". */
+bool imp_issuer_line(const char *s, size_t n)
+{
+    size_t i = 0, words = 0, vis = 0;
+    while (i < n) {
+        while (i < n && imp_is_blank(utf8_first(s + i, n - i)))
+            imp_next(s, n, &i);
+        size_t a = i;
+        while (i < n && !imp_is_blank(utf8_first(s + i, n - i))) {
+            imp_next(s, n, &i);
+            vis++;
+        }
+        if (a == i)
+            break;
+        if (!imp_body_word(s + a, i - a) || ++words > IMP_SIGN_BODIES)
+            return false;
+    }
+    return words > 0 && vis <= IMP_LONG;
+}
+
+/* A number of a date: 1–max ASCII digits, or 1–max Han numerals (〇一二…十). */
+static bool imp_date_number(const char *s, size_t n, size_t *i, size_t max)
+{
+    size_t k = imp_scan_numerals(s, n, i, false, true);
+    if (k == 0)
+        k = imp_scan_numerals(s, n, i, true, false);
+    return k >= 1 && k <= max;
+}
+
+/* A line that is a date alone: 2019年3月31日, 二〇一九年三月三十一日. */
+bool imp_date_line(const char *s, size_t n)
+{
+    size_t i = 0;
+    return imp_date_number(s, n, &i, 4) && imp_next(s, n, &i) == 0x5E74 /* 年 */ &&
+           imp_date_number(s, n, &i, 2) && imp_next(s, n, &i) == 0x6708 /* 月 */ &&
+           imp_date_number(s, n, &i, 3) && imp_next(s, n, &i) == 0x65E5 /* 日 */ && i == n;
+}
+
+/* Whether block b's lines are all issuer lines (to = b->last) or all but its last one
+ * (to = b->last - 1); how many in *count. */
+static bool imp_issuer_block(const imp_ctx *c, const imp_block *b, int to, int *count)
+{
+    if (b->role != R_PARA || b->kind != BK_PARA)
+        return false;
+    for (int l = b->first; l <= to; l++)
+        if (!imp_issuer_line(c->line[l].s, c->line[l].n))
+            return false;
+    *count = to - b->first + 1;
+    return true;
+}
+
+/* The closing of a notice: one to three lines of issuing bodies, then a date line, at the
+ * end of an article or of the document it prints (a heading, a source line or the end
+ * follows). Whole blocks only. Becomes one ```signature block, set flush right. */
+static void imp_signature(imp_ctx *c, int d, int from)
+{
+    imp_block *b = &c->blk[d];
+    if (b->role != R_PARA || b->kind != BK_PARA || !imp_date_line(c->line[b->last].s, c->line[b->last].n))
+        return;
+    int next = d + 1;
+    while (next < c->nblk && c->blk[next].role == R_DROP)
+        next++;
+    if (next < c->nblk && c->blk[next].role != R_SECTION && c->blk[next].role != R_ARTICLE &&
+        c->blk[next].role != R_HEADING && c->blk[next].role != R_SOURCE)
+        return;
+    int lines, start = d;
+    if (!imp_issuer_block(c, b, b->last - 1, &lines))
+        return;
+    for (int p = imp_prev(c, d), k; p >= from && lines < IMP_SIGN_LINES; p = imp_prev(c, p)) {
+        if (!imp_issuer_block(c, &c->blk[p], c->blk[p].last, &k) || lines + k > IMP_SIGN_LINES)
+            break;
+        lines += k;
+        start = p;
+    }
+    /* a fourth issuer line before them: a list of bodies, not a signature */
+    int p = imp_prev(c, start), k;
+    if (lines == 0 || (p >= from && imp_issuer_block(c, &c->blk[p], c->blk[p].last, &k)))
+        return;
+    strbuf o = { 0 };
+    for (int i = start; i <= d; i++) {
+        if (c->blk[i].role == R_DROP)
+            continue;
+        for (int l = c->blk[i].first; l <= c->blk[i].last; l++) {
+            strbuf_add(&o, c->line[l].s, c->line[l].n);
+            strbuf_chr(&o, '\n');
+        }
+        if (i > start)
+            c->blk[i].role = R_DROP;
+    }
+    char *t = imp_take(c, &o);
+    if (!t)
+        return;
+    t[strlen(t) - 1] = 0;
+    free(c->blk[start].text);
+    c->blk[start].text = t;
+    c->blk[start].role = R_SIGNATURE;
+    c->blk[start].last = b->last;
+    imp_notice(c, imp_no(c, &c->blk[start]),
+               "signature (落款): %d issuing-body line%s and the date set as a ```signature block (flush right)",
+               lines, lines == 1 ? "" : "s");
+}
+
+void imp_signatures(imp_ctx *c, int from)
+{
+    for (int i = from; i < c->nblk && !c->oom; i++)
+        imp_signature(c, i, from);
+}
+
 /* ===================== rejoining page breaks ===================== */
 
 static bool imp_joinable(const imp_block *b)

@@ -632,6 +632,87 @@ static void test_sources_emphasis_notes_figures(void **state)
     free(warn);
 }
 
+/* ---- signatures (落款): issuing bodies and the date closing a notice (issue 12) ---- */
+
+/* The body of an import of text (after the 4 lines of front matter and a blank line). */
+static char *body_of(const char *text, char **warn)
+{
+    char *out = imps(text, warn);
+    const char *front = "---\nstyle: zasto\n---\n\n";
+    assert_true(strncmp(out, front, strlen(front)) == 0);
+    memmove(out, out + strlen(front), strlen(out) - strlen(front) + 1);
+    return out;
+}
+
+static void test_signatures(void **state)
+{
+    (void)state;
+    char *warn;
+    /* three lines of bodies and the date, before the next article */
+    char *out = body_of("导语。\n\n# 政策\n\n## 通知\n\n请认真贯彻执行。\n\n"
+                        "商务部 科技部 工业和信息化部 财政部 自然资源部\n\n"
+                        "住房和城乡建设部 人民银行 海关总署 税务总局\n\n"
+                        "市场监督管理总局 银保监会 证监会\n\n"
+                        "2019年2月12日\n\n"
+                        "## 下一篇\n\n正文。\n",
+                        &warn);
+    assert_string_equal(out, "导语。\n\n# 政策\n\n## 通知\n\n请认真贯彻执行。\n\n"
+                             "```signature\n"
+                             "商务部 科技部 工业和信息化部 财政部 自然资源部\n"
+                             "住房和城乡建设部 人民银行 海关总署 税务总局\n"
+                             "市场监督管理总局 银保监会 证监会\n"
+                             "2019年2月12日\n"
+                             "```\n\n"
+                             "## 下一篇\n\n正文。\n");
+    /* a notice, not a place to check, at the block's first line in issue.md */
+    assert_non_null(strstr(warn, "t.md:13:1: note: signature (落款): 3 issuing-body lines and the date set as a "
+                                 "```signature block (flush right)\n"));
+    free(out);
+    free(warn);
+    /* a date in Han numerals; body and date in one block; before the printed document's
+     * heading; at the very end; before a source line */
+    static const struct {
+        const char *in, *want;
+    } yes[] = {
+        { "现印发给你们。\n\n广东省人民政府\n\n二〇一九年三月三十一日\n",
+          "现印发给你们。\n\n```signature\n广东省人民政府\n二〇一九年三月三十一日\n```\n" },
+        { "现印发给你们。\n\n珠海市商务局\n2019年2月16日\n\n### 关于促进发展的政策措施\n",
+          "现印发给你们。\n\n```signature\n珠海市商务局\n2019年2月16日\n```\n\n### 关于促进发展的政策措施\n" },
+        { "特此通知。\n\n中国（广东）自由贸易试验区工作办公室\n\n2019年1月3日\n\n（来源：广东省商务厅）\n",
+          "特此通知。\n\n```signature\n中国（广东）自由贸易试验区工作办公室\n2019年1月3日\n```\n\n"
+          "（来源：广东省商务厅）\n" },
+        { "特此通知。\n\n珠海市服务贸易和外包行业协会\n珠海市软件评测中心\n\n2019年12月9日\n",
+          "特此通知。\n\n```signature\n珠海市服务贸易和外包行业协会\n珠海市软件评测中心\n2019年12月9日\n```\n" },
+    };
+    for (size_t k = 0; k < sizeof yes / sizeof *yes; k++) {
+        out = body_of(yes[k].in, &warn);
+        assert_string_equal(out, yes[k].want);
+        assert_non_null(strstr(warn, "note: signature (落款)"));
+        free(out);
+        free(warn);
+    }
+    /* not a signature: text follows the date; four lines of bodies (a list); a sentence
+     * ending in a body's name; a date with more after it; no body before the date; names
+     * that are no bodies; a date alone */
+    static const char *const no[] = {
+        "广东省人民政府\n\n2019年2月15日\n\n会议随后举行。\n",
+        "特此通知。\n\n商务部\n\n科技部\n\n财政部\n\n海关总署\n\n2019年2月12日\n",
+        "会议在市人民政府召开。\n\n2019年2月15日\n",
+        "广东省人民政府\n\n2019年2月15日上午\n",
+        "这是正文的最后一段，没有落款。\n\n2019年2月15日\n",
+        "张三 李四\n\n2019年2月15日\n",
+        "2019年2月15日\n",
+        "广东省人民政府\n\n二〇一九年\n",
+    };
+    for (size_t k = 0; k < sizeof no / sizeof *no; k++) {
+        out = body_of(no[k], &warn);
+        assert_null(strstr(out, "```"));
+        assert_null(strstr(warn, "signature"));
+        free(out);
+        free(warn);
+    }
+}
+
 /* ---- messages carry issue.md:line ---- */
 
 static void test_warnings_file_line(void **state)
@@ -1017,7 +1098,16 @@ static void test_seed(void **state)
     assert_msg_at(md, warn, "warning", "table: no header row found", "<table>");
     assert_msg_at(md, warn, "warning", "heading \"广东省广东省人民政府", "## 广东省人民政府关于印发中国（珠海）");
     assert_msg_at(md, warn, "note", "section heading \"政策法规\" was level 2; now level 1", "# 政策法规");
-    assert_non_null(strstr(warn, "jianbao: 124 notices: what the import did on its own\n"));
+    assert_non_null(strstr(warn, "jianbao: 129 notices: what the import did on its own\n"));
+    /* the five notices' signatures */
+    assert_msg_at(md, warn, "note", "signature (落款): 3 issuing-body lines", "```signature");
+    assert_true(has_line(md, "```signature\n商务部 科技部 工业和信息化部 财政部 自然资源部\n"
+                             "住房和城乡建设部 人民银行 海关总署 税务总局\n市场监督管理总局 银保监会 证监会\n"
+                             "2019年2月12日\n```"));
+    size_t nsig = 0;
+    for (const char *p = md; (p = strstr(p, "```signature\n")) != NULL; p++)
+        nsig++;
+    assert_int_equal(nsig, 5);
     assert_true(strncmp(md, "---\nassociation: 珠海市服务贸易和外包行业协会\n"
                             "association_en: Zhuhai Association of Service Trade and Outsourcing\n"
                             "title: 简报\nnumber: 珠外协编【2019年3月报】\nissue: 总第29期\nmonth: 2019-03\n"
@@ -1201,6 +1291,7 @@ int main(void)
         cmocka_unit_test(test_document_contents_and_parts),
         cmocka_unit_test(test_heading_line_break_space),
         cmocka_unit_test(test_sources_emphasis_notes_figures),
+        cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_warnings_file_line),
         cmocka_unit_test(test_messages_point_into_issue_md),
         cmocka_unit_test(test_hostile_inputs),
