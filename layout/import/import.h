@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "layout/base/diag.h"
 
@@ -43,5 +44,12 @@ int import_run(const char *in_path, const char *out_dir, const import_opts *o, i
 /* The same into memory: returns the Markdown (caller frees), or NULL with an error
  * reported (an encoding it cannot tell, out of memory). n may be NULL. */
 char *import_text(const char *text, size_t len, const import_opts *o, import_counts *n, diag *d);
+
+/* A Word article (.docx) as an article of the issue source, by pandoc (import_docx.c):
+ * with into (an issue folder holding issue.md) its pictures go to into/figures/ and the
+ * article is appended to into/issue.md; without, the pictures go to ./figures/ and the
+ * article is written to out. Messages as for import_run (o->verbose: the notices too).
+ * Returns 0, or -1 with errors reported (pandoc missing: how to install it). */
+int import_docx(const char *docx, const char *into, FILE *out, const import_opts *o, import_counts *n, diag *d);
 
 #endif

@@ -68,6 +68,14 @@ static void imp_emit_front(imp_ctx *c, strbuf *o)
     strbuf_str(o, "---\n");
 }
 
+/* text between two marks: **bold**, a fenced block. */
+static void imp_wrap(strbuf *o, const char *open, const char *text, const char *close)
+{
+    strbuf_str(o, open);
+    strbuf_str(o, text);
+    strbuf_str(o, close);
+}
+
 static void imp_emit_block(strbuf *o, const imp_block *b)
 {
     switch (b->role) {
@@ -77,9 +85,7 @@ static void imp_emit_block(strbuf *o, const imp_block *b)
         imp_emit_heading(o, b->level, b->text);
         break;
     case R_BOLD:
-        strbuf_str(o, "**");
-        strbuf_str(o, b->text);
-        strbuf_str(o, "**");
+        imp_wrap(o, "**", b->text, "**");
         break;
     case R_TOC_ITEM:
         for (int k = 1; k < b->level; k++)
@@ -88,9 +94,7 @@ static void imp_emit_block(strbuf *o, const imp_block *b)
         imp_emit_start(o, b->text, true);
         break;
     case R_SIGNATURE:
-        strbuf_str(o, "```signature\n");
-        strbuf_str(o, b->text);
-        strbuf_str(o, "\n```");
+        imp_wrap(o, "```signature\n", b->text, "\n```");
         break;
     case R_LIST:
     case R_RAW:

@@ -6,6 +6,7 @@
 #ifndef JB_IMPORT_INT_H
 #define JB_IMPORT_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -256,6 +257,9 @@ bool imp_close_enough(const char *heading, const char *title);
 
 /* ===================== import_msg.c: messages ===================== */
 
+/* fmt and its arguments as a new string (caller frees); NULL when memory runs out. */
+char *imp_vformat(const char *fmt, va_list ap);
+
 /* Records a place to check about input line line (a guess the editor must confirm, or
  * something lost); line 0: about the front matter as a whole. imp_check_key the same
  * about a front-matter key. */
@@ -376,6 +380,13 @@ void imp_signatures(imp_ctx *c, int from);
 /* The front matter and the blocks from block from on, as the issue source (caller
  * frees); NULL when memory runs out. */
 char *imp_emit(imp_ctx *c, int from);
+
+/* ===================== import_docx.c: Word articles ===================== */
+
+/* Appends line s[0..n) with the house typography in its Chinese parts: straight quotes
+ * → “ ” ‘ ’, -- and ------ → ——, ... and 。。。 → ……, a lone — or … → —— or ……; code
+ * spans, HTML tags and link targets as they are. */
+void imp_typeset_line(const char *s, size_t n, strbuf *o);
 
 /* ===================== import.c: files ===================== */
 

@@ -10,22 +10,25 @@
 
 #include "layout/base/vec.h"
 
+char *imp_vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
 static void imp_vmsg(imp_ctx *c, int line, int key, bool check, const char *fmt, va_list ap)
 {
     if (c->oom)
         return;
-    if (!VEC_PUSH_ROOM(c->warn, c->capwarn, c->nwarn)) {
-        c->oom = true;
-        return;
-    }
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg)
-        vsnprintf(msg, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    if (!msg) {
+    char *msg = imp_vformat(fmt, ap);
+    if (!msg || !VEC_PUSH_ROOM(c->warn, c->capwarn, c->nwarn)) {
+        free(msg);
         c->oom = true;
         return;
     }

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "layout/import/import.h"
+/* white-box: the typography of Word articles, one line at a time */
+#include "layout/import/import_int.h"
 
 /* The input is "t.txt", the issue.md written "t.md"; notices are reported too. */
 static const import_opts topts = { .in = "t.txt", .out = "t.md", .verbose = true };
@@ -713,6 +715,50 @@ static void test_signatures(void **state)
     }
 }
 
+/* ---- Word articles: the house typography, in Chinese text only ---- */
+
+static void test_docx_typography(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        /* Chinese text */
+        { "他说：\"我们很高兴。\"", "他说：“我们很高兴。”" },
+        { "这是'第一次'获奖", "这是‘第一次’获奖" },
+        { "\"创新奖\"", "“创新奖”" },
+        { "继续努力--不断创新", "继续努力——不断创新" },
+        { "继续努力------不断创新", "继续努力——不断创新" },
+        { "继续努力—不断创新", "继续努力——不断创新" },
+        { "继续努力——不断创新", "继续努力——不断创新" },
+        { "他表示...将继续", "他表示……将继续" },
+        { "他表示。。。将继续", "他表示……将继续" },
+        { "他表示…将继续", "他表示……将继续" },
+        { "他表示……将继续", "他表示……将继续" },
+        { "**\"数字政府\"**建设", "**“数字政府”**建设" },
+        /* English and numbers left alone */
+        { "He said \"fine\" -- it's ok...", "He said \"fine\" -- it's ok..." },
+        { "第10--20页", "第10--20页" },
+        { "It's 中文", "It's 中文" },
+        /* code, tags and link targets untouched, their text around them done */
+        { "运行`jianbao --force \"x\"`即可", "运行`jianbao --force \"x\"`即可" },
+        { "<td class=\"x--y\">数据...</td>", "<td class=\"x--y\">数据……</td>" },
+        { "见[\"说明\"](http://a.cn/x--y...)", "见[“说明”](http://a.cn/x--y...)" },
+        { "\\\"转义\"", "\\\"转义\"" },
+        /* an unpaired quote stays */
+        { "5\"屏幕", "5\"屏幕" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        strbuf o = { 0 };
+        imp_typeset_line(cases[k].in, strlen(cases[k].in), &o);
+        char *got = strbuf_take(&o);
+        assert_non_null(got);
+        if (strcmp(got, cases[k].want) != 0)
+            fail_msg("\"%s\" gave \"%s\", not \"%s\"", cases[k].in, got, cases[k].want);
+        free(got);
+    }
+}
+
 /* ---- messages carry issue.md:line ---- */
 
 static void test_warnings_file_line(void **state)
@@ -1292,6 +1338,7 @@ int main(void)
         cmocka_unit_test(test_heading_line_break_space),
         cmocka_unit_test(test_sources_emphasis_notes_figures),
         cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_docx_typography),
         cmocka_unit_test(test_warnings_file_line),
         cmocka_unit_test(test_messages_point_into_issue_md),
         cmocka_unit_test(test_hostile_inputs),
