@@ -159,8 +159,11 @@ static size_t imp_opaque(const char *s, size_t n, size_t i)
         const char *e = memchr(s + i, ')', n - i);
         return e ? (size_t)(e - (s + i)) + 1 : 0;
     }
-    if (s[i] == '\\' && i + 1 < n)
-        return 2;
+    if (s[i] == '\\' && i + 1 < n) {
+        size_t j = i + 1;
+        imp_next(s, n, &j);
+        return j - i;     /* an escaped character, whole */
+    }
     return 0;
 }
 
@@ -211,6 +214,16 @@ static void imp_pair_quotes(const char *s, size_t n, char q, unsigned char *kind
     }
 }
 
+/* The marks whose runs the typography rewrites. */
+static const char *const imp_runs[] = { "-", ".", "。", "—", "…" };
+
+/* Whether s[i..n) starts with lit. */
+static bool imp_has(const char *s, size_t n, size_t i, const char *lit)
+{
+    size_t k = strlen(lit);
+    return i <= n && k <= n - i && memcmp(s + i, lit, k) == 0;
+}
+
 void imp_typeset_line(const char *s, size_t n, strbuf *o)
 {
     unsigned char *dq = calloc(n + 1, 1), *sq = calloc(n + 1, 1);
@@ -235,11 +248,12 @@ void imp_typeset_line(const char *s, size_t n, strbuf *o)
             i++;
             continue;
         }
-        /* a run of hyphens, dots, 。 or em dashes, and what follows it */
+        /* a run of hyphens, dots, 。, em dashes or ellipses: k of them up to j */
+        const char *unit = NULL;
+        for (size_t u = 0; u < sizeof imp_runs / sizeof *imp_runs && !unit; u++)
+            unit = imp_has(s, n, i, imp_runs[u]) ? imp_runs[u] : NULL;
         size_t j = i, k = 0;
-        const char *unit = s[i] == '-' ? "-" : s[i] == '.' ? "." : strncmp(s + i, "。", 3) == 0 ? "。"
-                           : strncmp(s + i, "—", 3) == 0 ? "—" : strncmp(s + i, "…", 3) == 0 ? "…" : NULL;
-        while (unit && j < n && strncmp(s + j, unit, strlen(unit)) == 0)
+        while (unit && imp_has(s, n, j, unit))
             j += strlen(unit), k++;
         bool cjk = unit && (imp_cjk(before) || imp_cjk(imp_at(s, n, j)));
         if (cjk && ((*unit == '-' && k >= 2) || (*unit == '.' && k >= 3) || (strcmp(unit, "。") == 0 && k >= 3))) {

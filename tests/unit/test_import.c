@@ -748,6 +748,17 @@ static void test_docx_typography(void **state)
         /* an unpaired quote stays */
         { "5\"屏幕", "5\"屏幕" },
     };
+    /* it reads s[0..n) only: a buffer with no NUL, ending in the first byte of 。(fuzzing
+     * found a read past it; make asan checks) */
+    char *raw = malloc(4);
+    assert_non_null(raw);
+    memcpy(raw, "文\xe3", 4);
+    strbuf ro = { 0 };
+    imp_typeset_line(raw, 4, &ro);
+    assert_int_equal(ro.n, 4);
+    assert_memory_equal(ro.p, raw, 4);
+    strbuf_free(&ro);
+    free(raw);
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         strbuf o = { 0 };
         imp_typeset_line(cases[k].in, strlen(cases[k].in), &o);
