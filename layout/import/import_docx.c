@@ -20,9 +20,9 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -449,8 +449,9 @@ static bool imp_md_pic(const char *s, size_t n, size_t i, imp_pic *p)
 static bool imp_find_pic(const char *s, size_t n, size_t from, imp_pic *p)
 {
     for (size_t i = from; i < n; i++) {
-        if (s[i] == '`' || s[i] == '\\') {
-            i += imp_opaque(s, n, i) - 1;
+        size_t skip = s[i] == '`' || s[i] == '\\' ? imp_opaque(s, n, i) : 0;
+        if (skip) {
+            i += skip - 1;
             continue;
         }
         if (imp_html_pic(s, n, i, p) || imp_md_pic(s, n, i, p))
@@ -531,14 +532,19 @@ static const char *imp_place_pic(imp_docx *x, const char *src)
     return NULL;
 }
 
-/* Escapes what would end or break the caption of ![caption](…). */
+/* The caption of ![caption](…): in the house typography, with what would end or break
+ * it escaped. */
 static void imp_caption_text(strbuf *o, const char *s)
 {
-    for (; *s; s++) {
-        if (strchr("[]\\`", *s))
+    strbuf t = { 0 };
+    imp_typeset_line(s, strlen(s), &t);
+    for (size_t i = 0; i < t.n; i++) {
+        if (strchr("[]\\`", t.p[i]))
             strbuf_chr(o, '\\');
-        strbuf_chr(o, *s);
+        strbuf_chr(o, t.p[i]);
     }
+    o->oom |= t.oom;
+    strbuf_free(&t);
 }
 
 /* Whether line l is the caption Word set below a picture: its alt text again, or, when
@@ -716,6 +722,7 @@ static char *imp_docx_article(imp_docx *x, char *md)
         if (imp_fence(t) || code) {
             code ^= imp_fence(t);
             strbuf_str(&o, t);
+            blank = false;
         } else {
             imp_drop_tags(t);
             int level = imp_heading_level(t);
@@ -751,6 +758,28 @@ static char *imp_docx_article(imp_docx *x, char *md)
     if (!s)
         x->failed = true;
     return x->failed ? (free(s), NULL) : s;
+}
+
+/* What imp_docx_article allocated. */
+static void imp_docx_free(imp_docx *x)
+{
+    for (size_t k = 0; k < x->npic; k++)
+        free(x->pic[k].src), free(x->pic[k].name);
+    free(x->pic);
+    for (size_t k = 0; k < x->nmsg; k++)
+        free(x->msg[k].msg);
+    free(x->msg);
+}
+
+char *imp_docx_markdown(char *md, const char *media, const char *figdir, const char *stem, int counts[2], diag *d)
+{
+    imp_docx x = { .media = media, .figdir = figdir, .stem = stem, .d = d };
+    char *article = imp_docx_article(&x, md);
+    counts[0] = counts[1] = 0;
+    for (size_t k = 0; k < x.nmsg; k++)
+        counts[x.msg[k].check ? 0 : 1]++;
+    imp_docx_free(&x);
+    return article;
 }
 
 /* ===================== the command ===================== */
@@ -919,12 +948,7 @@ done:
         imp_rmtree(tmp, 4);
     if (made && x.npic == 0)
         rmdir(figdir);
-    for (size_t k = 0; k < x.npic; k++)
-        free(x.pic[k].src), free(x.pic[k].name);
-    free(x.pic);
-    for (size_t k = 0; k < x.nmsg; k++)
-        free(x.msg[k].msg);
-    free(x.msg);
+    imp_docx_free(&x);
     free(article);
     free(md);
     free(outmd);

@@ -388,6 +388,12 @@ char *imp_emit(imp_ctx *c, int from);
  * spans, HTML tags and link targets as they are. */
 void imp_typeset_line(const char *s, size_t n, strbuf *o);
 
+/* pandoc's GFM md (changed in place) as an article of the issue source: headings,
+ * figures (pictures under media moved into figdir as stem-name), typography. counts[0]
+ * and counts[1] get the places to check and the notices (not reported). NULL when memory
+ * runs out or a picture cannot be moved (reported). For import_docx, tests and fuzzing. */
+char *imp_docx_markdown(char *md, const char *media, const char *figdir, const char *stem, int counts[2], diag *d);
+
 /* ===================== import.c: files ===================== */
 
 /* mkdir -p dir; 0, or -1 with an error reported. */

@@ -1,7 +1,10 @@
 /* libFuzzer target: the importer on arbitrary bytes — encoding detection and conversion,
  * lines, footers, the outline, tables, rejoining, signatures, messages mapped to lines of
- * the output — and the typography applied to Word articles, on the same bytes as one
- * line. Run from the repository root (make fuzz). */
+ * the output — and, on the same bytes, what is done to pandoc's output for a Word
+ * article: the typography of one line, and the whole article (headings, <img> and
+ * ![..](..){..} pictures, captions). Pictures named under a media folder that does not
+ * exist cannot be moved: that is an error, never a crash. Run from the repository root
+ * (make fuzz). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,5 +42,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (t.oom || (valid && t.p && utf8_invalid(t.p, t.n, 0) != t.n))
         abort();
     strbuf_free(&t);
+    /* the article: NUL-terminated, in place */
+    char *gfm = malloc(size + 1);
+    if (!gfm)
+        return 0;
+    memcpy(gfm, data, size);
+    gfm[size] = 0;
+    diag_init(&d, null);
+    int counts[2];
+    char *art = imp_docx_markdown(gfm, "/nonexistent/jianbao-fuzz", "/nonexistent/figures", "fuzz", counts, &d);
+    if (!art && d.errors == 0)
+        abort();
+    free(art);
+    free(gfm);
     return 0;
 }

@@ -770,6 +770,66 @@ static void test_docx_typography(void **state)
     }
 }
 
+/* pandoc's GFM of a Word article (as pandoc writes it) into the issue source: headings,
+ * pictures moved into figures/ as figures with their captions, the rest kept. */
+static void test_docx_article(void **state)
+{
+    (void)state;
+    char media[300], figs[300], path[400];
+    int st;
+    snprintf(media, sizeof media, "%s/m", tu_tmpdir());
+    snprintf(figs, sizeof figs, "%s/figures", tu_tmpdir());
+    free(tu_run(&st, "mkdir -p %s/media %s && printf '\\211PNG\\r\\n\\032\\nrest' > %s/media/image1.png && "
+                "printf 'EMF' > %s/media/image2.emf && touch %s/文-image1.png", media, figs, media, media, figs));
+    assert_int_equal(st, 0);
+    char in[2048];
+    snprintf(in, sizeof in,
+             "# 标题\"创新\"\n\n"
+             "正文...继续。\n\n"
+             "<img src=\"%s/media/image1.png\" style=\"width:3.14961in;height:2.09974in\" alt=\"公司&quot;新&quot;厂房\" />\n\n"
+             "公司\"新\"厂房\n\n"
+             "## 小节\n\n"
+             "文字<u>下划线</u>和<img src=\"%s/media/image2.emf\" style=\"width:1in\" />文字\n\n"
+             "<img src=\"%s/media/image1.png\" style=\"width:2in\" />\n\n"
+             "图2 同一张图\n\n"
+             "``` c\nprintf(\"--\");\n```\n\n"
+             "| 项目 | 金额 |\n|------|------|\n| \"研发\" | 1 |\n",
+             media, media, media);
+    int counts[2];
+    diag d;
+    FILE *w = fopen("/dev/null", "w");
+    diag_init(&d, w);
+    char *out = imp_docx_markdown(in, media, figs, "文", counts, &d);
+    assert_non_null(out);
+    /* the title is the article; the picture's name does not take the file already there */
+    assert_string_equal(out, "## 标题“创新”\n\n"
+                             "正文……继续。\n\n"
+                             "![公司“新”厂房](figures/文-image1-2.png)\n\n"
+                             "### 小节\n\n"
+                             "文字下划线和文字\n\n"
+                             "![](figures/文-image2.emf)\n\n"
+                             "![图2 同一张图](figures/文-image1-2.png)\n\n"
+                             "``` c\nprintf(\"--\");\n```\n\n"
+                             "| 项目 | 金额 |\n|------|------|\n| “研发” | 1 |\n");
+    /* not a PNG or JPEG, no caption: to check; the sizes Word gave the pictures placed:
+     * notices */
+    assert_int_equal(counts[0], 2);
+    assert_int_equal(counts[1], 2);
+    snprintf(path, sizeof path, "%s/文-image1-2.png", figs);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    snprintf(path, sizeof path, "%s/文-image2.emf", figs);
+    assert_int_equal(stat(path, &sb), 0);
+    free(out);
+    /* a backslash ending the text (fuzzing found it looping for ever) */
+    char tail[] = "文字\\";
+    out = imp_docx_markdown(tail, media, figs, "文", counts, &d);
+    assert_string_equal(out, "文字\\\n");
+    free(out);
+    fclose(w);
+    free(tu_run(&st, "rm -rf %s", tu_tmpdir()));
+}
+
 /* ---- messages carry issue.md:line ---- */
 
 static void test_warnings_file_line(void **state)
@@ -1350,6 +1410,7 @@ int main(void)
         cmocka_unit_test(test_sources_emphasis_notes_figures),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_docx_typography),
+        cmocka_unit_test(test_docx_article),
         cmocka_unit_test(test_warnings_file_line),
         cmocka_unit_test(test_messages_point_into_issue_md),
         cmocka_unit_test(test_hostile_inputs),
