@@ -1,21 +1,27 @@
 /* import — see import.h.
  *
- * One pass per concern, each over the previous one's output:
- *   clean     bytes → valid UTF-8 (LF, no NUL or control characters)
- *   lines     split, trimmed, classified; running footers marked
- *   blocks    runs of lines → paragraphs, headings, tables, lists (page breaks remembered)
- *   masthead  the blocks before the contents listing → front matter
- *   contents  the 目录 listing → section names and article titles (then dropped)
+ * One pass per concern, each over the previous one's output (the file holding each):
+ *   decode    bytes → UTF-8: GB 18030 and UTF-16 converted, or refused   import_clean.c
+ *   clean     valid UTF-8 (LF, no NUL or control characters)             import_clean.c
+ *   lines     split, trimmed, classified; running footers marked         import_lines.c
+ *   blocks    runs of lines → paragraphs, headings, tables, lists (page
+ *             breaks remembered)                                         import_lines.c
+ *   masthead  the blocks before the contents listing → front matter      import_outline.c
+ *   contents  the 目录 listing → section names and article titles
  *   roles     body blocks → sections, articles, inner headings, paragraphs
- *   articles  per article: embedded contents, demoted and promoted headings, levels
- *   tables    captions, grids → GFM or HTML; source lines; signatures (落款); lost figures
- *   rejoin    paragraphs cut at page breaks
- *   artifacts Latin words standing in for Chinese ones (reported only); ** that
- *             CommonMark would not close next to CJK punctuation
- *   emit      front matter + Markdown
+ *   articles  per article: embedded contents, demoted and promoted
+ *             headings, levels
+ *   tables    captions, grids → GFM or HTML                              import_table.c
+ *   paragraphs source lines; signatures (落款); lost figures; paragraphs
+ *             cut at page breaks rejoined; Latin words standing in for
+ *             Chinese ones (reported only); ** that CommonMark would not
+ *             close next to CJK punctuation                              import_para.c
+ *   emit      front matter + Markdown, each block's line recorded        import_emit.c
+ *   report    messages at those lines of issue.md: places to check,
+ *             then notices                                               import_msg.c
  * Every step is linear in the input (title matching is hashed; the fuzzy comparison only
- * looks at the next few titles and at most IMP_FUZZY_MAX characters). Warnings are
- * collected and reported in line order at the end. */
+ * looks at the next few titles and at most IMP_FUZZY_MAX characters). Shared measures
+ * and classes are in import_text.c; Word articles (pandoc) in import_docx.c. */
 #include "layout/import/import.h"
 #include "layout/import/import_int.h"
 

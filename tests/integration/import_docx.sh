@@ -22,6 +22,16 @@ cat > "$TMP/article.md" <<'EOF'
 
 ![公司新厂房](photo.png){width=12cm}
 
++----------+--------------------+
+| 单位     | 说明               |
++==========+====================+
+| 香洲区   | 第一段。           |
+|          |                    |
+|          | 第二段。           |
++----------+--------------------+
+| 金湾区   | 一段。             |
++----------+--------------------+
+
 他说："我们很高兴。"It's fine.
 EOF
 (cd "$TMP" && pandoc -f markdown-smart article.md -o 公司新闻.docx)
@@ -42,6 +52,7 @@ check "the title is the article (##), the heading below it ###" sh -c "grep -qx 
 check "bold kept" grep -q '\*\*年度创新奖\*\*' "$md"
 check "quotes, dash and ellipsis in the house style; English left alone" sh -c "grep -q '表示……将继续努力——不断创新。' '$md' && grep -q '他说：“我们很高兴。”It'\''s fine.' '$md'"
 check "the table as a pipe table" grep -q '^| 研发投入 | 120.5' "$md"
+check "a table with a cell of two paragraphs as an HTML table" sh -c "grep -q '^<table>' '$md' && grep -q '<td><p>第一段。</p>' '$md'"
 check "the picture as a figure with its caption, its file in figures/" sh -c "grep -qx '!\[公司新厂房\](figures/公司新闻-[^)]*\.png)' '$md' && ls '$issue'/figures/公司新闻-*.png"
 check "Word's caption paragraph below the picture not repeated" sh -c "! grep -qx '公司新厂房' '$md'"
 check "pandoc's temporary files gone" sh -c "test \$(ls -A '$issue/figures' | wc -l) -eq 1"
@@ -53,6 +64,7 @@ pdfimages -list "$TMP/docx.pdf" > "$TMP/images" 2>&1
 check "the picture is in the PDF (1600×1000)" sh -c "awk 'NR > 2 && \$4 == 1600 && \$5 == 1000' '$TMP/images' | grep -q ."
 pdftotext "$TMP/docx.pdf" "$TMP/docx.txt"
 check "the table's cells are in the PDF" sh -c "grep -q 研发投入 '$TMP/docx.txt' && grep -q 120.5 '$TMP/docx.txt' && grep -q 市场推广 '$TMP/docx.txt' && grep -q 80.3 '$TMP/docx.txt'"
+check "the HTML table's cells too" sh -c "grep -q 香洲区 '$TMP/docx.txt' && grep -q 第二段 '$TMP/docx.txt' && grep -q 金湾区 '$TMP/docx.txt'"
 check "the caption is in the PDF" grep -q 公司新厂房 "$TMP/docx.txt"
 check "pdffonts lists Noto Sans CJK SC Bold" sh -c "pdffonts '$TMP/docx.pdf' | grep -q NotoSansCJKsc-Bold"
 # the bold words themselves, in body size, are set in the sans bold face
