@@ -44,6 +44,10 @@ extern char **environ;
 /* Pictures of one name in figures/ before giving up: name.png, name-2.png, … */
 #define IMP_FIG_COPIES 99
 
+/* Bytes an HTML tag, a link target, an alt text or an attribute list may take: real ones
+ * are far shorter, and the bound keeps a line full of unclosed ones linear. */
+#define IMP_SPAN_MAX 4096
+
 /* The template pandoc fills: the document's title (Word's Title style, which pandoc
  * keeps as metadata) as a top heading before the body. */
 static const char imp_docx_template[] = "$if(title)$\n# $title$\n\n$endif$\n$body$\n";
@@ -132,6 +136,12 @@ static bool imp_cjk(uint32_t u)
            (u >= 0x2018 && u <= 0x201D) || u == 0x2014 || u == 0x2026;
 }
 
+/* The first c in s[i..n), looked for over at most IMP_SPAN_MAX bytes; NULL when none. */
+static const char *imp_find_near(const char *s, size_t n, size_t i, char c)
+{
+    return memchr(s + i, c, n - i < IMP_SPAN_MAX ? n - i : IMP_SPAN_MAX);
+}
+
 /* Length of the part of s at i that typography leaves alone: a code span, an HTML tag or
  * autolink, a link target "](…)"; 0 when s[i] starts plain text. */
 static size_t imp_opaque(const char *s, size_t n, size_t i)
@@ -152,11 +162,11 @@ static size_t imp_opaque(const char *s, size_t n, size_t i)
     }
     if (s[i] == '<' && i + 1 < n &&
         (s[i + 1] == '/' || s[i + 1] == '!' || ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z'))) {
-        const char *e = memchr(s + i, '>', n - i);
+        const char *e = imp_find_near(s, n, i, '>');
         return e ? (size_t)(e - (s + i)) + 1 : 0;
     }
     if (s[i] == ']' && i + 1 < n && s[i + 1] == '(') {
-        const char *e = memchr(s + i, ')', n - i);
+        const char *e = imp_find_near(s, n, i, ')');
         return e ? (size_t)(e - (s + i)) + 1 : 0;
     }
     if (s[i] == '\\' && i + 1 < n) {
@@ -388,7 +398,7 @@ static bool imp_html_pic(const char *s, size_t n, size_t i, imp_pic *p)
 {
     if (i + 5 > n || strncmp(s + i, "<img", 4) != 0 || (s[i + 4] != ' ' && s[i + 4] != '/'))
         return false;
-    const char *e = memchr(s + i, '>', n - i);
+    const char *e = imp_find_near(s, n, i, '>');
     if (!e)
         return false;
     *p = (imp_pic){ .at = i, .len = (size_t)(e - (s + i)) + 1 };
@@ -410,7 +420,7 @@ static bool imp_md_pic(const char *s, size_t n, size_t i, imp_pic *p)
         return false;
     size_t k = i + 2;
     int depth = 1;
-    for (; k < n && depth > 0; k++) {
+    for (; k < n && depth > 0 && k - i < IMP_SPAN_MAX; k++) {
         if (s[k] == '\\')
             k++;
         else if (s[k] == '[' || s[k] == ']')
@@ -418,13 +428,13 @@ static bool imp_md_pic(const char *s, size_t n, size_t i, imp_pic *p)
     }
     if (depth != 0 || k >= n || s[k] != '(')
         return false;
-    const char *e = memchr(s + k, ')', n - k);
+    const char *e = imp_find_near(s, n, k, ')');
     if (!e)
         return false;
     size_t end = (size_t)(e - s) + 1;
     *p = (imp_pic){ .at = i };
     if (end < n && s[end] == '{') {
-        const char *c = memchr(s + end, '}', n - end);
+        const char *c = imp_find_near(s, n, end, '}');
         if (c) {
             char *attrs = strndup(s + end, (size_t)(c - (s + end)));
             const char *w = attrs ? strstr(attrs, "width=") : NULL;
