@@ -3,6 +3,7 @@
 
 #include "layout/blocks/boxtext.h"
 #include "layout/blocks/chart.h"
+#include "layout/blocks/code.h"
 #include "layout/blocks/figure.h"
 #include "layout/blocks/table.h"
 
@@ -25,8 +26,10 @@ box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int 
         return figure_box_new(t, b, col_w, full_w, number);
     case DOC_CHART:
         return chart_box_new(t, b, col_w, full_w, number);
+    case DOC_CODE:
+        return code_box_new(t, b, col_w, full_w);
     default:
-        box_error(t, b->src, "internal: this block is not a table, figure or chart");
+        box_error(t, b->src, "internal: this block is not a table, figure, chart or code");
         return NULL;
     }
 }

@@ -193,7 +193,7 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
 
 static int add_outline(flow *f, const doc_text *text, int level)
 {
-    char *plain = doc_text_plain(text);
+    char *plain = typeset_text_plain(f->t, text);
     if (!plain)
         return -1;
     int i = dl_outline_add(f->d, plain, level, -1, 0);
@@ -270,34 +270,27 @@ static int expand(flow *f)
 static int add_para(flow *f, const doc_block *b)
 {
     const style *st = f->t->st;
-    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source : &st->body;
+    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source
+                         : b->kind == DOC_SIGNATURE ? &st->signature : &st->body;
     float inset = (float)b->quote * f->t->st->quote_inset;
     float measure = f->g->colw - 2 * inset;
-    float indent = b->kind == DOC_SOURCE ? 0 : ts->indent;
+    float indent = b->kind == DOC_SOURCE || b->kind == DOC_SIGNATURE ? 0 : ts->indent;
     float x_off = inset;
     doc_text text = b->text;
     doc_inline *tmp = NULL;
-    char mk[64];                      /* the item's marker; lives as long as the text */
     if (b->kind == DOC_ITEM) {
         /* A hanging indent: the item's text aligns at the paragraph indent (deeper
-         * items 2 em further in), its marker hangs to the left of it. */
+         * items 2 em further in); its label hangs left of it in a box of the style's
+         * width, never squeezed or spread (the composer sets it). */
         const char *m = b->marker ? b->marker : "•";
-        size_t ml = strlen(m);
-        bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
-        snprintf(mk, sizeof mk, "%s%s", m, latin ? " " : "");
-        para *mp = typeset_plain(f->t, mk, ts);
-        if (!mp)
-            return -1;
-        float mw = typeset_width(f->t, mp, ts);
-        para_free(mp);
         float level_in = ts->indent + (float)(b->level > 1 ? b->level - 1 : 0) * f->t->st->list_step;
         x_off += level_in;
         measure -= level_in;
-        indent = -mw;
+        indent = 0;
         tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
         if (!tmp)
             return -1;
-        tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
+        tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
         memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
@@ -313,7 +306,7 @@ static int add_para(flow *f, const doc_block *b)
 
 static int add_box(flow *f, const doc_block *b)
 {
-    int number = b->kind == DOC_TABLE ? ++f->tables : ++f->figures;
+    int number = b->kind == DOC_TABLE ? ++f->tables : b->kind == DOC_CODE ? 0 : ++f->figures;
     box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, number);
     if (!bx)
         return -1;
@@ -331,7 +324,7 @@ static int add_box(flow *f, const doc_block *b)
         p->line = r;
         if (r < bx->caption_rows + bx->nrepeat)
             p->flags |= PF_KEEP;
-        if (bx->nrows == 1 && b->kind != DOC_TABLE)
+        if (bx->nrows == 1 && (b->kind == DOC_FIGURE || b->kind == DOC_CHART))
             p->flags |= PF_FLOAT;
     }
     return 0;
@@ -339,7 +332,7 @@ static int add_box(flow *f, const doc_block *b)
 
 static int add_section(flow *f, const doc_block *b)
 {
-    char *name = doc_text_plain(&b->text);
+    char *name = typeset_text_plain(f->t, &b->text);
     if (!name || !VEC_PUSH_ROOM(f->sections, f->capsections, f->nsections)) {
         free(name);
         return -1;
@@ -371,11 +364,13 @@ static int build_pieces(flow *f)
         case DOC_PARA:
         case DOC_ITEM:
         case DOC_SOURCE:
+        case DOC_SIGNATURE:
             rc = add_para(f, b);
             break;
         case DOC_TABLE:
         case DOC_FIGURE:
         case DOC_CHART:
+        case DOC_CODE:
             rc = add_box(f, b);
             break;
         case DOC_RULE:
