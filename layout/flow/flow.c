@@ -97,6 +97,7 @@ typedef struct {
     style_align align;
     float space_before;
     bool is_para;             /* running text (its breaks may be loosened or tightened) */
+    bool whole;               /* its lines stay together in one column (a signature) */
     int loose;                /* looseness it is set with */
     int first_page, last_page;    /* where its first and last lines went (this pass) */
     int last_col, band;       /* column of its last line; band counter at that time */
@@ -262,6 +263,8 @@ static int expand(flow *f)
             p->nlines = s->r.n;
             p->section = r->section;
             p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+            if (s->whole && l < s->r.n - 1)
+                p->flags |= PF_KEEP;
         }
     }
     return 0;
@@ -301,6 +304,7 @@ static int add_para(flow *f, const doc_block *b)
         return -1;
     if (b->kind == DOC_SOURCE)
         f->set[si].align = AL_RIGHT;
+    f->set[si].whole = b->kind == DOC_SIGNATURE;
     return add_lines(f, si);
 }
 
