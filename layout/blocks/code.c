@@ -153,6 +153,9 @@ box *code_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w)
         bx->row_h[r] = cl->ts->leading;
     bx->row_h[0] += cl->ts->space_before + cl->pad_y;
     bx->row_h[rows - 1] += cl->pad_y + cl->ts->space_after;
+    /* Short blocks stay whole; a longer one never leaves its first line alone at the
+     * foot of a column (the rows kept with what follows, as a table's caption). */
+    bx->caption_rows = rows <= cl->st->code_whole ? rows - 1 : 1;
     bx->w = w;
     bx->span = w > col_w + 0.5f;
     bx->draw = code_draw;

@@ -61,11 +61,10 @@ typedef struct {
     cunit *c;
     size_t n;
     double *PN, *PSH, *PST;   /* prefix sums over units and the gaps before them */
-    double *PG, *PS;          /* prefix count and sum of the inter-character stretches */
+    double *PS;               /* prefix sums of the inter-character stretches alone */
     size_t label_end;         /* units [0, label_end) are a list label */
     float label_pad;          /* fixed space between the label and its text, pt */
     float hang;               /* how far a hanging label sticks out left of the text */
-    bool spread_any;          /* the breaks need Han spacing past max_spread */
 } ctx;
 
 static bool is_latinish(para_class c) { return compose_is_latinish(c); }
@@ -210,13 +209,12 @@ static void find_label(ctx *x)
 
 static void prefix_sums(ctx *x)
 {
-    x->PN[0] = x->PSH[0] = x->PST[0] = x->PG[0] = x->PS[0] = 0;
+    x->PN[0] = x->PSH[0] = x->PST[0] = x->PS[0] = 0;
     for (size_t i = 0; i < x->n; i++) {
         const cunit *c = &x->c[i];
         x->PN[i + 1] = x->PN[i] + c->box + c->gn + c->hn;
         x->PSH[i + 1] = x->PSH[i] + c->bl + c->br + c->gsh + c->hsh;
         x->PST[i + 1] = x->PST[i] + c->gst + c->hst + c->sigma;
-        x->PG[i + 1] = x->PG[i] + (c->sigma > 0);
         x->PS[i + 1] = x->PS[i] + c->sigma;
     }
 }
@@ -311,22 +309,19 @@ static int fitness(double r)
     return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
 }
 
-/* CL-JU-07: how a pass treats lines that justification would space out past
- * max_spread: not at all, set short (the spacing capped, the rest left at the line's
- * end), or spaced out anyway (the last resort, reported under JIANBAO_DEBUG). */
-enum { KP_STRICT, KP_SHORT, KP_LAST };
+/* CL-JU-07: how a pass treats a line that justification would space out past
+ * max_spread: not at all, or set short — spaced to max_spread, the rest left at its
+ * end. Han characters are never spaced further (JIANBAO_DEBUG reports short lines). */
+enum { KP_STRICT, KP_SHORT };
 
 /* How far short of L the line [first, last] stays once spaces, Han–Latin glue and the
- * gaps between characters (each up to max_spread, unless spread is unlimited) have
- * stretched their most (CL-JU-04); 0 when it fills. */
-static double line_short(const ctx *x, const line_m *m, double L, bool unlimited)
+ * gaps between characters (each up to max_spread) have stretched their most
+ * (CL-JU-04); 0 when it fills. */
+static double line_short(const ctx *x, const line_m *m, double L)
 {
     const cunit *cf = &x->c[m->first];
-    double gaps = x->PG[m->last + 1] - x->PG[m->first] - (cf->sigma > 0);
     double sig = x->PS[m->last + 1] - x->PS[m->first] - cf->sigma;
     double need = L - m->nat, other = m->st - sig;
-    if (unlimited && gaps >= 1)
-        return 0;
     if (x->o->max_spread <= 0)
         return 0;
     double fill = other + 8 * sig * x->o->max_spread;
@@ -353,7 +348,7 @@ static int line_bad(const ctx *x, const line_m *m, double L, bool final, int mod
     } else if (!x->o->justify) {
         r = m->st > 1e-9 ? (L - m->nat) / m->st : 1e6;
     } else {
-        double sh = line_short(x, m, L, mode == KP_LAST);
+        double sh = line_short(x, m, L);
         if (sh > 1e-6 && mode == KP_STRICT)
             return LB_NO;
         double em = x->p->u[m->last].em;
@@ -399,8 +394,8 @@ static int cand_offer(kp_cand **c, int *n, size_t *cap, int line, int fit, doubl
     return 0;
 }
 
-/* mode: KP_STRICT, KP_SHORT or KP_LAST (what a line that would space Han characters
- * past max_spread may be). */
+/* mode: KP_STRICT or KP_SHORT (whether a line that would space Han characters past
+ * max_spread may be set short). */
 static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
                   double *demerits)
 {
@@ -657,12 +652,12 @@ static double stretch_line(ctx *x, const line_m *m, double need, float *take_g, 
     for (size_t i = m->first + 1; i <= m->last; i++)
         gaps += x->c[i].sigma > 0;
     if (need > 1e-9 && gaps > 0) {
-        /* At most max_spread each, unless the breaks were found only without it. */
+        /* At most max_spread each (CL-JU-07): what is left stays at the line's end. */
         float each = (float)(need / gaps), most = 0;
         for (size_t i = m->first + 1; i <= m->last; i++)
             if (x->c[i].sigma > 0) {
                 float e = each, lim = 8 * x->c[i].sigma * x->o->max_spread;
-                if (!x->spread_any && x->o->max_spread > 0 && e > lim)
+                if (x->o->max_spread > 0 && e > lim)
                     e = lim;
                 take_h[i] += e;
                 need -= e;
@@ -703,7 +698,7 @@ static int set_line(ctx *x, compose_result *r, int li, size_t a, size_t b, float
         if (shrink_line(x, &m, -need, tl, tr, tg, th) > 0.01)
             r->overfull++;
     } else if (need > 1e-6 && x->o->justify && !cl.last && !cl.hard) {
-        stretch_line(x, &m, need, tg, th, &each);
+        cl.short_by = (float)stretch_line(x, &m, need, tg, th, &each);
     }
     double pen = cl.x0;
     for (size_t i = m.first; i <= m.last; i++) {
@@ -747,10 +742,9 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     x.PN = malloc((p->nu + 1) * sizeof *x.PN);
     x.PSH = malloc((p->nu + 1) * sizeof *x.PSH);
     x.PST = malloc((p->nu + 1) * sizeof *x.PST);
-    x.PG = malloc((p->nu + 1) * sizeof *x.PG);
     x.PS = malloc((p->nu + 1) * sizeof *x.PS);
     size_t *br = NULL, nbr = 0;
-    if (!uax || !tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PG || !x.PS)
+    if (!uax || !tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS)
         goto out;
     static int lb_ready;
     if (!lb_ready) {
@@ -773,17 +767,13 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     }
     measure_units(&x);
     prefix_sums(&x);
-    /* Code is filled line by line; prose gets the best breaks, spacing Han characters
-     * past max_spread only when nothing else works. */
+    /* Code is filled line by line; prose gets the best breaks, a line set short only
+     * when nothing else keeps Han characters within max_spread. */
     int lines = -1;
     if (!o->verbatim) {
         lines = kp_run(&x, 1000, KP_STRICT, &br, &nbr, &r->demerits);
         if (lines < 0)
             lines = kp_run(&x, DBL_MAX, KP_SHORT, &br, &nbr, &r->demerits);
-        if (lines < 0) {
-            x.spread_any = true;
-            lines = kp_run(&x, DBL_MAX, KP_LAST, &br, &nbr, &r->demerits);
-        }
         r->fallback = lines < 0;
     }
     if (lines < 0) {
@@ -805,7 +795,6 @@ out:
     free(x.PN);
     free(x.PSH);
     free(x.PST);
-    free(x.PG);
     free(x.PS);
     return rc;
 }

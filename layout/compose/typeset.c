@@ -211,13 +211,13 @@ static size_t unit_src(const para *p, const para_unit *u)
     return sp->src_verbatim ? sp->src + (u->t0 - start) : sp->src;
 }
 
-/* JIANBAO_DEBUG: lines whose Han characters were spaced past max_spread (the last
- * resort), each once, at its first character. */
-static void debug_spread(typeset_ctx *t, const para *p, const compose_result *r)
+/* JIANBAO_DEBUG: lines set short because filling them would have spaced their Han
+ * characters past max-spread (CL-JU-07), each once, at its first character. */
+static void debug_short(typeset_ctx *t, const para *p, const compose_result *r)
 {
     for (int l = 0; l < r->n; l++) {
         const compose_line *ln = &r->lines[l];
-        if (ln->spread <= t->st->max_spread + 1e-3f || ln->u0 >= ln->u1)
+        if (ln->short_by < 0.01f * ln->size || ln->u0 >= ln->u1)
             continue;
         size_t at = unit_src(p, &p->u[ln->u0]);
         bool seen = false;
@@ -229,9 +229,10 @@ static void debug_spread(typeset_ctx *t, const para *p, const compose_result *r)
         t->ndbg++;
         int line, col;
         src_file_pos(t->src, at, &line, &col);
-        fprintf(t->d->out, "%s:%d:%d: debug: Han characters %.2f em apart on this line (more than "
-                "max-spread %.2f em): no other breaks were found\n", t->src->path, line, col,
-                (double)ln->spread, (double)t->st->max_spread);
+        fprintf(t->d->out, "%s:%d:%d: debug: this line is set %.1f pt short: filling it would "
+                "space its Han characters more than max-spread (%.2f em) apart; a break in the "
+                "long word or number after it would let it fill\n", t->src->path, line, col,
+                (double)ln->short_by, (double)t->st->max_spread);
     }
 }
 
@@ -248,7 +249,7 @@ int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float m
     if (rc)
         return -1;
     if (t->debug && t->src && t->d)
-        debug_spread(t, p, r);
+        debug_short(t, p, r);
     if ((r->overfull || r->fallback) && t->src && p->nspans > 0) {
         size_t at = p->spans[0].src;
         diag_warning_at(t->d, t->src, at,

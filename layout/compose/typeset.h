@@ -24,7 +24,7 @@ typedef struct {
     font *fallback[16];       /* the style's fallback fonts, resolved once */
     int nfallback;            /* -1 until resolved */
     long long ns_shape, ns_compose;   /* time spent, for `make bench` */
-    bool debug;               /* JIANBAO_DEBUG: report lines set as a last resort */
+    bool debug;               /* JIANBAO_DEBUG: report lines set short (CL-JU-07) */
     size_t dbg_seen[64];      /* source offsets already reported (a paragraph is
                                  composed again for each looseness the flow tries) */
     int ndbg;

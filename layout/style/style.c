@@ -123,6 +123,7 @@ static const key_def code_keys[] = {
     { "wrap-indent", V_LENGTH, SK(code_wrap_indent), 0, 0 },
     { "wrap-mark", V_STRING_OPT, SK(code_wrap_mark), 0, 0 },
     { "span", V_BOOL, SK(code_span), 0, 0 },
+    { "whole", V_INT, SK(code_whole), 1, 1000 },
 };
 static const key_def running_keys[] = {
     { "header-odd-left", V_TEMPLATE, SK(header_odd_left), 0, 0 },

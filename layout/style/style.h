@@ -23,7 +23,7 @@
  *              last-line-min (2 characters) fullwidth-punct (yes/no) range-dash
  *              (hyphen | en-dash | tilde) max-spread (0.25em) token-penalty
  *   [code]     + frame (tint | rules | none) background rule padding wrap-indent
- *              wrap-mark span (yes/no)
+ *              wrap-mark span (yes/no) whole (lines)
  *   [list]     step label-width label-gap
  *   [running]  header-odd-left header-odd-right header-even-left header-even-right
  *              footer-odd footer-even rule (width of the rule under the header)
@@ -109,6 +109,7 @@ typedef struct {
     float code_wrap_indent;   /* a wrapped code line continues this far in */
     char *code_wrap_mark;     /* drawn before a wrapped line's continuation */
     bool code_span;           /* a block too wide for a column may span the columns */
+    int code_whole;           /* blocks of up to this many lines are never broken */
 
     /* [running] */
     char *header_odd_left, *header_odd_right, *header_even_left, *header_even_right;

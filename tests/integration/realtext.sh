@@ -57,6 +57,13 @@ check "code: a line too long for the page wraps at a break, its rest marked ↪ 
 # 2. Han characters spaced 0.3-0.76 em apart before paths, option names and addresses.
 issue spaced '内核文档位于/usr/share/doc/linux-doc/Documentation/admin-guide/kernel-parameters.txt之中，显示管理器的配置文件为/etc/X11/xorg.conf.d/10-monitor.conf，备份类型可用选项--listed-incremental=/var/backup/snapshot.file指定，邮件发送至maintainer-list@lists.example.org即可。'
 check "spacing: no line's Han characters more than 0.25 em apart before long tokens" python3 "$SPACING" "$TMP/spaced.pdf"
+# A line that cannot be filled without spacing it more is set short: JIANBAO_DEBUG
+# names it at its source line (and says nothing without JIANBAO_DEBUG).
+line=$(grep -n '^内核文档位于' "$TMP/spaced/issue.md" | cut -d: -f1)
+JIANBAO_DEBUG=1 "$JIANBAO" build "$TMP/spaced" -o "$TMP/spaced-debug.pdf" > "$TMP/spaced-debug.log" 2>&1
+check "spacing: JIANBAO_DEBUG names every line left short, at file:line:col" sh -c "
+    grep -q '^$TMP/spaced/issue.md:$line:[0-9]*: debug: this line is set [0-9.]* pt short' '$TMP/spaced-debug.log' &&
+    ! grep -q debug '$TMP/spaced.log'"
 
 # 3. Hard breaks (two trailing spaces, a trailing backslash) were dropped.
 issue hard '--bzip2  
