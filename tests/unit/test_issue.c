@@ -74,10 +74,10 @@ static void test_contents_numbers_match_pages(void **state)
 static void test_outline_tree(void **state)
 {
     (void)state;
-    style *st = style_default();
-    assert_non_null(st);
-    const punct_opts house = { st->fullwidth_punct, st->range_dash };
-    style_free(st);
+    style *hs = style_default();
+    assert_non_null(hs);
+    const punct_opts house = { hs->fullwidth_punct, hs->range_dash };
+    style_free(hs);
     int sections = 0, articles = 0, bi = 0;
     for (int i = 0; i < dl->noutline; i++) {
         const dl_outline *o = &dl->outline[i];
