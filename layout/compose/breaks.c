@@ -152,8 +152,11 @@ static bool plain_break(const para *p, const compose_opts *o, const char *uax, s
     return ok;
 }
 
+/* The cost of breaking inside a word (no hyphen): far above any other break. */
+#define EMERGENCY_PENALTY 5000.0f
+
 void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t label_end,
-                 compose_brk *b)
+                 int emergency, compose_brk *b)
 {
     size_t n = p->nu;
     for (size_t i = 1; i < n; i++) {
@@ -168,15 +171,24 @@ void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t l
             continue;                       /* the label stays with its text */
         k->ok = plain_break(p, o, uax, i);
         /* Breaking inside a Latin token costs a little: justification still prefers
-         * it to spacing out the Han characters of the line (CL-JU-04). */
+         * it to spacing out the Han characters of the line (CL-JU-07). */
         if (k->ok && compose_is_latinish(a->cls) && compose_is_latinish(u->cls))
             k->penalty = o->token_penalty;
+        /* Nothing may reach past the column: when a word, number or link is longer
+         * than a line, it breaks between any two of its characters — at a cost, so
+         * only where there is no other way. */
+        if (!k->ok && (emergency >= 2 || (emergency && compose_is_latinish(a->cls) &&
+                                          compose_is_latinish(u->cls)))) {
+            k->ok = true;
+            k->penalty = EMERGENCY_PENALTY;
+        }
         /* CL-LB-06: strict forbids ——/…… at a line start (no_start); basic avoids it. */
         if (u->cls == PC_DASH && (u->t1 - u->t0) > 3)
             k->penalty = 100;
     }
-    /* CL-LB-13: a range never breaks at its dash, nor at the spaces around it. */
-    for (size_t i = 1; i + 1 < n; i++) {
+    /* CL-LB-13: a range never breaks at its dash, nor at the spaces around it (unless
+     * the measure is narrower than the range). */
+    for (size_t i = 1; i + 1 < n && emergency < 2; i++) {
         size_t lo, hi;
         if (range_at(p, i, &lo, &hi))
             for (size_t k = lo + 1; k <= hi; k++)

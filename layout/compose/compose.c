@@ -65,6 +65,7 @@ typedef struct {
     size_t label_end;         /* units [0, label_end) are a list label */
     float label_pad;          /* fixed space between the label and its text, pt */
     float hang;               /* how far a hanging label sticks out left of the text */
+    int emergency;            /* a line would not fit: 1 break inside words too, 2 anywhere */
 } ctx;
 
 static bool is_latinish(para_class c) { return compose_is_latinish(c); }
@@ -759,32 +760,46 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     if (latin_pair)
         set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
     find_label(&x);
-    breaks_find(p, o, uax, x.label_end, brk);
-    for (size_t i = 0; i < p->nu; i++) {
-        x.c[i].brk = brk[i].ok;
-        x.c[i].forced = brk[i].forced;
-        x.c[i].penalty = brk[i].penalty;
+    for (;;) {
+        breaks_find(p, o, uax, x.label_end, x.emergency, brk);
+        for (size_t i = 0; i < p->nu; i++) {
+            x.c[i].brk = brk[i].ok;
+            x.c[i].forced = brk[i].forced;
+            x.c[i].penalty = brk[i].penalty;
+        }
+        measure_units(&x);
+        prefix_sums(&x);
+        /* Code is filled line by line; prose gets the best breaks, a line set short
+         * only when nothing else keeps Han characters within max_spread. */
+        int lines = -1;
+        if (!o->verbatim) {
+            lines = kp_run(&x, 1000, KP_STRICT, &br, &nbr, &r->demerits);
+            if (lines < 0)
+                lines = kp_run(&x, DBL_MAX, KP_SHORT, &br, &nbr, &r->demerits);
+            r->fallback = lines < 0;
+        }
+        if (lines < 0) {
+            lines = greedy(&x, &br, &nbr);
+            if (lines < 0)
+                goto out;
+        }
+        for (int l = 0; l < lines; l++)
+            if (set_line(&x, r, l, br[l], br[l + 1], tmp, tmp + p->nu, tmp + 2 * p->nu,
+                         tmp + 3 * p->nu))
+                goto out;
+        if (!r->overfull || x.emergency >= 2)
+            break;
+        /* A line is wider than the measure: again, with breaks inside long words, and
+         * then, when that is not enough, anywhere — even where clreq forbids (a
+         * too-narrow table cell): nothing may reach past its measure. */
+        compose_result_free(r);
+        memset(x.c, 0, p->nu * sizeof *x.c);
+        free(br);
+        br = NULL;
+        nbr = 0;
+        x.emergency = latin_pair && !x.emergency ? 1 : 2;
+        r->emergency = true;
     }
-    measure_units(&x);
-    prefix_sums(&x);
-    /* Code is filled line by line; prose gets the best breaks, a line set short only
-     * when nothing else keeps Han characters within max_spread. */
-    int lines = -1;
-    if (!o->verbatim) {
-        lines = kp_run(&x, 1000, KP_STRICT, &br, &nbr, &r->demerits);
-        if (lines < 0)
-            lines = kp_run(&x, DBL_MAX, KP_SHORT, &br, &nbr, &r->demerits);
-        r->fallback = lines < 0;
-    }
-    if (lines < 0) {
-        lines = greedy(&x, &br, &nbr);
-        if (lines < 0)
-            goto out;
-    }
-    for (int l = 0; l < lines; l++)
-        if (set_line(&x, r, l, br[l], br[l + 1], tmp, tmp + p->nu, tmp + 2 * p->nu,
-                     tmp + 3 * p->nu))
-            goto out;
     rc = 0;
 out:
     free(br);

@@ -45,8 +45,9 @@ typedef struct {
 
 /* Break opportunities before every unit of p (b[0] is the paragraph's start).
  * uax: libunibreak's answers per byte of p->text (read only between Latin units);
- * label_end: units [0, label_end) are a list label, kept whole and with its text. */
+ * label_end: units [0, label_end) are a list label, kept whole and with its text;
+ * emergency: a line would not fit — 1: break inside Latin words too, 2: anywhere. */
 void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t label_end,
-                 compose_brk *b);
+                 int emergency, compose_brk *b);
 
 #endif
