@@ -1,7 +1,7 @@
 /* The test issue of real-world text (tests/data/realtext: code blocks, long paths,
  * option lists, labels, a signature) laid out on the display list: no glyph's ink
- * lies outside its column (or, for what spans the columns, outside the text area), and
- * code is set in the mono face. */
+ * lies outside its column (or, for what spans the columns, outside the text area),
+ * and code is set in the mono face. */
 #include "testutil.h"
 
 #include <math.h>
