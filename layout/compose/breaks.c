@@ -121,8 +121,10 @@ static bool range_at(const para *p, size_t i, size_t *lo, size_t *hi)
     return true;
 }
 
-/* Before unit i, between two ordinary units. */
-static bool plain_break(const para *p, const compose_opts *o, const char *uax, size_t i)
+/* Before unit i, between two ordinary units; t: the Latin token around i - 1 and i
+ * when both are Latin. */
+static bool plain_break(const para *p, const compose_opts *o, const char *uax, size_t i,
+                        const token *t)
 {
     const para_unit *a = &p->u[i - 1], *b = &p->u[i];
     bool ok;
@@ -131,8 +133,7 @@ static bool plain_break(const para *p, const compose_opts *o, const char *uax, s
     else if (a->cls == PC_SPACE)
         ok = !no_start(b, o->strictness);
     else if (compose_is_latinish(a->cls) && compose_is_latinish(b->cls)) {
-        token t = token_at(p, i);
-        int k = token_break(p, &t, i);
+        int k = token_break(p, t, i);
         ok = k > 0 || (k == 0 && uax[b->t0 - 1] == LINEBREAK_ALLOWBREAK);   /* UAX #14 */
     } else
         ok = !no_start(b, o->strictness) && !no_end(a);
@@ -159,9 +160,14 @@ void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t l
                  int emergency, compose_brk *b)
 {
     size_t n = p->nu;
+    token tok = { 0, 0, 0, false };
     for (size_t i = 1; i < n; i++) {
         const para_unit *a = &p->u[i - 1], *u = &p->u[i];
         compose_brk *k = &b[i];
+        /* Each token is measured once, when its first pair is met: linear time even
+         * for a megabyte without a space. */
+        if (compose_is_latinish(a->cls) && compose_is_latinish(u->cls) && i - 1 >= tok.t1)
+            tok = token_at(p, i);
         *k = (compose_brk){ 0 };
         if (a->cls == PC_BREAK) {
             k->ok = k->forced = true;       /* a hard line break */
@@ -169,7 +175,7 @@ void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t l
         }
         if (u->cls == PC_BREAK || i <= label_end)
             continue;                       /* the label stays with its text */
-        k->ok = plain_break(p, o, uax, i);
+        k->ok = plain_break(p, o, uax, i, &tok);
         /* Breaking inside a Latin token costs a little: justification still prefers
          * it to spacing out the Han characters of the line (CL-JU-07). */
         if (k->ok && compose_is_latinish(a->cls) && compose_is_latinish(u->cls))
