@@ -8,6 +8,7 @@
 #include "layout/base/script.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
+#include "layout/read/doc.h"
 
 para *para_new(void) { return calloc(1, sizeof(para)); }
 
@@ -134,6 +135,14 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
         size_t start = s ? p->span_end[s - 1] : 0, end = p->span_end[s];
         const para_span *sp = &p->spans[s];
         miss_ctx mc = { p, s, missing, ctx };
+        if (sp->flags & IN_BR) {
+            /* A hard line break is a unit of its own, never shaped. */
+            para_unit u = { .t0 = (uint32_t)start, .t1 = (uint32_t)end, .g0 = (uint32_t)p->ng,
+                            .g1 = (uint32_t)p->ng, .cp = '\n', .span = (uint16_t)s,
+                            .cls = PC_BREAK, .em = sp->size, .line = -1 };
+            rc = push_unit(p, &ucap, &u);
+            continue;
+        }
         shape_out_clear(&so);
         rc = shape_text(lib, &sp->fonts, p->text + start, end - start, on_missing, &mc, &so);
         if (rc)

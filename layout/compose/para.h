@@ -27,6 +27,7 @@ typedef enum {
     PC_DASH,                  /* —— …… (2-em units) and single — … */
     PC_SPACE,                 /* a Latin space: glue */
     PC_OTHER,                 /* symbols and anything else */
+    PC_BREAK,                 /* a hard line break (an IN_BR span): no glyphs, no width */
 } para_class;
 
 /* Which blank half of a full-width mark may be taken away (clreq CL-PW-01). */

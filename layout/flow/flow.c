@@ -109,6 +109,7 @@ typedef struct {
     style_align align;
     float space_before;
     bool is_para;             /* running text (its breaks may be loosened or tightened) */
+    bool whole;               /* its lines stay together in one column (a signature) */
     int loose;                /* looseness it is set with */
     int first_page, last_page;    /* where its first and last lines went (this pass) */
     int last_col, band;       /* column of its last line; band counter at that time */
@@ -210,7 +211,7 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
 
 static int add_outline(flow *f, const doc_text *text, int level)
 {
-    char *plain = doc_text_plain(text);
+    char *plain = typeset_text_plain(f->t, text);
     if (!plain)
         return -1;
     int i = dl_outline_add(f->d, plain, level, -1, 0);
@@ -280,6 +281,8 @@ static int expand(flow *f)
             p->section = r->section;
             p->block = r->block;
             p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+            if (s->whole && l < s->r.n - 1)
+                p->flags |= PF_KEEP;
         }
     }
     return 0;
@@ -288,34 +291,27 @@ static int expand(flow *f)
 static int add_para(flow *f, const doc_block *b)
 {
     const style *st = f->t->st;
-    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source : &st->body;
+    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source
+                         : b->kind == DOC_SIGNATURE ? &st->signature : &st->body;
     float inset = (float)b->quote * f->t->st->quote_inset;
     float measure = f->g->colw - 2 * inset;
-    float indent = b->kind == DOC_SOURCE ? 0 : ts->indent;
+    float indent = b->kind == DOC_SOURCE || b->kind == DOC_SIGNATURE ? 0 : ts->indent;
     float x_off = inset;
     doc_text text = b->text;
     doc_inline *tmp = NULL;
-    char mk[64];                      /* the item's marker; lives as long as the text */
     if (b->kind == DOC_ITEM) {
         /* A hanging indent: the item's text aligns at the paragraph indent (deeper
-         * items 2 em further in), its marker hangs to the left of it. */
+         * items 2 em further in); its label hangs left of it in a box of the style's
+         * width, never squeezed or spread (the composer sets it). */
         const char *m = b->marker ? b->marker : "•";
-        size_t ml = strlen(m);
-        bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
-        snprintf(mk, sizeof mk, "%s%s", m, latin ? " " : "");
-        para *mp = typeset_plain(f->t, mk, ts);
-        if (!mp)
-            return -1;
-        float mw = typeset_width(f->t, mp, ts);
-        para_free(mp);
         float level_in = ts->indent + (float)(b->level > 1 ? b->level - 1 : 0) * f->t->st->list_step;
         x_off += level_in;
         measure -= level_in;
-        indent = -mw;
+        indent = 0;
         tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
         if (!tmp)
             return -1;
-        tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
+        tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
         memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
@@ -326,17 +322,18 @@ static int add_para(flow *f, const doc_block *b)
         return -1;
     if (b->kind == DOC_SOURCE)
         f->set[si].align = AL_RIGHT;
+    f->set[si].whole = b->kind == DOC_SIGNATURE;
     return add_lines(f, si);
 }
 
 /* A box in the columns: one line of space above and below it, on the grid (none
  * above at a column top). A figure, a chart or a table no taller than a column is one
- * float; a taller table is a piece per row, the caption and header kept with the
+ * float; a code block or a taller table is a piece per row, the caption and header kept with the
  * first body row, and may split between rows. A box set across the columns is a
  * piece per row too (flow_span_box places it). */
 static int add_box(flow *f, const doc_block *b)
 {
-    int number = b->kind == DOC_TABLE ? ++f->tables : ++f->figures;
+    int number = b->kind == DOC_TABLE ? ++f->tables : b->kind == DOC_CODE ? 0 : ++f->figures;
     box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, flow_text_h(f->g), number);
     if (!bx)
         return -1;
@@ -347,7 +344,8 @@ static int add_box(flow *f, const doc_block *b)
     int bi = f->nboxes++;
     f->boxes[bi] = bx;
     float pitch = f->g->pitch, total = box_rows_h(bx, 0, bx->nrows);
-    if (!bx->span && total + pitch <= flow_text_h(f->g) + EPS) {
+    /* Code stays where it is in the text: its rows flow (kept as code.c asks). */
+    if (!bx->span && b->kind != DOC_CODE && total + pitch <= flow_text_h(f->g) + EPS) {
         piece *p = add_piece(f, PK_ROW, 0);
         if (!p)
             return -1;
@@ -384,7 +382,7 @@ static int add_box(flow *f, const doc_block *b)
 
 static int add_section(flow *f, const doc_block *b)
 {
-    char *name = doc_text_plain(&b->text);
+    char *name = typeset_text_plain(f->t, &b->text);
     if (!name || !VEC_PUSH_ROOM(f->sections, f->capsections, f->nsections)) {
         free(name);
         return -1;
@@ -427,11 +425,13 @@ static int build_pieces(flow *f)
         case DOC_PARA:
         case DOC_ITEM:
         case DOC_SOURCE:
+        case DOC_SIGNATURE:
             rc = add_para(f, b);
             break;
         case DOC_TABLE:
         case DOC_FIGURE:
         case DOC_CHART:
+        case DOC_CODE:
             rc = add_box(f, b);
             break;
         case DOC_RULE:

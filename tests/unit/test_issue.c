@@ -11,6 +11,7 @@
 #include "layout/app/issue.h"
 #include "layout/pdf/pdf.h"
 #include "layout/style/style.h"
+#include "layout/compose/punct.h"
 
 static dl_doc *dl;
 static font_lib *fonts;
@@ -73,6 +74,10 @@ static void test_contents_numbers_match_pages(void **state)
 static void test_outline_tree(void **state)
 {
     (void)state;
+    style *hs = style_default();
+    assert_non_null(hs);
+    const punct_opts house = { hs->fullwidth_punct, hs->range_dash };
+    style_free(hs);
     int sections = 0, articles = 0, bi = 0;
     for (int i = 0; i < dl->noutline; i++) {
         const dl_outline *o = &dl->outline[i];
@@ -83,9 +88,16 @@ static void test_outline_tree(void **state)
             bi++;
         assert_true(bi < src->nblocks);
         assert_int_equal(o->level, src->blocks[bi].kind == DOC_SECTION ? 0 : 1);
-        char *t = doc_text_plain(&src->blocks[bi].text);
+        /* The title as printed: ASCII punctuation and range dashes as the style sets
+         * them (CL-MX-05, CL-LB-13). */
+        doc_text printed;
+        int changed = punct_apply(&src->blocks[bi].text, &house, &printed);
+        assert_true(changed >= 0);
+        char *t = doc_text_plain(changed ? &printed : &src->blocks[bi].text);
         assert_string_equal(o->title, t);
         free(t);
+        if (changed)
+            doc_text_clear(&printed);
         if (o->level == 0)
             sections++;
         else {
