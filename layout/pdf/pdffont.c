@@ -1,6 +1,7 @@
 /* pdffont — see pdffont.h. */
 #include "layout/pdf/pdffont.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,11 +302,42 @@ typedef struct {
     HPDF_Dict cid_to_gid;     /* TrueType only */
 } subset_result;
 
+/* The tables of the font program the PDF embeds (TrueType: those PDF 32000-1 9.9 lists
+ * for a CIDFontType2; CFF: the CFF table, with maxp and head for the glyph count and
+ * units). The subsetter is given a face of only these: it then neither reads nor
+ * rebuilds cmap, layout, name or metrics tables, nor pulls in the glyphs of the cmap's
+ * variation sequences, which nothing in the PDF shows. */
+static const char *const cff_tables[] = { "CFF ", "maxp", "head" };
+static const char *const ttf_tables[] = { "glyf", "loca", "head", "hhea", "hmtx",
+                                          "maxp", "cvt ", "fpgm", "prep" };
+
+static hb_face_t *program_face(const font *f)
+{
+    const char *const *tags = font_is_cff(f) ? cff_tables : ttf_tables;
+    size_t n = font_is_cff(f) ? sizeof cff_tables / sizeof *cff_tables
+                              : sizeof ttf_tables / sizeof *ttf_tables;
+    hb_face_t *b = hb_face_builder_create();
+    for (size_t i = 0; i < n; i++) {
+        hb_tag_t tag = hb_tag_from_string(tags[i], 4);
+        hb_blob_t *t = hb_face_reference_table(font_hb_face(f), tag);
+        bool ok = hb_blob_get_length(t) == 0 || hb_face_builder_add_table(b, tag, t);
+        hb_blob_destroy(t);
+        if (!ok) {
+            hb_face_destroy(b);
+            return NULL;
+        }
+    }
+    return b;
+}
+
 static int make_subset(emitter *e, const font *f, const uint32_t *sorted, size_t n,
                        subset_result *out)
 {
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) {
+    hb_face_t *src = in ? program_face(f) : NULL;
+    if (!src) {
+        if (in)
+            hb_subset_input_destroy(in);
         snprintf(e->err, e->errlen, "out of memory subsetting %s", font_ps_name(f));
         return -1;
     }
@@ -314,19 +346,8 @@ static int make_subset(emitter *e, const font *f, const uint32_t *sorted, size_t
     for (size_t i = 0; i < n; i++)
         hb_set_add(gs, sorted[i]);
     hb_set_clear(hb_subset_input_unicode_set(in));
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    static const char *const tables[] = { "GSUB", "GPOS", "GDEF", "BASE", "vhea", "vmtx",
-                                          "VORG", "DSIG", "JSTF", "MATH", "kern", "morx" };
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
-        hb_set_add(drop, hb_tag_from_string(tables[i], 4));
-    /* Only the CFF table of a CFF font is embedded: the subsetter need not rebuild the
-     * rest (cmap, metrics, names). */
-    static const char *const sfnt_only[] = { "cmap", "hmtx", "hhea", "OS/2", "name", "post" };
-    if (font_is_cff(f))
-        for (size_t i = 0; i < sizeof sfnt_only / sizeof *sfnt_only; i++)
-            hb_set_add(drop, hb_tag_from_string(sfnt_only[i], 4));
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(font_hb_face(f), in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     int rc = -1;
     if (!sub) {
@@ -367,6 +388,7 @@ done:
     if (plan)
         hb_subset_plan_destroy(plan);
     hb_subset_input_destroy(in);
+    hb_face_destroy(src);
     return rc;
 }
 
