@@ -346,7 +346,12 @@ static int make_subset(emitter *e, const font *f, const uint32_t *sorted, size_t
     for (size_t i = 0; i < n; i++)
         hb_set_add(gs, sorted[i]);
     hb_set_clear(hb_subset_input_unicode_set(in));
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    /* CFF subroutines inlined: a book's few thousand glyphs of a 65,535-glyph CJK font
+     * use each subroutine a few times at most, so the subset is both cheaper to make
+     * (no subroutine closure) and smaller once deflated (Noto Serif CJK, 1,549 glyphs:
+     * 411.8 -> 373.7 KB; 6,500 glyphs: 2.37 -> 2.21 MB). */
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE |
+                                      HB_SUBSET_FLAGS_DESUBROUTINIZE);
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     int rc = -1;
