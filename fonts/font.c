@@ -364,6 +364,7 @@ unsigned font_upem(const font *f) { return f->upem; }
 const char *font_family(const font *f) { return f->family; }
 const char *font_style(const font *f) { return f->style; }
 const char *font_path(const font *f) { return f->path; }
+unsigned font_face_index(const font *f) { return f->index; }
 const char *font_ps_name(const font *f) { return f->ps_name; }
 bool font_is_cff(const font *f) { return f->cff; }
 const font_metrics *font_get_metrics(const font *f) { return &f->m; }

@@ -51,6 +51,8 @@ unsigned font_upem(const font *f);
 const char *font_family(const font *f);
 const char *font_style(const font *f);
 const char *font_path(const font *f);
+/* The face's index in its file (a .ttc holds several). */
+unsigned font_face_index(const font *f);
 const char *font_ps_name(const font *f);
 bool font_is_cff(const font *f);
 const font_metrics *font_get_metrics(const font *f);

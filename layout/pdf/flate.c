@@ -23,6 +23,14 @@ flate *flate_new(int level)
     return z;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+const char *flate_name(void)
+{
+    return "libdeflate " LIBDEFLATE_VERSION_STRING " level " STR(FLATE_LEVEL);
+}
+
 void flate_free(flate *z)
 {
     if (!z)

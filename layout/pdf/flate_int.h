@@ -20,6 +20,9 @@
 typedef struct flate flate;
 
 flate *flate_new(int level);
+/* The compressor's name, version and FLATE_LEVEL ("libdeflate 1.14 level 1"): part of
+ * the key of anything kept deflated. */
+const char *flate_name(void);
 void flate_free(flate *z);
 
 /* Deflates data[0..len) (zlib format, as FlateDecode reads it) into *out, which the

@@ -659,7 +659,7 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
     w.err = err;
     w.errlen = errlen;
     err[0] = 0;
-    w.fs = pdffont_set_new(fonts);
+    w.fs = pdffont_set_new(fonts, o->font_cache);
     w.pdf = HPDF_New(on_hpdf_error, &w);
     int rc = -1;
     if (!w.fs || !w.pdf) {
