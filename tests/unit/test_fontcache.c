@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout/app/issue.h"
 #include "layout/pdf/fontcache_int.h"
+#include "layout/pdf/pdf.h"
 
 static char fontfile[300];
 
@@ -346,6 +348,47 @@ static void test_where_it_lives(void **state)
     fontcache_item_free(&it);
 }
 
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* A process that builds again and again (jianbao watch) keeps one cache: the second
+ * write of the default issue takes every subset from memory and gives the same bytes. */
+static void test_watch_keeps_subsets_in_memory(void **state)
+{
+    (void)state;
+    diag d;
+    diag_init(&d, stderr);
+    dl_doc *dl = NULL;
+    font_lib *fonts = NULL;
+    assert_int_equal(issue_layout("issues/2019-03", NULL, &d, &dl, &fonts), 0);
+    fontcache *c = fontcache_new("off", 64 << 20);
+    pdf_options po;
+    pdf_options_default(&po);
+    po.font_cache = c;
+    char a[300], b[300], err[512];
+    snprintf(a, sizeof a, "%s/first.pdf", tu_tmpdir());
+    snprintf(b, sizeof b, "%s/second.pdf", tu_tmpdir());
+    assert_int_equal(pdf_write(dl, fonts, &po, a, err, sizeof err), 0);
+    fontcache_counts n = fontcache_get_counts(c);
+    assert_true(n.misses >= 5);
+    assert_int_equal(n.stores, n.misses);
+    assert_int_equal(n.memory_hits + n.disk_hits, 0);
+    assert_int_equal(pdf_write(dl, fonts, &po, b, err, sizeof err), 0);
+    fontcache_counts m = fontcache_get_counts(c);
+    assert_int_equal(m.memory_hits, n.misses);
+    assert_int_equal(m.misses, n.misses);
+    int st;
+    free(tu_run(&st, "cmp -s '%s' '%s'", a, b));
+    assert_int_equal(st, 0);
+    assert_true(file_size(a) > 100000);
+    fontcache_free(c);
+    dl_doc_free(dl);
+    font_lib_free(fonts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_disk_within_bound),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_where_it_lives),
+        cmocka_unit_test(test_watch_keeps_subsets_in_memory),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
     free(tu_run(NULL, "rm -rf '%s'", tu_tmpdir()));
