@@ -8,6 +8,7 @@
 
 #include <hb-subset.h>
 #include <hpdf_doc.h>
+#include <hpdf_list.h>
 #include <hpdf_objects.h>
 
 #include "layout/base/utf8.h"
@@ -24,6 +25,9 @@ typedef struct {
     size_t ntext, captext;
     size_t captext_at;
     uint32_t *text_at;        /* per used glyph: offset, length pairs into text */
+    int32_t *adv;             /* per used glyph: its advance in font units */
+    size_t capadv;
+    unsigned upem;
     HPDF_Dict dict;
     size_t program_size;
 } font_use;
@@ -55,6 +59,7 @@ void pdffont_set_free(pdffont_set *s)
         free(s->fonts[i].used);
         free(s->fonts[i].text);
         free(s->fonts[i].text_at);
+        free(s->fonts[i].adv);
     }
     free(s->fonts);
     fontcache_free(s->own_cache);
@@ -75,7 +80,9 @@ static font_use *use_of(pdffont_set *s, int id)
     }
     font_use *u = &s->fonts[id];
     if (!u->slot) {
-        u->nglyphs = hb_face_get_glyph_count(font_hb_face(font_lib_at(s->lib, id)));
+        const font *f = font_lib_at(s->lib, id);
+        u->nglyphs = hb_face_get_glyph_count(font_hb_face(f));
+        u->upem = font_upem(f);
         u->slot = malloc(u->nglyphs * sizeof *u->slot);
         if (!u->slot)
             return NULL;
@@ -98,11 +105,13 @@ int pdffont_use(pdffont_set *s, int fid, uint32_t gid, const char *text, size_t 
             return 0;
     } else {
         if (!VEC_PUSH_ROOM(u->used, u->capused, u->nused) ||
+            !VEC_PUSH_ROOM(u->adv, u->capadv, u->nused) ||
             !vec_reserve((void **)&u->text_at, &u->captext_at, 2 * (u->nused + 1),
                          sizeof *u->text_at))
             return -1;
         u->slot[gid] = (int32_t)u->nused;
         u->used[u->nused] = gid;
+        u->adv[u->nused] = font_advance(font_lib_at(s->lib, fid), gid);
         u->text_at[2 * u->nused] = 0;
         u->text_at[2 * u->nused + 1] = 0;
         u->nused++;
@@ -119,10 +128,21 @@ int pdffont_use(pdffont_set *s, int fid, uint32_t gid, const char *text, size_t 
     return 0;
 }
 
+/* The advance of gid in font units: kept for used glyphs, asked of the font otherwise. */
+static int32_t advance(const pdffont_set *s, const font_use *u, int fid, uint32_t gid)
+{
+    if (u && gid < u->nglyphs && u->slot[gid] >= 0)
+        return u->adv[u->slot[gid]];
+    const font *f = font_lib_at(s->lib, fid);
+    return f ? font_advance(f, gid) : 0;
+}
+
 double pdffont_width(const pdffont_set *s, int fid, uint32_t gid)
 {
-    const font *f = font_lib_at(s->lib, fid);
-    return f ? font_advance(f, gid) * 1000.0 / font_upem(f) : 0;
+    const font_use *u = fid >= 0 && fid < s->nfonts && s->fonts[fid].slot ? &s->fonts[fid] : NULL;
+    const font *f = u ? NULL : font_lib_at(s->lib, fid);
+    unsigned upem = u ? u->upem : f ? font_upem(f) : 0;
+    return upem ? advance(s, u, fid, gid) * 1000.0 / upem : 0;
 }
 
 HPDF_Dict pdffont_dict(const pdffont_set *s, int fid)
@@ -259,19 +279,23 @@ static HPDF_Dict tounicode_stream(emitter *e, const font_use *u, const uint32_t 
 }
 
 /* /W: runs of consecutive glyph ids with their widths. */
-static HPDF_Array widths_array(emitter *e, const font *f, const uint32_t *sorted, size_t n,
+static HPDF_Array widths_array(emitter *e, const font_use *u, const uint32_t *sorted, size_t n,
                                int *dw)
 {
     HPDF_Array w = HPDF_Array_New(e->mm);
     if (!w)
         return NULL;
-    double scale = 1000.0 / font_upem(f);
+    /* One allocation for the whole array: libharu grows a list 20 items at a time,
+     * copying it each time, which made this quadratic. Two items per run. */
+    w->list->items_per_block = (HPDF_UINT)(2 * n + 2);
+    double scale = 1000.0 / u->upem;
+#define ADV(gid) u->adv[u->slot[gid]]
     /* The default width is the commonest one: for CJK fonts, 1 em. */
     int best = 1000, bestn = 0;
     for (size_t i = 0; i < n; i++) {
-        int wi = (int)(font_advance(f, sorted[i]) * scale + 0.5), c = 0;
+        int wi = (int)(ADV(sorted[i]) * scale + 0.5), c = 0;
         for (size_t k = 0; k < n && k < 64; k++)
-            c += (int)(font_advance(f, sorted[k]) * scale + 0.5) == wi;
+            c += (int)(ADV(sorted[k]) * scale + 0.5) == wi;
         if (c > bestn)
             bestn = c, best = wi;
         if (i >= 64)
@@ -287,12 +311,13 @@ static HPDF_Array widths_array(emitter *e, const font *f, const uint32_t *sorted
         if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)sorted[i]) != HPDF_OK ||
             HPDF_Array_Add(w, run) != HPDF_OK)
             return NULL;
+        run->list->items_per_block = (HPDF_UINT)(j - i + 1);
         for (size_t k = i; k <= j; k++)
-            if (HPDF_Array_AddReal(run, (HPDF_REAL)(font_advance(f, sorted[k]) * scale)) !=
-                HPDF_OK)
+            if (HPDF_Array_AddReal(run, (HPDF_REAL)(ADV(sorted[k]) * scale)) != HPDF_OK)
                 return NULL;
         i = j + 1;
     }
+#undef ADV
     return w;
 }
 
@@ -490,7 +515,7 @@ static int emit_font(emitter *e, const font *f, font_use *u)
     HPDF_Array desc = HPDF_Array_New(e->mm);
     HPDF_Array bbox = scaled_box(e, f);
     int dw = 1000;
-    HPDF_Array w = widths_array(e, f, sorted, u->nused, &dw);
+    HPDF_Array w = widths_array(e, u, sorted, u->nused, &dw);
     if (!file || !fd || !cid || !t0 || !tu || !si || !desc || !bbox || !w ||
         (!font_is_cff(f) && !cid_to_gid)) {
         snprintf(e->err, e->errlen, "cannot build PDF objects for font %s", font_ps_name(f));
