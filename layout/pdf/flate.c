@@ -9,6 +9,8 @@
 #include <hpdf_doc.h>
 #include <libdeflate.h>
 
+#include "layout/pdf/pdfcache_int.h"
+
 struct flate {
     struct libdeflate_compressor *c;
 };
@@ -105,17 +107,23 @@ static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
     return b;
 }
 
-static int deflate_stream(flate *z, HPDF_Dict d)
+static int deflate_stream(flate *z, pdfcache *cache, HPDF_Dict d)
 {
     size_t len, zlen;
     unsigned char *raw = stream_bytes(d->stream, &len), *zd = NULL;
-    int rc = raw && flate_compress(z, raw, len, &zd, &zlen) == 0 ? flate_put(d, zd, zlen) : -1;
+    int rc = -1;
+    if (raw && pdfcache_stream_get(cache, raw, len, &zd, &zlen))
+        rc = flate_put(d, zd, zlen);
+    else if (raw && flate_compress(z, raw, len, &zd, &zlen) == 0) {
+        pdfcache_stream_put(cache, raw, len, zd, zlen);
+        rc = flate_put(d, zd, zlen);
+    }
     free(raw);
     free(zd);
     return rc;
 }
 
-int flate_doc(HPDF_Doc pdf, int level, char *err, size_t errlen)
+int flate_doc(HPDF_Doc pdf, int level, pdfcache *cache, char *err, size_t errlen)
 {
     flate *z = flate_new(level);
     int rc = z ? 0 : -1;
@@ -124,7 +132,7 @@ int flate_doc(HPDF_Doc pdf, int level, char *err, size_t errlen)
         HPDF_XrefEntry e = HPDF_Xref_GetEntry(x, i);
         HPDF_Obj_Header *h = e ? e->obj : NULL;
         if (h && (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && takes_over(e->obj))
-            rc = deflate_stream(z, e->obj);
+            rc = deflate_stream(z, cache, e->obj);
     }
     flate_free(z);
     if (rc)

@@ -14,6 +14,8 @@
 #include <hpdf.h>
 #include <hpdf_objects.h>
 
+#include "layout/pdf/pdfcache.h"
+
 /* The deflate level of every stream (libdeflate 1..12). */
 #define FLATE_LEVEL 1
 
@@ -35,8 +37,9 @@ int flate_compress(flate *z, const void *data, size_t len, unsigned char **out,
 int flate_put(HPDF_Dict d, const void *zdata, size_t zlen);
 
 /* Deflates now every stream of pdf that libharu would deflate while saving (page
- * contents, images, ICC profiles, our own streams): call it just before saving.
+ * contents, images, ICC profiles, our own streams): call it just before saving. A
+ * stream whose deflated form cache keeps (NULL: none) is not deflated again.
  * Returns 0, or -1 with a message in err. */
-int flate_doc(HPDF_Doc pdf, int level, char *err, size_t errlen);
+int flate_doc(HPDF_Doc pdf, int level, pdfcache *cache, char *err, size_t errlen);
 
 #endif

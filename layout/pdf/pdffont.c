@@ -14,7 +14,7 @@
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
 #include "layout/pdf/flate_int.h"
-#include "layout/pdf/fontcache_int.h"
+#include "layout/pdf/pdfcache_int.h"
 
 typedef struct {
     int32_t *slot;            /* per glyph id: index into text_at, -1 when unused */
@@ -36,17 +36,17 @@ struct pdffont_set {
     font_lib *lib;
     font_use *fonts;
     int nfonts;
-    fontcache *cache;         /* NULL: programs are made every time */
-    fontcache *own_cache;     /* the disk-only cache made here when none was given */
+    pdfcache *cache;         /* NULL: programs are made every time */
+    pdfcache *own_cache;     /* the disk-only cache made here when none was given */
 };
 
-pdffont_set *pdffont_set_new(font_lib *lib, fontcache *cache)
+pdffont_set *pdffont_set_new(font_lib *lib, pdfcache *cache)
 {
     pdffont_set *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->lib = lib;
-    s->cache = cache ? cache : (s->own_cache = fontcache_new(NULL, 0));
+    s->cache = cache ? cache : (s->own_cache = pdfcache_new(NULL, 0));
     return s;
 }
 
@@ -62,7 +62,7 @@ void pdffont_set_free(pdffont_set *s)
         free(s->fonts[i].adv);
     }
     free(s->fonts);
-    fontcache_free(s->own_cache);
+    pdfcache_free(s->own_cache);
     free(s);
 }
 
@@ -183,7 +183,7 @@ typedef struct {
     char *err;
     size_t errlen;
     flate *z;                 /* deflates the font programs */
-    fontcache *cache;
+    pdfcache *cache;
     char recipe[512];         /* see program_recipe */
 } emitter;
 
@@ -385,7 +385,7 @@ static hb_face_t *program_face(const font *f)
  * the new glyph id of each of those glyphs (from the plan's mapping: hb-subset may add
  * glyphs, so new ids are not ranks in the set). */
 static int program_of(emitter *e, hb_subset_plan_t *plan, hb_face_t *sub, const font *f,
-                      const uint32_t *sorted, size_t n, fontcache_item *out)
+                      const uint32_t *sorted, size_t n, pdfcache_item *out)
 {
     hb_blob_t *program = font_is_cff(f) ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '))
                                         : hb_face_reference_blob(sub);
@@ -418,7 +418,7 @@ done:
 }
 
 static int make_program(emitter *e, const font *f, const uint32_t *sorted, size_t n,
-                        fontcache_item *out)
+                        pdfcache_item *out)
 {
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     hb_face_t *src = in ? program_face(f) : NULL;
@@ -452,19 +452,19 @@ static int make_program(emitter *e, const font *f, const uint32_t *sorted, size_
 
 /* The program from the cache, else made (and kept). */
 static int get_program(emitter *e, const font *f, const uint32_t *sorted, size_t n,
-                       fontcache_item *out)
+                       pdfcache_item *out)
 {
-    fontcache_key *k = e->cache ? fontcache_key_new(e->recipe, font_path(f),
+    pdfcache_key *k = e->cache ? pdfcache_key_new(e->recipe, font_path(f),
                                                     font_face_index(f), sorted, n)
                                 : NULL;
     int rc = 0;
-    if (!fontcache_get(e->cache, k, out) || (!font_is_cff(f) && out->ngids != n)) {
-        fontcache_item_free(out);
+    if (!pdfcache_get(e->cache, k, out) || (!font_is_cff(f) && out->ngids != n)) {
+        pdfcache_item_free(out);
         rc = make_program(e, f, sorted, n, out);
         if (rc == 0)
-            fontcache_put(e->cache, k, out);
+            pdfcache_put(e->cache, k, out);
     }
-    fontcache_key_free(k);
+    pdfcache_key_free(k);
     return rc;
 }
 
@@ -494,7 +494,7 @@ static int emit_font(emitter *e, const font *f, font_use *u)
     memcpy(sorted, u->used, u->nused * sizeof *sorted);
     qsort(sorted, u->nused, sizeof *sorted, cmp_u32);
 
-    fontcache_item prog = { 0 };
+    pdfcache_item prog = { 0 };
     int rc = -1;
     if (get_program(e, f, sorted, u->nused, &prog))
         goto done;
@@ -569,7 +569,7 @@ static int emit_font(emitter *e, const font *f, font_use *u)
     u->dict = t0;
     rc = 0;
 done:
-    fontcache_item_free(&prog);
+    pdfcache_item_free(&prog);
     free(sorted);
     return rc;
 }

@@ -129,7 +129,7 @@ static void test_streams_deflated_before_saving(void **state)
     assert_int_equal(HPDF_Dict_Add(pdf->catalog, "JBPlain", plain), HPDF_OK);
 
     char err[128] = "";
-    assert_int_equal(flate_doc(pdf, FLATE_LEVEL, err, sizeof err), 0);
+    assert_int_equal(flate_doc(pdf, FLATE_LEVEL, NULL, err, sizeof err), 0);
     /* Taken over: libharu will not deflate them again. */
     assert_int_equal(attr->contents->filter, HPDF_STREAM_FILTER_NONE);
     assert_int_equal(bin->filter, HPDF_STREAM_FILTER_NONE);
@@ -169,7 +169,7 @@ static void test_deterministic(void **state)
         char *c = content(&clen);
         HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (HPDF_BYTE *)c, (HPDF_UINT)clen);
         char err[128];
-        assert_int_equal(flate_doc(pdf, FLATE_LEVEL, err, sizeof err), 0);
+        assert_int_equal(flate_doc(pdf, FLATE_LEVEL, NULL, err, sizeof err), 0);
         files[k] = save(pdf, &lens[k]);
         free(c);
         HPDF_Free(pdf);

@@ -1,12 +1,12 @@
-/* fontcache — see fontcache.h.
+/* pdfcache — see pdfcache.h.
  *
- * An entry, on disk and in memory, is one byte string (integers little-endian):
+ * A program entry, on disk and in memory, is one byte string (integers little-endian):
  *   "JBFC1\n", u32 key length, the key, u64 program length before deflating,
  *   u32 n, n u16 new glyph ids, u32 deflated length, the deflated program,
  *   u32 CRC-32 of everything before it.
  * The key holds the recipe, the font path, the file's device, inode, size and
  * modification time, the face index and the glyph set; its FNV-1a hash names the file. */
-#include "layout/pdf/fontcache_int.h"
+#include "layout/pdf/pdfcache_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,7 +33,7 @@
 #define FC_MAX_ENTRY ((size_t)256 << 20)   /* larger files are not entries */
 #define FC_STALE_TMP_SECONDS 600           /* a temporary file this old was abandoned */
 
-struct fontcache_key {
+struct pdfcache_key {
     strbuf bytes;
     uint64_t hash;
 };
@@ -42,17 +42,19 @@ typedef struct {
     uint64_t hash;
     unsigned char *img;
     size_t len;
+    size_t rawlen;            /* a stream: its raw bytes open img, its deflated form
+                                 follows; 0: a program entry */
     uint64_t used;            /* tick of the last use: the least recent goes first */
 } mem_entry;
 
-struct fontcache {
+struct pdfcache {
     char *dir;                /* the folder of entries; NULL: no disk cache */
     size_t disk_bound;
     size_t mem_bound, mem_total;
     mem_entry *mem;
     size_t nmem, capmem;
     uint64_t tick;
-    fontcache_counts counts;
+    pdfcache_counts counts;
 };
 
 /* ---- bytes ---- */
@@ -102,13 +104,13 @@ static uint64_t fnv1a(const void *p, size_t n)
 
 /* ---- keys and entries ---- */
 
-fontcache_key *fontcache_key_new(const char *recipe, const char *path, unsigned index,
+pdfcache_key *pdfcache_key_new(const char *recipe, const char *path, unsigned index,
                                  const uint32_t *gids, size_t n)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return NULL;
-    fontcache_key *k = calloc(1, sizeof *k);
+    pdfcache_key *k = calloc(1, sizeof *k);
     if (!k)
         return NULL;
     strbuf *b = &k->bytes;
@@ -124,14 +126,14 @@ fontcache_key *fontcache_key_new(const char *recipe, const char *path, unsigned 
     for (size_t i = 0; i < n; i++)
         put_le(b, gids[i], 4);
     if (b->oom) {
-        fontcache_key_free(k);
+        pdfcache_key_free(k);
         return NULL;
     }
     k->hash = fnv1a(b->p, b->n);
     return k;
 }
 
-void fontcache_key_free(fontcache_key *k)
+void pdfcache_key_free(pdfcache_key *k)
 {
     if (!k)
         return;
@@ -139,14 +141,14 @@ void fontcache_key_free(fontcache_key *k)
     free(k);
 }
 
-void fontcache_item_free(fontcache_item *it)
+void pdfcache_item_free(pdfcache_item *it)
 {
     free(it->z);
     free(it->gids);
     memset(it, 0, sizeof *it);
 }
 
-static bool entry_image(const fontcache_key *k, const fontcache_item *it, strbuf *b)
+static bool entry_image(const pdfcache_key *k, const pdfcache_item *it, strbuf *b)
 {
     if (it->zlen > UINT32_MAX || it->ngids > UINT32_MAX)
         return false;
@@ -165,8 +167,8 @@ static bool entry_image(const fontcache_key *k, const fontcache_item *it, strbuf
 }
 
 /* The item of entry img[0..len) when it is whole and is k's. */
-static bool entry_item(const unsigned char *img, size_t len, const fontcache_key *k,
-                       fontcache_item *it)
+static bool entry_item(const unsigned char *img, size_t len, const pdfcache_key *k,
+                       pdfcache_item *it)
 {
     memset(it, 0, sizeof *it);
     if (len < FC_MAGIC_LEN + 4 || memcmp(img, FC_MAGIC, FC_MAGIC_LEN) != 0)
@@ -189,7 +191,7 @@ static bool entry_item(const unsigned char *img, size_t len, const fontcache_key
     it->z = malloc(zlen);
     it->gids = ngids ? malloc(ngids * sizeof *it->gids) : NULL;
     if (!it->z || (ngids && !it->gids)) {
-        fontcache_item_free(it);
+        pdfcache_item_free(it);
         return false;
     }
     memcpy(it->z, z, zlen);
@@ -202,28 +204,25 @@ static bool entry_item(const unsigned char *img, size_t len, const fontcache_key
 
 /* ---- memory ---- */
 
-static mem_entry *mem_find(fontcache *c, uint64_t hash)
+static mem_entry *mem_program(pdfcache *c, uint64_t hash)
 {
     for (size_t i = 0; i < c->nmem; i++)
-        if (c->mem[i].hash == hash)
+        if (c->mem[i].hash == hash && c->mem[i].rawlen == 0)
             return &c->mem[i];
     return NULL;
 }
 
-static void mem_drop(fontcache *c, size_t i)
+static void mem_drop(pdfcache *c, size_t i)
 {
     c->mem_total -= c->mem[i].len;
     free(c->mem[i].img);
     c->mem[i] = c->mem[--c->nmem];
 }
 
-/* Keeps img (taking it over) within the memory bound, the least recently used first
- * to go. */
-static void mem_keep(fontcache *c, uint64_t hash, unsigned char *img, size_t len)
+/* Keeps img[0..len) (taking it over) within the memory bound, the least recently used
+ * first to go. */
+static void mem_keep(pdfcache *c, uint64_t hash, unsigned char *img, size_t len, size_t rawlen)
 {
-    mem_entry *old = mem_find(c, hash);
-    if (old)
-        mem_drop(c, (size_t)(old - c->mem));
     while (c->nmem && c->mem_total + len > c->mem_bound) {
         size_t lru = 0;
         for (size_t i = 1; i < c->nmem; i++)
@@ -235,7 +234,7 @@ static void mem_keep(fontcache *c, uint64_t hash, unsigned char *img, size_t len
         free(img);
         return;
     }
-    c->mem[c->nmem++] = (mem_entry){ hash, img, len, ++c->tick };
+    c->mem[c->nmem++] = (mem_entry){ hash, img, len, rawlen, ++c->tick };
     c->mem_total += len;
 }
 
@@ -282,7 +281,7 @@ static size_t disk_bound(void)
     return (size_t)mb << 20;
 }
 
-static char *entry_path(const fontcache *c, const fontcache_key *k)
+static char *entry_path(const pdfcache *c, const pdfcache_key *k)
 {
     return strbuf_format("%s/%016" PRIx64 FC_SUFFIX, c->dir, k->hash);
 }
@@ -321,7 +320,7 @@ static int older_first(const void *a, const void *b)
 /* Once the folder holds more than its bound, the least recently used entries go until
  * it holds three quarters of it; temporary files abandoned by a crash go too. Other
  * builds may remove the same files meanwhile: that is fine. */
-static void disk_trim(const fontcache *c)
+static void disk_trim(const pdfcache *c)
 {
     DIR *d = opendir(c->dir);
     if (!d)
@@ -359,7 +358,7 @@ static void disk_trim(const fontcache *c)
 }
 
 /* Written beside its final name and renamed: a reader sees all of it or none. */
-static void disk_store(const fontcache *c, const fontcache_key *k, const void *img, size_t len)
+static void disk_store(const pdfcache *c, const pdfcache_key *k, const void *img, size_t len)
 {
     char *path = entry_path(c, k);
     char *tmp = path ? strbuf_format("%s.tmpXXXXXX", path) : NULL;
@@ -376,7 +375,15 @@ static void disk_store(const fontcache *c, const fontcache_key *k, const void *i
     free(path);
 }
 
-static bool disk_get(fontcache *c, const fontcache_key *k, fontcache_item *it)
+static void mem_keep_program(pdfcache *c, uint64_t hash, unsigned char *img, size_t len)
+{
+    mem_entry *old = mem_program(c, hash);
+    if (old)
+        mem_drop(c, (size_t)(old - c->mem));
+    mem_keep(c, hash, img, len, 0);
+}
+
+static bool disk_get(pdfcache *c, const pdfcache_key *k, pdfcache_item *it)
 {
     char *path = entry_path(c, k);
     size_t len = 0;
@@ -385,7 +392,7 @@ static bool disk_get(fontcache *c, const fontcache_key *k, fontcache_item *it)
     if (hit) {
         /* Used now: trimmed last. */
         utimensat(AT_FDCWD, path, NULL, 0);
-        mem_keep(c, k->hash, img, len);
+        mem_keep_program(c, k->hash, img, len);
     } else {
         free(img);
     }
@@ -395,9 +402,9 @@ static bool disk_get(fontcache *c, const fontcache_key *k, fontcache_item *it)
 
 /* ---- the cache ---- */
 
-fontcache *fontcache_new(const char *dir, size_t memory_bytes)
+pdfcache *pdfcache_new(const char *dir, size_t memory_bytes)
 {
-    fontcache *c = calloc(1, sizeof *c);
+    pdfcache *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->mem_bound = memory_bytes;
@@ -414,7 +421,7 @@ fontcache *fontcache_new(const char *dir, size_t memory_bytes)
     return c;
 }
 
-void fontcache_free(fontcache *c)
+void pdfcache_free(pdfcache *c)
 {
     if (!c)
         return;
@@ -425,16 +432,16 @@ void fontcache_free(fontcache *c)
     free(c);
 }
 
-fontcache_counts fontcache_get_counts(const fontcache *c)
+pdfcache_counts pdfcache_get_counts(const pdfcache *c)
 {
     return c->counts;
 }
 
-bool fontcache_get(fontcache *c, const fontcache_key *k, fontcache_item *it)
+bool pdfcache_get(pdfcache *c, const pdfcache_key *k, pdfcache_item *it)
 {
     if (!c || !k)
         return false;
-    mem_entry *m = mem_find(c, k->hash);
+    mem_entry *m = mem_program(c, k->hash);
     if (m && entry_item(m->img, m->len, k, it)) {
         m->used = ++c->tick;
         c->counts.memory_hits++;
@@ -448,7 +455,7 @@ bool fontcache_get(fontcache *c, const fontcache_key *k, fontcache_item *it)
     return false;
 }
 
-void fontcache_put(fontcache *c, const fontcache_key *k, const fontcache_item *it)
+void pdfcache_put(pdfcache *c, const pdfcache_key *k, const pdfcache_item *it)
 {
     if (!c || !k)
         return;
@@ -461,5 +468,47 @@ void fontcache_put(fontcache *c, const fontcache_key *k, const fontcache_item *i
     if (c->dir)
         disk_store(c, k, b.p, b.n);
     size_t len = b.n;
-    mem_keep(c, k->hash, (unsigned char *)strbuf_take(&b), len);
+    mem_keep_program(c, k->hash, (unsigned char *)strbuf_take(&b), len);
+}
+
+/* ---- deflated streams ---- */
+
+static uint64_t stream_hash(const void *raw, size_t len)
+{
+    return (uint64_t)libdeflate_crc32(0, raw, len) << 32 ^ (uint64_t)len;
+}
+
+bool pdfcache_stream_get(pdfcache *c, const void *raw, size_t len, unsigned char **z,
+                         size_t *zlen)
+{
+    if (!c || !c->mem_bound)
+        return false;
+    uint64_t h = stream_hash(raw, len);
+    for (size_t i = 0; i < c->nmem; i++) {
+        mem_entry *m = &c->mem[i];
+        if (m->hash != h || m->rawlen != len || memcmp(m->img, raw, len) != 0)
+            continue;
+        size_t n = m->len - len;
+        if (!(*z = malloc(n)))
+            return false;
+        memcpy(*z, m->img + len, n);
+        *zlen = n;
+        m->used = ++c->tick;
+        c->counts.stream_hits++;
+        return true;
+    }
+    c->counts.stream_misses++;
+    return false;
+}
+
+void pdfcache_stream_put(pdfcache *c, const void *raw, size_t len, const void *z, size_t zlen)
+{
+    if (!c || !len || len + zlen > c->mem_bound)
+        return;
+    unsigned char *img = malloc(len + zlen);
+    if (!img)
+        return;
+    memcpy(img, raw, len);
+    memcpy(img + len, z, zlen);
+    mem_keep(c, stream_hash(raw, len), img, len + zlen, len);
 }

@@ -1,7 +1,8 @@
-/* fontcache: a kept subset program comes back exactly, from memory or from disk, only
+/* pdfcache: a kept subset program comes back exactly, from memory or from disk, only
  * under its own key (recipe, font file, face, glyph set); damaged entries are ignored
  * and rewritten; the disk cache stays within its bound; concurrent writers never leave
- * half an entry; JIANBAO_CACHE_DIR / XDG_CACHE_HOME / off decide where it lives. */
+ * half an entry; JIANBAO_CACHE_DIR / XDG_CACHE_HOME / off decide where it lives; a
+ * deflated stream is kept in memory under its exact bytes. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -12,7 +13,7 @@
 #include <unistd.h>
 
 #include "layout/app/issue.h"
-#include "layout/pdf/fontcache_int.h"
+#include "layout/pdf/pdfcache_int.h"
 #include "layout/pdf/pdf.h"
 
 static char fontfile[300];
@@ -37,9 +38,9 @@ static const char *fresh_dir(const char *name)
 }
 
 /* An item whose deflated bytes are `size` bytes of a pattern seeded by seed. */
-static fontcache_item item(size_t size, unsigned seed, size_t ngids)
+static pdfcache_item item(size_t size, unsigned seed, size_t ngids)
 {
-    fontcache_item it = { 0 };
+    pdfcache_item it = { 0 };
     it.z = malloc(size);
     for (size_t i = 0; i < size; i++)
         it.z[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 9));
@@ -54,7 +55,7 @@ static fontcache_item item(size_t size, unsigned seed, size_t ngids)
     return it;
 }
 
-static void assert_same(const fontcache_item *a, const fontcache_item *b)
+static void assert_same(const pdfcache_item *a, const pdfcache_item *b)
 {
     assert_int_equal(a->zlen, b->zlen);
     assert_memory_equal(a->z, b->z, a->zlen);
@@ -67,9 +68,9 @@ static void assert_same(const fontcache_item *a, const fontcache_item *b)
 static const uint32_t gids_a[] = { 3, 17, 600, 4501 };
 static const uint32_t gids_b[] = { 3, 17, 600, 4502 };
 
-static fontcache_key *key(const char *recipe, unsigned index, const uint32_t *g)
+static pdfcache_key *key(const char *recipe, unsigned index, const uint32_t *g)
 {
-    fontcache_key *k = fontcache_key_new(recipe, fontfile, index, g, 4);
+    pdfcache_key *k = pdfcache_key_new(recipe, fontfile, index, g, 4);
     assert_non_null(k);
     return k;
 }
@@ -122,48 +123,48 @@ static void test_disk_hit_same_bytes(void **state)
 {
     (void)state;
     const char *dir = fresh_dir("disk");
-    fontcache_item it = item(100000, 1, 4), got;
-    fontcache_key *k = key("r1", 0, gids_a);
-    fontcache *c = fontcache_new(dir, 0);
-    assert_false(fontcache_get(c, k, &got));
-    fontcache_put(c, k, &it);
-    fontcache_free(c);
+    pdfcache_item it = item(100000, 1, 4), got;
+    pdfcache_key *k = key("r1", 0, gids_a);
+    pdfcache *c = pdfcache_new(dir, 0);
+    assert_false(pdfcache_get(c, k, &got));
+    pdfcache_put(c, k, &it);
+    pdfcache_free(c);
 
-    c = fontcache_new(dir, 0); /* another build: nothing in memory */
-    assert_true(fontcache_get(c, k, &got));
+    c = pdfcache_new(dir, 0); /* another build: nothing in memory */
+    assert_true(pdfcache_get(c, k, &got));
     assert_same(&it, &got);
-    fontcache_counts n = fontcache_get_counts(c);
+    pdfcache_counts n = pdfcache_get_counts(c);
     assert_int_equal(n.disk_hits, 1);
     assert_int_equal(n.memory_hits + n.misses, 0);
-    fontcache_item_free(&got);
-    fontcache_free(c);
-    fontcache_key_free(k);
-    fontcache_item_free(&it);
+    pdfcache_item_free(&got);
+    pdfcache_free(c);
+    pdfcache_key_free(k);
+    pdfcache_item_free(&it);
 }
 
 static void test_only_its_own_key(void **state)
 {
     (void)state;
     const char *dir = fresh_dir("keys");
-    fontcache_item it = item(5000, 2, 0), got;
-    fontcache_key *k = key("r1", 0, gids_a);
-    fontcache *c = fontcache_new(dir, 0);
-    fontcache_put(c, k, &it);
-    fontcache_key *other[] = { key("r2", 0, gids_a), key("r1", 1, gids_a), key("r1", 0, gids_b) };
+    pdfcache_item it = item(5000, 2, 0), got;
+    pdfcache_key *k = key("r1", 0, gids_a);
+    pdfcache *c = pdfcache_new(dir, 0);
+    pdfcache_put(c, k, &it);
+    pdfcache_key *other[] = { key("r2", 0, gids_a), key("r1", 1, gids_a), key("r1", 0, gids_b) };
     for (int i = 0; i < 3; i++) {
-        assert_false(fontcache_get(c, other[i], &got));
-        fontcache_key_free(other[i]);
+        assert_false(pdfcache_get(c, other[i], &got));
+        pdfcache_key_free(other[i]);
     }
     /* The font file changes (new contents and time): a miss. */
     write_file(fontfile, "an updated font file, another size", 35);
-    fontcache_key *k2 = key("r1", 0, gids_a);
-    assert_false(fontcache_get(c, k2, &got));
-    assert_true(fontcache_get(c, k, &got)); /* the old key still names the old entry */
-    fontcache_item_free(&got);
-    fontcache_key_free(k2);
-    fontcache_key_free(k);
-    fontcache_free(c);
-    fontcache_item_free(&it);
+    pdfcache_key *k2 = key("r1", 0, gids_a);
+    assert_false(pdfcache_get(c, k2, &got));
+    assert_true(pdfcache_get(c, k, &got)); /* the old key still names the old entry */
+    pdfcache_item_free(&got);
+    pdfcache_key_free(k2);
+    pdfcache_key_free(k);
+    pdfcache_free(c);
+    pdfcache_item_free(&it);
     setup(NULL);
 }
 
@@ -171,10 +172,10 @@ static void test_damaged_entry_ignored_and_rewritten(void **state)
 {
     (void)state;
     const char *dir = fresh_dir("damaged");
-    fontcache_item it = item(20000, 3, 4), got;
-    fontcache_key *k = key("r1", 0, gids_a);
-    fontcache *c = fontcache_new(dir, 0);
-    fontcache_put(c, k, &it);
+    pdfcache_item it = item(20000, 3, 4), got;
+    pdfcache_key *k = key("r1", 0, gids_a);
+    pdfcache *c = pdfcache_new(dir, 0);
+    pdfcache_put(c, k, &it);
     char path[700];
     only_entry(dir, path, sizeof path);
 
@@ -186,52 +187,52 @@ static void test_damaged_entry_ignored_and_rewritten(void **state)
     b ^= 0x40;
     assert_int_equal(pwrite(fd, &b, 1, 9000), 1);
     close(fd);
-    assert_false(fontcache_get(c, k, &got));
-    fontcache_put(c, k, &it); /* what the writer does after a miss */
-    assert_true(fontcache_get(c, k, &got));
+    assert_false(pdfcache_get(c, k, &got));
+    pdfcache_put(c, k, &it); /* what the writer does after a miss */
+    assert_true(pdfcache_get(c, k, &got));
     assert_same(&it, &got);
-    fontcache_item_free(&got);
+    pdfcache_item_free(&got);
 
     /* Cut short, then empty. */
     assert_int_equal(truncate(path, 15000), 0);
-    assert_false(fontcache_get(c, k, &got));
+    assert_false(pdfcache_get(c, k, &got));
     assert_int_equal(truncate(path, 0), 0);
-    assert_false(fontcache_get(c, k, &got));
-    fontcache_put(c, k, &it);
-    assert_true(fontcache_get(c, k, &got));
+    assert_false(pdfcache_get(c, k, &got));
+    pdfcache_put(c, k, &it);
+    assert_true(pdfcache_get(c, k, &got));
     assert_same(&it, &got);
-    fontcache_item_free(&got);
-    fontcache_key_free(k);
-    fontcache_free(c);
-    fontcache_item_free(&it);
+    pdfcache_item_free(&got);
+    pdfcache_key_free(k);
+    pdfcache_free(c);
+    pdfcache_item_free(&it);
 }
 
 static void test_memory_within_bound(void **state)
 {
     (void)state;
-    fontcache *c = fontcache_new("off", 250000);
-    fontcache_item its[3] = { item(100000, 4, 0), item(100000, 5, 0), item(100000, 6, 0) };
-    fontcache_key *ks[3] = { key("m", 0, gids_a), key("m", 1, gids_a), key("m", 2, gids_a) };
-    fontcache_item got;
-    fontcache_put(c, ks[0], &its[0]);
-    fontcache_put(c, ks[1], &its[1]);
-    assert_true(fontcache_get(c, ks[0], &got)); /* 0 used after 1: 1 goes first */
-    fontcache_item_free(&got);
-    fontcache_put(c, ks[2], &its[2]);
-    assert_false(fontcache_get(c, ks[1], &got));
+    pdfcache *c = pdfcache_new("off", 250000);
+    pdfcache_item its[3] = { item(100000, 4, 0), item(100000, 5, 0), item(100000, 6, 0) };
+    pdfcache_key *ks[3] = { key("m", 0, gids_a), key("m", 1, gids_a), key("m", 2, gids_a) };
+    pdfcache_item got;
+    pdfcache_put(c, ks[0], &its[0]);
+    pdfcache_put(c, ks[1], &its[1]);
+    assert_true(pdfcache_get(c, ks[0], &got)); /* 0 used after 1: 1 goes first */
+    pdfcache_item_free(&got);
+    pdfcache_put(c, ks[2], &its[2]);
+    assert_false(pdfcache_get(c, ks[1], &got));
     for (int i = 0; i < 3; i += 2) {
-        assert_true(fontcache_get(c, ks[i], &got));
+        assert_true(pdfcache_get(c, ks[i], &got));
         assert_same(&its[i], &got);
-        fontcache_item_free(&got);
+        pdfcache_item_free(&got);
     }
-    fontcache_counts n = fontcache_get_counts(c);
+    pdfcache_counts n = pdfcache_get_counts(c);
     assert_int_equal(n.memory_hits, 3);
     assert_int_equal(n.disk_hits, 0);
     for (int i = 0; i < 3; i++) {
-        fontcache_key_free(ks[i]);
-        fontcache_item_free(&its[i]);
+        pdfcache_key_free(ks[i]);
+        pdfcache_item_free(&its[i]);
     }
-    fontcache_free(c);
+    pdfcache_free(c);
 }
 
 static void test_disk_within_bound(void **state)
@@ -239,13 +240,13 @@ static void test_disk_within_bound(void **state)
     (void)state;
     const char *dir = fresh_dir("bound");
     setenv("JIANBAO_CACHE_MB", "1", 1);
-    fontcache *c = fontcache_new(dir, 0);
-    fontcache_key *ks[6];
+    pdfcache *c = pdfcache_new(dir, 0);
+    pdfcache_key *ks[6];
     for (unsigned i = 0; i < 6; i++) {
-        fontcache_item it = item(300000, 10 + i, 0);
+        pdfcache_item it = item(300000, 10 + i, 0);
         ks[i] = key("b", i, gids_a);
-        fontcache_put(c, ks[i], &it);
-        fontcache_item_free(&it);
+        pdfcache_put(c, ks[i], &it);
+        pdfcache_item_free(&it);
         usleep(20000); /* distinct modification times */
     }
     int entries, temps;
@@ -254,13 +255,13 @@ static void test_disk_within_bound(void **state)
     assert_true(bytes <= 1L << 20);
     assert_true(entries >= 2);
     assert_int_equal(temps, 0);
-    fontcache_item got;
-    assert_true(fontcache_get(c, ks[5], &got)); /* the newest stays */
-    fontcache_item_free(&got);
-    assert_false(fontcache_get(c, ks[0], &got)); /* the oldest went */
+    pdfcache_item got;
+    assert_true(pdfcache_get(c, ks[5], &got)); /* the newest stays */
+    pdfcache_item_free(&got);
+    assert_false(pdfcache_get(c, ks[0], &got)); /* the oldest went */
     for (int i = 0; i < 6; i++)
-        fontcache_key_free(ks[i]);
-    fontcache_free(c);
+        pdfcache_key_free(ks[i]);
+    pdfcache_free(c);
     unsetenv("JIANBAO_CACHE_MB");
 }
 
@@ -277,18 +278,18 @@ static void test_concurrent_writers(void **state)
             int bad = 0;
             for (int round = 0; round < 25; round++) {
                 unsigned which = (unsigned)(round + p) % 2;
-                fontcache *c = fontcache_new(dir, 0);
-                fontcache_key *k = fontcache_key_new("c", fontfile, which, gids_a, 4);
-                fontcache_item it = item(200000, 20 + which, 4), got;
-                if (fontcache_get(c, k, &got)) {
+                pdfcache *c = pdfcache_new(dir, 0);
+                pdfcache_key *k = pdfcache_key_new("c", fontfile, which, gids_a, 4);
+                pdfcache_item it = item(200000, 20 + which, 4), got;
+                if (pdfcache_get(c, k, &got)) {
                     bad |= got.zlen != it.zlen || memcmp(got.z, it.z, it.zlen) != 0;
-                    fontcache_item_free(&got);
+                    pdfcache_item_free(&got);
                 } else {
-                    fontcache_put(c, k, &it);
+                    pdfcache_put(c, k, &it);
                 }
-                fontcache_item_free(&it);
-                fontcache_key_free(k);
-                fontcache_free(c);
+                pdfcache_item_free(&it);
+                pdfcache_key_free(k);
+                pdfcache_free(c);
             }
             _exit(bad);
         }
@@ -308,8 +309,8 @@ static void test_concurrent_writers(void **state)
 static void test_where_it_lives(void **state)
 {
     (void)state;
-    fontcache_item it = item(1000, 30, 0);
-    fontcache_key *k = key("w", 0, gids_a);
+    pdfcache_item it = item(1000, 30, 0);
+    pdfcache_key *k = key("w", 0, gids_a);
     const char *xdg = fresh_dir("xdg"), *env = fresh_dir("env");
     int entries, temps;
     long bytes;
@@ -317,35 +318,77 @@ static void test_where_it_lives(void **state)
 
     unsetenv("JIANBAO_CACHE_DIR");
     setenv("XDG_CACHE_HOME", xdg, 1);
-    fontcache *c = fontcache_new(NULL, 0);
-    fontcache_put(c, k, &it);
-    fontcache_free(c);
+    pdfcache *c = pdfcache_new(NULL, 0);
+    pdfcache_put(c, k, &it);
+    pdfcache_free(c);
     snprintf(root, sizeof root, "%s/jianbao", xdg);
     count_files(root, &entries, &temps, &bytes);
     assert_int_equal(entries, 1);
 
     setenv("JIANBAO_CACHE_DIR", env, 1);
-    c = fontcache_new(NULL, 0);
-    fontcache_put(c, k, &it);
-    fontcache_free(c);
+    c = pdfcache_new(NULL, 0);
+    pdfcache_put(c, k, &it);
+    pdfcache_free(c);
     count_files(env, &entries, &temps, &bytes);
     assert_int_equal(entries, 1);
 
     setenv("JIANBAO_CACHE_DIR", "off", 1);
     const char *none = fresh_dir("none");
     setenv("XDG_CACHE_HOME", none, 1);
-    c = fontcache_new(NULL, 0);
-    fontcache_put(c, k, &it);
-    fontcache_item got;
-    assert_false(fontcache_get(c, k, &got)); /* no memory asked for, no disk */
-    fontcache_free(c);
+    c = pdfcache_new(NULL, 0);
+    pdfcache_put(c, k, &it);
+    pdfcache_item got;
+    assert_false(pdfcache_get(c, k, &got)); /* no memory asked for, no disk */
+    pdfcache_free(c);
     struct stat st;
     assert_int_not_equal(stat(none, &st), 0);
 
     unsetenv("JIANBAO_CACHE_DIR");
     unsetenv("XDG_CACHE_HOME");
-    fontcache_key_free(k);
-    fontcache_item_free(&it);
+    pdfcache_key_free(k);
+    pdfcache_item_free(&it);
+}
+
+static void test_streams_by_exact_bytes(void **state)
+{
+    (void)state;
+    pdfcache *c = pdfcache_new("off", 300000);
+    pdfcache_item a = item(100000, 40, 0), za = item(30000, 41, 0);
+    unsigned char *z;
+    size_t zlen;
+    assert_false(pdfcache_stream_get(c, a.z, a.zlen, &z, &zlen));
+    pdfcache_stream_put(c, a.z, a.zlen, za.z, za.zlen);
+    assert_true(pdfcache_stream_get(c, a.z, a.zlen, &z, &zlen));
+    assert_int_equal(zlen, za.zlen);
+    assert_memory_equal(z, za.z, zlen);
+    free(z);
+    /* One byte different, or one byte shorter: not the same stream. */
+    a.z[50000] ^= 1;
+    assert_false(pdfcache_stream_get(c, a.z, a.zlen, &z, &zlen));
+    a.z[50000] ^= 1;
+    assert_false(pdfcache_stream_get(c, a.z, a.zlen - 1, &z, &zlen));
+    /* Past the memory bound the least recently used stream goes. */
+    pdfcache_item b = item(100000, 42, 0), c2 = item(100000, 43, 0);
+    pdfcache_stream_put(c, b.z, b.zlen, za.z, za.zlen);
+    assert_true(pdfcache_stream_get(c, a.z, a.zlen, &z, &zlen)); /* a used after b */
+    free(z);
+    pdfcache_stream_put(c, c2.z, c2.zlen, za.z, za.zlen);
+    assert_false(pdfcache_stream_get(c, b.z, b.zlen, &z, &zlen));
+    assert_true(pdfcache_stream_get(c, c2.z, c2.zlen, &z, &zlen));
+    free(z);
+    pdfcache_counts n = pdfcache_get_counts(c);
+    assert_int_equal(n.stream_hits, 3);
+    assert_int_equal(n.stream_misses, 4);
+    /* Without a memory bound nothing is kept. */
+    pdfcache *none = pdfcache_new("off", 0);
+    pdfcache_stream_put(none, a.z, a.zlen, za.z, za.zlen);
+    assert_false(pdfcache_stream_get(none, a.z, a.zlen, &z, &zlen));
+    pdfcache_free(none);
+    pdfcache_item_free(&a);
+    pdfcache_item_free(&za);
+    pdfcache_item_free(&b);
+    pdfcache_item_free(&c2);
+    pdfcache_free(c);
 }
 
 static long file_size(const char *path)
@@ -355,7 +398,8 @@ static long file_size(const char *path)
 }
 
 /* A process that builds again and again (jianbao watch) keeps one cache: the second
- * write of the default issue takes every subset from memory and gives the same bytes. */
+ * write of the default issue takes every subset and every deflated stream from memory
+ * and gives the same bytes. */
 static void test_watch_keeps_subsets_in_memory(void **state)
 {
     (void)state;
@@ -364,27 +408,32 @@ static void test_watch_keeps_subsets_in_memory(void **state)
     dl_doc *dl = NULL;
     font_lib *fonts = NULL;
     assert_int_equal(issue_layout("issues/2019-03", NULL, &d, &dl, &fonts), 0);
-    fontcache *c = fontcache_new("off", 64 << 20);
+    pdfcache *c = pdfcache_new("off", 64 << 20);
     pdf_options po;
     pdf_options_default(&po);
-    po.font_cache = c;
+    po.cache = c;
     char a[300], b[300], err[512];
     snprintf(a, sizeof a, "%s/first.pdf", tu_tmpdir());
     snprintf(b, sizeof b, "%s/second.pdf", tu_tmpdir());
     assert_int_equal(pdf_write(dl, fonts, &po, a, err, sizeof err), 0);
-    fontcache_counts n = fontcache_get_counts(c);
+    pdfcache_counts n = pdfcache_get_counts(c);
     assert_true(n.misses >= 5);
     assert_int_equal(n.stores, n.misses);
     assert_int_equal(n.memory_hits + n.disk_hits, 0);
+    assert_true(n.stream_misses > 54); /* every page's contents, at least */
+    assert_int_equal(n.stream_hits, 0);
     assert_int_equal(pdf_write(dl, fonts, &po, b, err, sizeof err), 0);
-    fontcache_counts m = fontcache_get_counts(c);
+    pdfcache_counts m = pdfcache_get_counts(c);
     assert_int_equal(m.memory_hits, n.misses);
     assert_int_equal(m.misses, n.misses);
+    /* The same display list: every stream's deflated form was kept. */
+    assert_int_equal(m.stream_hits, n.stream_misses);
+    assert_int_equal(m.stream_misses, n.stream_misses);
     int st;
     free(tu_run(&st, "cmp -s '%s' '%s'", a, b));
     assert_int_equal(st, 0);
     assert_true(file_size(a) > 100000);
-    fontcache_free(c);
+    pdfcache_free(c);
     dl_doc_free(dl);
     font_lib_free(fonts);
 }
@@ -399,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_disk_within_bound),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_where_it_lives),
+        cmocka_unit_test(test_streams_by_exact_bytes),
         cmocka_unit_test(test_watch_keeps_subsets_in_memory),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
