@@ -290,7 +290,6 @@ int issue_build(const char *issue_dir, const issue_opts *o, diag *d)
         pdf_options po;
         pdf_options_default(&po);
         po.date = build_date();
-        po.cache = o->pdf_cache;
         issue_press press = o->press;
         if (press == PRESS_FROM_STYLE)
             press = b.st->press == PRESS_X4 ? PRESS_ON_X4 : b.st->press == PRESS_X1A ? PRESS_ON_X1A : PRESS_OFF;

@@ -7,7 +7,6 @@
 #include "layout/base/diag.h"
 #include "layout/dlist/dlist.h"
 #include "fonts/font.h"
-#include "layout/pdf/pdfcache.h"
 
 typedef enum { PRESS_FROM_STYLE = -1, PRESS_OFF = 0, PRESS_ON_X1A = 1, PRESS_ON_X4 = 2 } issue_press;
 
@@ -15,8 +14,6 @@ typedef struct {
     const char *style_path;   /* --style; NULL: the issue's own (front matter) */
     const char *out;          /* -o; NULL: out/<issue>.pdf */
     issue_press press;
-    pdfcache *pdf_cache;      /* what the writer keeps for a caller that builds again
-                                 and again (jianbao watch); NULL: the disk cache alone */
 } issue_opts;
 
 void issue_opts_default(issue_opts *o);

@@ -16,8 +16,8 @@
  * form is kept under its exact bytes, so only changed streams are compressed again.
  *
  * A long-lived process makes one cache with a memory bound and hands it to every
- * build (issue_opts.pdf_cache, pdf_options.cache); a build given none uses the disk
- * cache alone. A hit gives the very bytes a miss would have made: the PDF does not
+ * build as pdf_options.cache (jianbao watch: kept in its issue_ctx); a build given
+ * none uses the disk cache alone. A hit gives the very bytes a miss would have made: the PDF does not
  * change. Not thread-safe: one cache per thread. */
 #ifndef JB_PDFCACHE_H
 #define JB_PDFCACHE_H
