@@ -2,7 +2,7 @@
 #   make         install missing Debian packages, build ./jianbao, typeset out/2019-03.pdf
 #   make test    the same set-up, then every test (unit, integration, bad input)
 #   make asan    the test suite under AddressSanitizer + UBSan
-#   make bench   median wall time and peak memory of typesetting the default issue
+#   make bench   wall, CPU, peak memory and stages: the default issue, 16x its text, a warm rebuild
 #   make fuzz    libFuzzer targets for the readers (clang)
 #   make issues  rebuild every issue under issues/
 
