@@ -9,9 +9,9 @@
 ISSUE   ?= issues/2019-03
 BUILD   ?= build
 CC      ?= cc
-PC_LIBS := harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng libdeflate
+PC_LIBS := harfbuzz harfbuzz-subset fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng libdeflate
 # Debian packages the build, the default issue and the tests need.
-DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev \
+DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfontconfig-dev \
 	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
 	libdeflate-dev libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
 	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3

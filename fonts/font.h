@@ -1,4 +1,4 @@
-/* font — font discovery (fontconfig), loading (FreeType + HarfBuzz) and metrics.
+/* font — font discovery (fontconfig), loading (HarfBuzz) and metrics.
  *
  * A font_lib owns every font it opens; a font lives as long as its lib. Fonts are
  * numbered in the order they were opened (font_id), which keeps PDF object order,
