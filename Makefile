@@ -2,18 +2,18 @@
 #   make         install missing Debian packages, build ./jianbao, typeset out/2019-03.pdf
 #   make test    the same set-up, then every test (unit, integration, bad input)
 #   make asan    the test suite under AddressSanitizer + UBSan
-#   make bench   median wall time and peak memory of typesetting the default issue
+#   make bench   wall, CPU, peak memory and stages: the default issue, 16x its text, a warm rebuild
 #   make fuzz    libFuzzer targets for the readers (clang)
 #   make issues  rebuild every issue under issues/
 
 ISSUE   ?= issues/2019-03
 BUILD   ?= build
 CC      ?= cc
-PC_LIBS := harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng
+PC_LIBS := harfbuzz harfbuzz-subset fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng libdeflate
 # Debian packages the build, the default issue and the tests need.
-DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev \
+DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfontconfig-dev \
 	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
-	libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
+	libdeflate-dev libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
 	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3 pandoc
 
 .PHONY: all deps build test test-only asan bench fuzz issues clean

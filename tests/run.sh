@@ -3,6 +3,12 @@
 # JIANBAO: the binary under test; BUILD: where the unit-test programs are.
 : "${JIANBAO:=./jianbao}" "${BUILD:=build}"
 export JIANBAO
+# Builds under test keep their subset fonts in a cache of this run, not the user's.
+if [ -z "${JIANBAO_CACHE_DIR:-}" ]; then
+    JIANBAO_CACHE_DIR=$(mktemp -d /tmp/jbcache.XXXXXX)
+    export JIANBAO_CACHE_DIR
+    trap 'rm -rf "$JIANBAO_CACHE_DIR"' EXIT
+fi
 pass=0 fail=0 failed=""
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue

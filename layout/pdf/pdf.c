@@ -20,6 +20,7 @@
 #include "layout/base/strbuf.h"
 #include "layout/base/utf8.h"
 #include "layout/image/image.h"
+#include "layout/pdf/flate_int.h"
 #include "layout/pdf/pdffont.h"
 #include "layout/pdf/pdfx.h"
 
@@ -658,7 +659,7 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
     w.err = err;
     w.errlen = errlen;
     err[0] = 0;
-    w.fs = pdffont_set_new(fonts);
+    w.fs = pdffont_set_new(fonts, o->cache);
     w.pdf = HPDF_New(on_hpdf_error, &w);
     int rc = -1;
     if (!w.fs || !w.pdf) {
@@ -690,6 +691,8 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
     if (w.x && pdfx_finish(w.x, d, err, errlen))
         goto done;
     w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : HPDF_VER_14;
+    if (flate_doc(w.pdf, FLATE_LEVEL, o->cache, err, errlen))
+        goto done;
     rc = save_atomically(&w, path);
 done:
     if (rc && !err[0])
