@@ -1,320 +1,19 @@
 /* pf_interp — content streams, interpreted just far enough to know the CTM, colours,
  * overprint state, text position and the current path's extent at every painting
  * operator. Text is measured glyph by glyph with the fonts' own widths (PR-07), so
- * proportional Latin set in a 2-byte CID font is as wide as it prints. */
+ * proportional Latin set in a 2-byte CID font is as wide as it prints.
+ *
+ * qpdf's tokenizer reads the stream (pf_qpdf.h); each operator is looked up in one
+ * sorted table that says how many numbers it takes and which function handles it. */
 #include "layout/preflight/pf_int.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout/base/vec.h"
+#include "layout/preflight/pf_qpdf.h"
 
 #define MAX_GSTACK 64         /* q nesting tracked */
-#define MAX_OPERANDS 32
-typedef enum { T_NUM, T_NAME, T_STR, T_OP, T_ARRAY, T_DICT, T_EOF } tok_kind;
-
-typedef struct {
-    tok_kind k;
-    double num;
-    char name[128];           /* names with '/', operators */
-    size_t off, len;          /* strings: decoded bytes in the lexer's store; arrays: their
-                               * elements in the lexer's element list */
-    bool partial;             /* strings, arrays: some bytes or elements could not be kept */
-} tok;
-
-/* One element of an array operand (a TJ array: strings and adjustments). */
-typedef struct {
-    bool is_str;
-    double num;
-    size_t off, len;          /* strings: decoded bytes in the lexer's store */
-} elem;
-
-/* Caps what one operator's operands may hold, so that a hostile stream cannot make the
- * element list many times larger than the stream itself. */
-#define MAX_OPERAND_ELEMS (1 << 20)
-
-/* The lexer keeps the decoded bytes of string operands and the elements of array
- * operands until the next operator (interpret() empties both there): the text
- * operators measure those bytes glyph by glyph. */
-typedef struct {
-    const unsigned char *b;
-    size_t n, i;
-    unsigned char *sb;        /* decoded string bytes (owned) */
-    size_t sn, scap;
-    elem *el;                 /* array elements (owned) */
-    size_t en, ecap;
-    size_t lost;              /* stores that failed: out of memory or past the cap */
-} lexer;
-
-static void lexer_reset_operands(lexer *L) { L->sn = L->en = 0; }
-
-/* The kept bytes of a string from off (NULL while none are kept: no arithmetic on it). */
-static const unsigned char *operand_bytes(const lexer *L, size_t off)
-{
-    return L->sb ? L->sb + off : NULL;
-}
-
-static void lexer_free(lexer *L)
-{
-    free(L->sb);
-    free(L->el);
-    L->sb = NULL;
-    L->el = NULL;
-    L->sn = L->scap = L->en = L->ecap = 0;
-}
-
-static void keep_byte(lexer *L, int c)
-{
-    if (!VEC_PUSH_ROOM(L->sb, L->scap, L->sn)) {
-        L->lost++;
-        return;
-    }
-    L->sb[L->sn++] = (unsigned char)c;
-}
-
-static void keep_elem(lexer *L, const elem *e)
-{
-    if (L->en >= MAX_OPERAND_ELEMS || !VEC_PUSH_ROOM(L->el, L->ecap, L->en)) {
-        L->lost++;
-        return;
-    }
-    L->el[L->en++] = *e;
-}
-
-static bool is_ws(int c) { return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32; }
-static bool is_delim(int c) { return c && strchr("()<>[]{}/%", c) != NULL; }
-
-static void skip_ws(lexer *L)
-{
-    while (L->i < L->n) {
-        int c = L->b[L->i];
-        if (c == '%') {
-            while (L->i < L->n && L->b[L->i] != '\n' && L->b[L->i] != '\r')
-                L->i++;
-        } else if (is_ws(c)) {
-            L->i++;
-        } else {
-            break;
-        }
-    }
-}
-
-/* The byte a backslash escape stands for; e is the byte after the backslash (octal
- * escapes are read by the caller). */
-static int unescape(int e)
-{
-    switch (e) {
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case 'b': return '\b';
-    case 'f': return '\f';
-    default: return e; /* \( \) \\ and unknown escapes: the byte itself */
-    }
-}
-
-/* A literal string from its '('; its decoded bytes are kept when keep is set (strings
- * inside skipped dictionaries are not). */
-static void lex_literal(lexer *L, bool keep)
-{
-    int depth = 1;
-    L->i++;
-    while (L->i < L->n && depth > 0) {
-        int c = L->b[L->i++];
-        if (c == '\\' && L->i < L->n) {
-            int e = L->b[L->i++];
-            if (e >= '0' && e <= '7') {
-                c = e - '0';
-                for (int k = 0; k < 2 && L->i < L->n && L->b[L->i] >= '0' && L->b[L->i] <= '7'; k++)
-                    c = c * 8 + (L->b[L->i++] - '0');
-                c &= 0xFF; /* \777 overflows a byte: high bits ignored */
-            } else if (e == '\r' || e == '\n') {
-                if (e == '\r' && L->i < L->n && L->b[L->i] == '\n')
-                    L->i++;
-                continue; /* line continuation */
-            } else {
-                c = unescape(e);
-            }
-        } else if (c == '(') {
-            depth++;
-        } else if (c == ')') {
-            if (--depth == 0)
-                break;
-        } else if (c == '\r') {
-            /* An unescaped end of line is one '\n', whatever its form. */
-            if (L->i < L->n && L->b[L->i] == '\n')
-                L->i++;
-            c = '\n';
-        }
-        if (keep)
-            keep_byte(L, c);
-    }
-}
-
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* A hex string from its '<'; an odd last digit is followed by 0. Other bytes are
- * skipped (white space is allowed, garbage is not worth a finding). */
-static void lex_hex(lexer *L)
-{
-    int high = -1;
-    L->i++;
-    while (L->i < L->n && L->b[L->i] != '>') {
-        int v = hex_value(L->b[L->i++]);
-        if (v < 0)
-            continue;
-        if (high < 0) {
-            high = v;
-        } else {
-            keep_byte(L, high << 4 | v);
-            high = -1;
-        }
-    }
-    if (high >= 0)
-        keep_byte(L, high << 4);
-    if (L->i < L->n)
-        L->i++;
-}
-
-static void lex_regular(lexer *L, char *out, size_t outlen)
-{
-    size_t k = 0;
-    while (L->i < L->n && !is_ws(L->b[L->i]) && !is_delim(L->b[L->i])) {
-        if (k + 1 < outlen)
-            out[k++] = (char)L->b[L->i];
-        L->i++;
-    }
-    out[k] = 0;
-}
-
-/* A name with its '/', #xx escapes decoded. */
-static void lex_name(lexer *L, char *out, size_t outlen)
-{
-    size_t k = 0;
-    out[k++] = '/';
-    L->i++;
-    while (L->i < L->n && !is_ws(L->b[L->i]) && !is_delim(L->b[L->i])) {
-        int c = L->b[L->i++];
-        if (c == '#' && L->i + 1 < L->n && isxdigit(L->b[L->i]) && isxdigit(L->b[L->i + 1])) {
-            char hx[3] = { (char)L->b[L->i], (char)L->b[L->i + 1], 0 };
-            c = (int)strtol(hx, NULL, 16);
-            L->i += 2;
-        }
-        if (k + 1 < outlen)
-            out[k++] = (char)c;
-    }
-    out[k] = 0;
-}
-
-static bool parse_number(const char *s, double *v)
-{
-    if (!*s)
-        return false;
-    char *end;
-    *v = strtod(s, &end);
-    /* strtod also takes "inf", "nan", hex and exponents, which PDF does not have. */
-    for (const char *c = s; *c; c++)
-        if (!strchr("+-.0123456789", *c))
-            return false;
-    return *end == 0 && isfinite(*v);
-}
-
-/* A dictionary (marked-content properties), from its "<<": skipped whole. */
-static void skip_dict(lexer *L)
-{
-    int depth = 0;
-    while (L->i < L->n) {
-        if (L->b[L->i] == '<' && L->i + 1 < L->n && L->b[L->i + 1] == '<') {
-            depth++;
-            L->i += 2;
-        } else if (L->b[L->i] == '>' && L->i + 1 < L->n && L->b[L->i + 1] == '>') {
-            L->i += 2;
-            if (--depth == 0)
-                break;
-        } else if (L->b[L->i] == '(') {
-            lex_literal(L, false);
-        } else {
-            L->i++;
-        }
-    }
-}
-
-static void next_token(lexer *L, tok *t);
-
-/* An array from its '[': numbers and strings go to the element list in order (nested
- * arrays, invalid in TJ, are flattened into it). */
-static void lex_array(lexer *L, tok *t)
-{
-    L->i++;
-    t->k = T_ARRAY;
-    t->off = L->en;
-    for (int guard = 0; guard < 1 << 20; guard++) {
-        tok e;
-        skip_ws(L);
-        if (L->i >= L->n)
-            break;
-        if (L->b[L->i] == ']') {
-            L->i++;
-            break;
-        }
-        next_token(L, &e);
-        if (e.k == T_EOF)
-            break;
-        if (e.k == T_STR)
-            keep_elem(L, &(elem){ .is_str = true, .off = e.off, .len = e.len });
-        else if (e.k == T_NUM)
-            keep_elem(L, &(elem){ .num = e.num });
-    }
-    t->len = L->en - t->off;
-}
-
-/* The next token; arrays and dictionaries come back whole, as one token. */
-static void next_token(lexer *L, tok *t)
-{
-    memset(t, 0, sizeof *t);
-    skip_ws(L);
-    if (L->i >= L->n) {
-        t->k = T_EOF;
-        return;
-    }
-    size_t lost = L->lost;
-    int c = L->b[L->i];
-    if (c == '(' || (c == '<' && !(L->i + 1 < L->n && L->b[L->i + 1] == '<'))) {
-        t->k = T_STR;
-        t->off = L->sn;
-        if (c == '(')
-            lex_literal(L, true);
-        else
-            lex_hex(L);
-        t->len = L->sn - t->off;
-    } else if (c == '<') {
-        skip_dict(L);
-        t->k = T_DICT;
-    } else if (c == '[') {
-        lex_array(L, t);
-    } else if (c == '/') {
-        t->k = T_NAME;
-        lex_name(L, t->name, sizeof t->name);
-    } else if (c == ')' || c == '>' || c == ']' || c == '{' || c == '}') {
-        L->i++; /* stray delimiter (or a PostScript brace): an operator that does nothing */
-        t->k = T_OP;
-    } else {
-        lex_regular(L, t->name, sizeof t->name);
-        t->k = parse_number(t->name, &t->num) ? T_NUM : T_OP;
-    }
-    t->partial = L->lost != lost;
-}
 
 typedef struct {
     double ctm[6];
@@ -527,29 +226,30 @@ static void show_text(interp *I, const text_run *r)
     mat_mul(adv, I->tm, I->tm);
 }
 
-/* Tj, ' and ": one string operand. Operands the lexer could not keep whole (out of
- * memory) are not measured. */
-static void show_string(interp *I, const lexer *L, const tok *t)
+
+/* Tj, ' and ": one string operand. */
+static void show_string(interp *I, const pfc_value *s)
 {
-    if (t->k != T_STR || t->partial)
+    if (s->k != PFV_STR)
         return;
     text_run r = { 0 };
-    run_string(&r, &I->gs[I->top], operand_bytes(L, t->off), t->len);
+    run_string(&r, &I->gs[I->top], s->s, s->len);
     show_text(I, &r);
 }
 
-/* TJ: strings and adjustments in order. */
-static void show_array(interp *I, const lexer *L, const tok *t)
+/* TJ: strings and adjustments in order. Arrays the reader could not keep whole are not
+ * measured. */
+static void show_array(interp *I, const pfc_value *a)
 {
-    if (t->k != T_ARRAY || t->partial)
+    if (a->k != PFV_ARRAY || a->partial)
         return;
     const gstate *g = &I->gs[I->top];
     text_run r = { 0 };
-    for (size_t i = 0; i < t->len; i++) {
-        const elem *e = &L->el[t->off + i];
-        if (e->is_str)
-            run_string(&r, g, operand_bytes(L, e->off), e->len);
-        else
+    for (size_t i = 0; i < a->len; i++) {
+        const pfc_value *e = &a->el[i];
+        if (e->k == PFV_STR)
+            run_string(&r, g, e->s, e->len);
+        else if (e->k == PFV_NUM)
             run_adjust(&r, g, e->num);
     }
     show_text(I, &r);
@@ -568,14 +268,14 @@ static void set_color(interp *I, bool stroke, cs_kind k, const double *v, int n)
         g->fill_cs = k;
 }
 
-static void set_cs(interp *I, bool stroke, const tok *t)
+static void set_cs(interp *I, bool stroke, const char *name)
 {
     pf *p = I->p;
-    qpdf_oh cs = qpdf_oh_new_name(p->q, t->name);
+    qpdf_oh cs = qpdf_oh_new_name(p->q, name);
     const char *why;
     cs_kind k = pf_classify_cs(p, pf_resolve_cs(p, I->res, cs), &why, 0);
     if (why)
-        pf_finding(p, true, 4, I->obj, "%s colour space %s selected for %s", why, t->name,
+        pf_finding(p, true, 4, I->obj, "%s colour space %s selected for %s", why, name,
                 stroke ? "strokes" : "fills");
     /* Initial colour: black in every device space. */
     double init[4] = { 0, 0, 0, k == CSK_CMYK ? 1 : 0 };
@@ -613,7 +313,7 @@ static void check_placed_image(interp *I, qpdf_oh img, double w_px, double h_px,
     double ppi = fmin(w_px * 72 / wpt, h_px * 72 / hpt);
     if (ppi < p->o->min_ppi - 0.5)
         pf_finding(p, false, 8, img ? pf_objid(p, img) : I->obj,
-                "image placed at %.0f ppi (%.0f needed)", ppi, p->o->min_ppi);
+                   "image placed at %.0f ppi (%.0f needed)", ppi, p->o->min_ppi);
 }
 
 static void do_form(interp *I, qpdf_oh form)
@@ -681,71 +381,37 @@ static void do_xobject(interp *I, const char *name)
     }
 }
 
-/* BI … ID <data> EI: the dictionary is read for PR-04/PR-08, the data skipped. */
-static void inline_image(interp *I, lexer *L)
+/* The key of an inline image's dictionary, in its long or abbreviated form. */
+static bool inline_key(const pfc_value *k, const char *abbr, const char *full)
+{
+    return k->k == PFV_NAME && (!strcmp((const char *)k->s, abbr) || !strcmp((const char *)k->s, full));
+}
+
+/* BI … ID: the dictionary (key, value, key, value…) is read for PR-04 and PR-08. */
+static void inline_image(interp *I, const pfc_op *op)
 {
     pf *p = I->p;
     double w = 0, h = 0;
     bool mask = false;
-    char cs[128] = "";
-    tok t, prev = { .k = T_EOF };
-    for (;;) {
-        next_token(L, &t);
-        if (t.k == T_EOF)
-            return;
-        if (t.k == T_OP && !strcmp(t.name, "ID"))
-            break;
-        if (prev.k == T_NAME) {
-            if ((!strcmp(prev.name, "/W") || !strcmp(prev.name, "/Width")) && t.k == T_NUM)
-                w = t.num;
-            else if ((!strcmp(prev.name, "/H") || !strcmp(prev.name, "/Height")) && t.k == T_NUM)
-                h = t.num;
-            else if ((!strcmp(prev.name, "/IM") || !strcmp(prev.name, "/ImageMask")) &&
-                     t.k == T_OP && !strcmp(t.name, "true"))
-                mask = true;
-            else if ((!strcmp(prev.name, "/CS") || !strcmp(prev.name, "/ColorSpace")) &&
-                     t.k == T_NAME)
-                snprintf(cs, sizeof cs, "%s", t.name);
-            else if ((!strcmp(prev.name, "/CS") || !strcmp(prev.name, "/ColorSpace")) &&
-                     t.k == T_ARRAY)
-                snprintf(cs, sizeof cs, "[array]");
-            prev.k = T_EOF;
-            continue;
-        }
-        prev = t;
+    const char *cs = NULL;
+    for (int i = 0; i + 1 < op->nargs; i += 2) {
+        const pfc_value *k = &op->args[i], *v = &op->args[i + 1];
+        if (inline_key(k, "/W", "/Width") && v->k == PFV_NUM)
+            w = v->num;
+        else if (inline_key(k, "/H", "/Height") && v->k == PFV_NUM)
+            h = v->num;
+        else if (inline_key(k, "/IM", "/ImageMask") && v->k == PFV_BOOL)
+            mask = v->num != 0;
+        else if (inline_key(k, "/CS", "/ColorSpace") && v->k == PFV_NAME)
+            cs = (const char *)v->s;
     }
-    if (cs[0] == '/') {
+    if (cs) {
         const char *why;
         pf_classify_cs(p, pf_resolve_cs(p, I->res, qpdf_oh_new_name(p->q, cs)), &why, 0);
         if (why)
             pf_finding(p, true, 4, I->obj, "%s in an inline image", why);
     }
     check_placed_image(I, 0, w, h, mask);
-    /* Data: after one white-space byte, up to white space + "EI" + white space. */
-    L->i++;
-    while (L->i + 2 <= L->n) {
-        if (is_ws(L->b[L->i]) && L->i + 2 < L->n && L->b[L->i + 1] == 'E' &&
-            L->b[L->i + 2] == 'I' && (L->i + 3 == L->n || is_ws(L->b[L->i + 3]) ||
-                                      is_delim(L->b[L->i + 3]))) {
-            L->i += 3;
-            return;
-        }
-        L->i++;
-    }
-    L->i = L->n;
-}
-
-/* Operand access: the last n operands must be numbers. */
-static bool nums(const tok *ops, int nops, int n, double *out)
-{
-    if (nops < n)
-        return false;
-    for (int i = 0; i < n; i++) {
-        if (ops[nops - n + i].k != T_NUM)
-            return false;
-        out[i] = ops[nops - n + i].num;
-    }
-    return true;
 }
 
 static void text_newline(interp *I, double tx, double ty)
@@ -755,170 +421,323 @@ static void text_newline(interp *I, double tx, double ty)
     memcpy(I->tm, I->tlm, sizeof I->tm);
 }
 
-static void set_font(interp *I, const char *name, double size)
+/* ---- the operators ----
+ *
+ * Each handler gets the operator, its trailing numeric operands in v (as many as the
+ * table says; the operator is skipped when they are missing) and the table's arg. */
+
+typedef void (*op_fn)(interp *I, const pfc_op *op, const double *v, int arg);
+
+enum { FILL = 1, STROKE = 2 };
+
+/* The last operand, when it has kind k. */
+static const pfc_value *last_arg(const pfc_op *op, pfv_kind k)
 {
+    return op->nargs >= 1 && op->args[op->nargs - 1].k == k ? &op->args[op->nargs - 1] : NULL;
+}
+
+static void op_q(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    if (I->top + 1 < MAX_GSTACK) {
+        I->gs[I->top + 1] = I->gs[I->top];
+        I->top++;
+    }
+}
+
+static void op_Q(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    if (I->top > 0)
+        I->top--;
+}
+
+static void op_cm(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)arg;
+    mat_mul(v, I->gs[I->top].ctm, I->gs[I->top].ctm);
+}
+
+static void op_gs(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v, (void)arg;
+    const pfc_value *n = last_arg(op, PFV_NAME);
+    if (n)
+        set_extgstate(I, (const char *)n->s);
+}
+
+/* g G k K rg RG: arg is the colour space's kind, and STROKE for the upper-case forms. */
+static void op_device_colour(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    bool stroke = arg & STROKE;
+    cs_kind k = (cs_kind)(arg >> 2);
+    if (k == CSK_RGB)
+        pf_finding(I->p, true, 4, I->obj, "DeviceRGB %s colour (%s) in the content",
+                   stroke ? "stroke" : "fill", op->op);
+    set_color(I, stroke, k, v, k == CSK_CMYK ? 4 : k == CSK_RGB ? 3 : 1);
+}
+
+static void op_cs(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v;
+    const pfc_value *n = last_arg(op, PFV_NAME);
+    if (n)
+        set_cs(I, arg & STROKE, (const char *)n->s);
+}
+
+/* sc scn SC SCN: as many numbers as the current space has components. */
+static void op_sc(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v;
+    bool stroke = arg & STROKE;
+    gstate *g = &I->gs[I->top];
+    cs_kind k = stroke ? g->stroke_cs : g->fill_cs;
+    int n = k == CSK_CMYK ? 4 : k == CSK_RGB ? 3 : k == CSK_GRAY ? 1 : 0;
+    double c[4];
+    if (n == 0 || op->nargs < n)
+        return;
+    for (int i = 0; i < n; i++) {
+        const pfc_value *a = &op->args[op->nargs - n + i];
+        if (a->k != PFV_NUM)
+            return;
+        c[i] = a->num;
+    }
+    set_color(I, stroke, k, c, n);
+}
+
+static void op_BT(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    double id[6] = { 1, 0, 0, 1, 0, 0 };
+    memcpy(I->tm, id, sizeof id);
+    memcpy(I->tlm, id, sizeof id);
+}
+
+static void op_Tf(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)arg;
+    if (op->nargs < 2 || op->args[op->nargs - 2].k != PFV_NAME)
+        return;
     pf *p = I->p;
     gstate *g = &I->gs[I->top];
-    g->font_size = size;
+    const char *name = (const char *)op->args[op->nargs - 2].s;
+    g->font_size = v[0];
     qpdf_oh f = pf_key(p, pf_key(p, I->res, "/Font"), name);
     g->font = pf_font_metrics_for(p, f, I->obj, name);
 }
 
-static void operator(interp *I, lexer *L, const char *op, tok *ops, int nops)
+static void op_Tm(interp *I, const pfc_op *op, const double *v, int arg)
 {
-    pf *p = I->p;
+    (void)op, (void)arg;
+    memcpy(I->tm, v, sizeof I->tm);
+    memcpy(I->tlm, v, sizeof I->tlm);
+}
+
+/* Td, and TD (arg 1), which also sets the leading. */
+static void op_Td(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op;
+    if (arg)
+        I->gs[I->top].tl = -v[1];
+    text_newline(I, v[0], v[1]);
+}
+
+static void op_Tstar(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    text_newline(I, 0, -I->gs[I->top].tl);
+}
+
+/* Tc Tw Tz TL Ts Tr: one number into the text state. */
+enum { T_TC, T_TW, T_TZ, T_TL, T_TS, T_TR };
+
+static void op_text_state(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op;
     gstate *g = &I->gs[I->top];
-    double v[6];
-    if (!strcmp(op, "q")) {
-        if (I->top + 1 < MAX_GSTACK) {
-            I->gs[I->top + 1] = *g;
-            I->top++;
-        }
-    } else if (!strcmp(op, "Q")) {
-        if (I->top > 0)
-            I->top--;
-    } else if (!strcmp(op, "cm")) {
-        if (nums(ops, nops, 6, v))
-            mat_mul(v, g->ctm, g->ctm);
-    } else if (!strcmp(op, "gs")) {
-        if (nops >= 1 && ops[nops - 1].k == T_NAME)
-            set_extgstate(I, ops[nops - 1].name);
-    } else if (!strcmp(op, "g") || !strcmp(op, "G")) {
-        if (nums(ops, nops, 1, v))
-            set_color(I, op[0] == 'G', CSK_GRAY, v, 1);
-    } else if (!strcmp(op, "k") || !strcmp(op, "K")) {
-        if (nums(ops, nops, 4, v))
-            set_color(I, op[0] == 'K', CSK_CMYK, v, 4);
-    } else if (!strcmp(op, "rg") || !strcmp(op, "RG")) {
-        bool stroke = op[0] == 'R';
-        pf_finding(p, true, 4, I->obj, "DeviceRGB %s colour (%s) in the content", stroke ? "stroke"
-                                                                                       : "fill",
-                op);
-        if (nums(ops, nops, 3, v))
-            set_color(I, stroke, CSK_RGB, v, 3);
-    } else if (!strcmp(op, "cs") || !strcmp(op, "CS")) {
-        if (nops >= 1 && ops[nops - 1].k == T_NAME)
-            set_cs(I, op[0] == 'C', &ops[nops - 1]);
-    } else if (!strcmp(op, "sc") || !strcmp(op, "scn") || !strcmp(op, "SC") ||
-               !strcmp(op, "SCN")) {
-        bool stroke = op[0] == 'S';
-        cs_kind k = stroke ? g->stroke_cs : g->fill_cs;
-        int n = k == CSK_CMYK ? 4 : k == CSK_RGB ? 3 : k == CSK_GRAY ? 1 : 0;
-        if (n && nums(ops, nops, n, v))
-            set_color(I, stroke, k, v, n);
-    } else if (!strcmp(op, "BT")) {
-        double id[6] = { 1, 0, 0, 1, 0, 0 };
-        memcpy(I->tm, id, sizeof id);
-        memcpy(I->tlm, id, sizeof id);
-    } else if (!strcmp(op, "Tf")) {
-        if (nops >= 2 && ops[nops - 2].k == T_NAME && ops[nops - 1].k == T_NUM)
-            set_font(I, ops[nops - 2].name, ops[nops - 1].num);
-    } else if (!strcmp(op, "Tm")) {
-        if (nums(ops, nops, 6, v)) {
-            memcpy(I->tm, v, sizeof I->tm);
-            memcpy(I->tlm, v, sizeof I->tlm);
-        }
-    } else if (!strcmp(op, "Td")) {
-        if (nums(ops, nops, 2, v))
-            text_newline(I, v[0], v[1]);
-    } else if (!strcmp(op, "TD")) {
-        if (nums(ops, nops, 2, v)) {
-            g->tl = -v[1];
-            text_newline(I, v[0], v[1]);
-        }
-    } else if (!strcmp(op, "T*")) {
-        text_newline(I, 0, -g->tl);
-    } else if (!strcmp(op, "TL")) {
-        if (nums(ops, nops, 1, v))
-            g->tl = v[0];
-    } else if (!strcmp(op, "Tc")) {
-        if (nums(ops, nops, 1, v))
-            g->tc = v[0];
-    } else if (!strcmp(op, "Tw")) {
-        if (nums(ops, nops, 1, v))
-            g->tw = v[0];
-    } else if (!strcmp(op, "Tz")) {
-        if (nums(ops, nops, 1, v))
-            g->th = v[0] / 100;
-    } else if (!strcmp(op, "Ts")) {
-        if (nums(ops, nops, 1, v))
-            g->rise = v[0];
-    } else if (!strcmp(op, "Tr")) {
-        if (nums(ops, nops, 1, v))
-            g->tr = pf_clamp_int(v[0]);
-    } else if (!strcmp(op, "Tj")) {
-        if (nops >= 1)
-            show_string(I, L, &ops[nops - 1]);
-    } else if (!strcmp(op, "TJ")) {
-        if (nops >= 1)
-            show_array(I, L, &ops[nops - 1]);
-    } else if (!strcmp(op, "'") || !strcmp(op, "\"")) {
-        if (op[0] == '"' && nops >= 3 && nums(ops, nops - 1, 2, v)) {
-            g->tw = v[0];
-            g->tc = v[1];
-        }
-        text_newline(I, 0, -g->tl);
-        if (nops >= 1)
-            show_string(I, L, &ops[nops - 1]);
-    } else if (!strcmp(op, "m") || !strcmp(op, "l")) {
-        if (nums(ops, nops, 2, v))
-            path_add(I, v[0], v[1], op[0] == 'm');
-    } else if (!strcmp(op, "c")) {
-        if (nums(ops, nops, 6, v))
-            for (int i = 0; i < 3; i++)
-                path_add(I, v[2 * i], v[2 * i + 1], false);
-    } else if (!strcmp(op, "v") || !strcmp(op, "y")) {
-        if (nums(ops, nops, 4, v))
-            for (int i = 0; i < 2; i++)
-                path_add(I, v[2 * i], v[2 * i + 1], false);
-    } else if (!strcmp(op, "re")) {
-        if (nums(ops, nops, 4, v)) {
-            path_add(I, v[0], v[1], true);
-            path_add(I, v[0] + v[2], v[1] + v[3], false);
-            path_add(I, v[0], v[1] + v[3], false);
-            path_add(I, v[0] + v[2], v[1], false);
-        }
-    } else if (!strcmp(op, "f") || !strcmp(op, "F") || !strcmp(op, "f*")) {
-        paint(I, true, false);
-    } else if (!strcmp(op, "S") || !strcmp(op, "s")) {
-        paint(I, false, true);
-    } else if (!strcmp(op, "B") || !strcmp(op, "B*") || !strcmp(op, "b") || !strcmp(op, "b*")) {
-        paint(I, true, true);
-    } else if (!strcmp(op, "n")) {
-        I->has_sub = I->path_inside = false;
-    } else if (!strcmp(op, "Do")) {
-        if (nops >= 1 && ops[nops - 1].k == T_NAME)
-            do_xobject(I, ops[nops - 1].name);
-    } else if (!strcmp(op, "BI")) {
-        inline_image(I, L);
+    switch (arg) {
+    case T_TC: g->tc = v[0]; break;
+    case T_TW: g->tw = v[0]; break;
+    case T_TZ: g->th = v[0] / 100; break;
+    case T_TL: g->tl = v[0]; break;
+    case T_TS: g->rise = v[0]; break;
+    case T_TR: g->tr = pf_clamp_int(v[0]); break;
     }
+}
+
+static void op_Tj(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v, (void)arg;
+    if (op->nargs >= 1)
+        show_string(I, &op->args[op->nargs - 1]);
+}
+
+static void op_TJ(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v, (void)arg;
+    if (op->nargs >= 1)
+        show_array(I, &op->args[op->nargs - 1]);
+}
+
+/* ' and " (arg 1: "aw ac string", which sets word and character spacing first). */
+static void op_quote(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v;
+    gstate *g = &I->gs[I->top];
+    if (arg && op->nargs >= 3 && op->args[op->nargs - 3].k == PFV_NUM &&
+        op->args[op->nargs - 2].k == PFV_NUM) {
+        g->tw = op->args[op->nargs - 3].num;
+        g->tc = op->args[op->nargs - 2].num;
+    }
+    text_newline(I, 0, -g->tl);
+    if (op->nargs >= 1)
+        show_string(I, &op->args[op->nargs - 1]);
+}
+
+/* m (arg 1: starts a subpath) and l. */
+static void op_point(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op;
+    path_add(I, v[0], v[1], arg);
+}
+
+/* c (3 points), v and y (2 points): every control point counts for the extent. */
+static void op_curve(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op;
+    for (int i = 0; i < arg; i++)
+        path_add(I, v[2 * i], v[2 * i + 1], false);
+}
+
+static void op_re(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)arg;
+    path_add(I, v[0], v[1], true);
+    path_add(I, v[0] + v[2], v[1] + v[3], false);
+    path_add(I, v[0], v[1] + v[3], false);
+    path_add(I, v[0] + v[2], v[1], false);
+}
+
+/* f F f* S s B B* b b*: arg says FILL, STROKE or both. */
+static void op_paint(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v;
+    paint(I, arg & FILL, arg & STROKE);
+}
+
+static void op_n(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    I->has_sub = I->path_inside = false;
+}
+
+static void op_Do(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v, (void)arg;
+    const pfc_value *n = last_arg(op, PFV_NAME);
+    if (n)
+        do_xobject(I, (const char *)n->s);
+}
+
+static void op_BI(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)v, (void)arg;
+    inline_image(I, op);
+}
+
+typedef struct {
+    const char *name;
+    int nums;                 /* trailing numbers the handler needs */
+    op_fn fn;
+    int arg;
+} op_def;
+
+#define CS_ARG(k, stroke) ((int)(k) << 2 | (stroke))
+
+/* Sorted by name (strcmp order) for bsearch. Operators not listed change nothing that
+ * is checked (marked content, clipping, shading patterns' own painting, etc.). */
+static const op_def ops[] = {
+    { "\"", 0, op_quote, 1 },
+    { "'", 0, op_quote, 0 },
+    { "B", 0, op_paint, FILL | STROKE },
+    { "B*", 0, op_paint, FILL | STROKE },
+    { "BI", 0, op_BI, 0 },
+    { "BT", 0, op_BT, 0 },
+    { "CS", 0, op_cs, STROKE },
+    { "Do", 0, op_Do, 0 },
+    { "F", 0, op_paint, FILL },
+    { "G", 1, op_device_colour, CS_ARG(CSK_GRAY, STROKE) },
+    { "K", 4, op_device_colour, CS_ARG(CSK_CMYK, STROKE) },
+    { "Q", 0, op_Q, 0 },
+    { "RG", 3, op_device_colour, CS_ARG(CSK_RGB, STROKE) },
+    { "S", 0, op_paint, STROKE },
+    { "SC", 0, op_sc, STROKE },
+    { "SCN", 0, op_sc, STROKE },
+    { "T*", 0, op_Tstar, 0 },
+    { "TD", 2, op_Td, 1 },
+    { "TJ", 0, op_TJ, 0 },
+    { "TL", 1, op_text_state, T_TL },
+    { "Tc", 1, op_text_state, T_TC },
+    { "Td", 2, op_Td, 0 },
+    { "Tf", 1, op_Tf, 0 },
+    { "Tj", 0, op_Tj, 0 },
+    { "Tm", 6, op_Tm, 0 },
+    { "Tr", 1, op_text_state, T_TR },
+    { "Ts", 1, op_text_state, T_TS },
+    { "Tw", 1, op_text_state, T_TW },
+    { "Tz", 1, op_text_state, T_TZ },
+    { "b", 0, op_paint, FILL | STROKE },
+    { "b*", 0, op_paint, FILL | STROKE },
+    { "c", 6, op_curve, 3 },
+    { "cm", 6, op_cm, 0 },
+    { "cs", 0, op_cs, FILL },
+    { "f", 0, op_paint, FILL },
+    { "f*", 0, op_paint, FILL },
+    { "g", 1, op_device_colour, CS_ARG(CSK_GRAY, FILL) },
+    { "gs", 0, op_gs, 0 },
+    { "k", 4, op_device_colour, CS_ARG(CSK_CMYK, FILL) },
+    { "l", 2, op_point, 0 },
+    { "m", 2, op_point, 1 },
+    { "n", 0, op_n, 0 },
+    { "q", 0, op_q, 0 },
+    { "re", 4, op_re, 0 },
+    { "rg", 3, op_device_colour, CS_ARG(CSK_RGB, FILL) },
+    { "s", 0, op_paint, STROKE },
+    { "sc", 0, op_sc, FILL },
+    { "scn", 0, op_sc, FILL },
+    { "v", 4, op_curve, 2 },
+    { "y", 4, op_curve, 2 },
+};
+
+static int op_cmp(const void *key, const void *def)
+{
+    return strcmp(key, ((const op_def *)def)->name);
+}
+
+/* The reader's callback: one operator. */
+static bool on_operator(void *ctx, const pfc_op *op)
+{
+    interp *I = ctx;
+    const op_def *d = bsearch(op->op, ops, sizeof ops / sizeof ops[0], sizeof ops[0], op_cmp);
+    if (!d)
+        return true;
+    double v[6] = { 0 };
+    if (d->nums > op->nargs)
+        return true;
+    for (int i = 0; i < d->nums; i++) {
+        const pfc_value *a = &op->args[op->nargs - d->nums + i];
+        if (a->k != PFV_NUM)
+            return true;
+        v[i] = a->num;
+    }
+    d->fn(I, op, v, d->arg);
+    return true;
 }
 
 static void interpret(interp *I, const unsigned char *data, size_t len)
 {
-    lexer L = { .b = data, .n = len };
-    tok ops[MAX_OPERANDS];
-    int nops = 0;
-    for (;;) {
-        tok t;
-        next_token(&L, &t);
-        if (t.k == T_EOF)
-            break;
-        if (t.k != T_OP) {
-            if (nops == MAX_OPERANDS) {
-                memmove(ops, ops + 1, (MAX_OPERANDS - 1) * sizeof *ops);
-                nops--;
-            }
-            ops[nops++] = t;
-            continue;
-        }
-        operator(I, &L, t.name, ops, nops);
-        nops = 0;
-        lexer_reset_operands(&L);
-    }
-    lexer_free(&L);
+    pfc_read(data, len, on_operator, I);
 }
-
 
 void pf_interpret_page(pf *p, qpdf_oh res, const unsigned char *data, size_t len)
 {
