@@ -11,7 +11,7 @@ BUILD   ?= build
 CC      ?= cc
 PC_LIBS := harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng
 # Debian packages the build, the default issue and the tests need.
-DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev \
+DEB_PKGS := gcc g++ make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev \
 	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
 	libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
 	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3

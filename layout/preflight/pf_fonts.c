@@ -7,24 +7,6 @@
 #include <string.h>
 
 #include "layout/base/vec.h"
-static bool font_done(pf *p, int id)
-{
-    if (id <= 0)
-        return false;
-    for (size_t i = 0; i < p->nfonts; i++)
-        if (p->fonts[i] == id)
-            return true;
-    if (p->nfonts == p->capfonts) {
-        size_t nc = p->capfonts ? p->capfonts * 2 : 32;
-        int *nf = realloc(p->fonts, nc * sizeof *nf);
-        if (!nf)
-            return false;
-        p->fonts = nf;
-        p->capfonts = nc;
-    }
-    p->fonts[p->nfonts++] = id;
-    return false;
-}
 
 static bool subset_tagged(const char *base)
 {
@@ -37,49 +19,74 @@ static bool subset_tagged(const char *base)
     return true;
 }
 
+/* A name under key k of dict, copied (the handle let go). */
+static pname name_at(pf *p, qpdf_oh dict, const char *k)
+{
+    qpdf_oh v = pf_key(p, dict, k);
+    pname n = pf_name_of(p, v);
+    qpdf_oh_release(p->q, v);
+    return n;
+}
+
+static bool stream_at(pf *p, qpdf_oh dict, const char *k)
+{
+    qpdf_oh v = pf_key(p, dict, k);
+    bool s = qpdf_oh_is_stream(p->q, v);
+    qpdf_oh_release(p->q, v);
+    return s;
+}
+
+/* The font program: in the descriptor of the font (Type 0: of its descendant). */
+static bool embedded(pf *p, qpdf_oh desc_font)
+{
+    qpdf_oh fd = pf_key(p, desc_font, "/FontDescriptor");
+    bool e = stream_at(p, fd, "/FontFile") || stream_at(p, fd, "/FontFile2") ||
+             stream_at(p, fd, "/FontFile3");
+    qpdf_oh_release(p->q, fd);
+    return e;
+}
+
 void pf_check_font(pf *p, qpdf_oh font)
 {
     int id = pf_objid(p, font);
-    if (!qpdf_oh_is_dictionary(p->q, font) || font_done(p, id))
+    if (!qpdf_oh_is_dictionary(p->q, font) || (id > 0 && !pf_idset_add(&p->fonts_checked, (uint64_t)id)))
         return;
-    pname subn = pf_name_of(p, pf_key(p, font, "/Subtype")), basen = pf_name_of(p, pf_key(p, font, "/BaseFont"));
+    pname subn = name_at(p, font, "/Subtype"), basen = name_at(p, font, "/BaseFont");
     const char *sub = subn.s, *base = basen.s;
     const char *shown = base[0] ? base + 1 : "(unnamed)";
     if (!strcmp(sub, "/Type3")) {
-        pf_finding(p, false, 3, id, "Type 3 font %s: glyphs are drawn by content streams",
-                base[0] ? shown : "(unnamed)");
+        pf_find(p, PFK_FONT_TYPE3, id, "Type 3 font %s", shown);
         return;
     }
-    qpdf_oh desc_font = font;
+    bool ok;
     if (!strcmp(sub, "/Type0")) {
         qpdf_oh df = pf_key(p, font, "/DescendantFonts");
-        if (!qpdf_oh_is_array(p->q, df) || qpdf_oh_get_array_n_items(p->q, df) < 1) {
-            pf_finding(p, true, 3, id, "Type 0 font %s has no descendant font", shown);
+        qpdf_oh d = qpdf_oh_is_array(p->q, df) && qpdf_oh_get_array_n_items(p->q, df) >= 1
+                        ? qpdf_oh_get_array_item(p->q, df, 0)
+                        : qpdf_oh_new_null(p->q);
+        bool has = qpdf_oh_is_dictionary(p->q, d);
+        ok = has && embedded(p, d);
+        qpdf_oh_release(p->q, d);
+        qpdf_oh_release(p->q, df);
+        if (!has) {
+            pf_find(p, PFK_FONT_BROKEN, id, "Type 0 font %s has no descendant font", shown);
             return;
         }
-        desc_font = qpdf_oh_get_array_item(p->q, df, 0);
+    } else {
+        ok = embedded(p, font);
     }
-    qpdf_oh fd = pf_key(p, desc_font, "/FontDescriptor");
-    bool embedded = qpdf_oh_is_stream(p->q, pf_key(p, fd, "/FontFile")) ||
-                    qpdf_oh_is_stream(p->q, pf_key(p, fd, "/FontFile2")) ||
-                    qpdf_oh_is_stream(p->q, pf_key(p, fd, "/FontFile3"));
-    if (!embedded)
-        pf_finding(p, true, 3, id, "font %s is not embedded", shown);
+    if (!ok)
+        pf_find(p, PFK_FONT_NOT_EMBEDDED, id, "font %s is not embedded", shown);
     else if (!subset_tagged(base))
-        pf_finding(p, false, 3, id, "font %s is not a subset (no subset tag)", shown);
-    if (!qpdf_oh_is_stream(p->q, pf_key(p, font, "/ToUnicode")))
-        pf_finding(p, false, 3, id, "font %s has no ToUnicode map", shown);
+        pf_find(p, PFK_FONT_NOT_SUBSET, id, "font %s is not a subset (no subset tag)", shown);
+    if (!stream_at(p, font, "/ToUnicode"))
+        pf_find(p, PFK_FONT_NO_TOUNICODE, id, "font %s has no ToUnicode map", shown);
 }
 
 /* ---- font metrics (PR-07) ----
  *
  * Glyph advances for measuring text, per unit of font size in text space, parsed once
  * per font object and kept for the whole run. */
-
-/* Caps on hostile fonts: /W items read, width ranges kept, fonts cached. */
-#define MAX_W_ITEMS (1 << 18)
-#define MAX_W_RANGES (1 << 18)
-#define MAX_FONT_METRICS 4096
 
 typedef enum {
     FM_GUESS_1BYTE,           /* 1-byte codes, no usable widths: ½ em each */
@@ -140,22 +147,9 @@ double pf_fm_width(const font_metrics *m, unsigned code)
     return m->dw;
 }
 
-/* A number that is a whole CID (0…0xFFFF for Identity-H, which has 2-byte codes);
- * larger ones are clamped when clamp is set, refused otherwise. */
-static bool cid_of(pf *p, qpdf_oh o, bool clamp, uint32_t *cid)
-{
-    double v;
-    if (!pf_num(p, o, &v) || v != floor(v) || v < 0)
-        return false;
-    if (v > 0xFFFF && !clamp)
-        return false;
-    *cid = v > 0xFFFF ? 0xFFFF : (uint32_t)v;
-    return true;
-}
-
 static bool add_range(font_metrics *m, size_t *cap, uint32_t lo, uint32_t hi, double w)
 {
-    if (m->nranges >= MAX_W_RANGES || !VEC_PUSH_ROOM(m->ranges, *cap, m->nranges))
+    if (!VEC_PUSH_ROOM(m->ranges, *cap, m->nranges))
         return false;
     m->ranges[m->nranges++] = (cid_range){ lo, hi, w / 1000 };
     return true;
@@ -188,38 +182,68 @@ static void normalise_ranges(font_metrics *m)
     m->nranges = out;
 }
 
+/* A number from an array (the item's handle let go). */
+static bool num_item(pf *p, qpdf_oh a, int i, double *v)
+{
+    qpdf_oh o = qpdf_oh_get_array_item(p->q, a, i);
+    bool ok = pf_num(p, o, v);
+    qpdf_oh_release(p->q, o);
+    return ok;
+}
+
+/* A whole CID (0…0xFFFF for Identity-H, which has 2-byte codes); larger ones are
+ * clamped when clamp is set, refused otherwise. */
+static bool cid_item(pf *p, qpdf_oh a, int i, bool clamp, uint32_t *cid)
+{
+    double v;
+    if (!num_item(p, a, i, &v) || v != floor(v) || v < 0 || (v > 0xFFFF && !clamp))
+        return false;
+    *cid = v > 0xFFFF ? 0xFFFF : (uint32_t)v;
+    return true;
+}
+
 /* /W: "c [w1 w2 …]" gives CIDs c, c+1, … their widths; "c_first c_last w" one width to a
  * range. Reading stops at the first entry of neither form (what follows cannot be
- * trusted) and at the caps; CIDs left out take /DW. */
-static void parse_w(pf *p, qpdf_oh w, font_metrics *m)
+ * trusted) and after PF_MAX_W_ITEMS numbers (with a warning); CIDs left out take /DW.
+ * Returns false when it stopped at the limit. */
+static bool parse_w(pf *p, qpdf_oh w, font_metrics *m)
 {
-    size_t cap = 0;
+    size_t cap = 0, items = 0;
     int n = qpdf_oh_is_array(p->q, w) ? qpdf_oh_get_array_n_items(p->q, w) : 0;
-    if (n > MAX_W_ITEMS)
-        n = MAX_W_ITEMS;
     for (int i = 0; i + 1 < n;) {
         uint32_t c, last;
         double width;
-        qpdf_oh first = qpdf_oh_get_array_item(p->q, w, i);
-        qpdf_oh next = qpdf_oh_get_array_item(p->q, w, i + 1);
-        if (!cid_of(p, first, false, &c))
+        if (!cid_item(p, w, i, false, &c))
             break;
-        if (qpdf_oh_is_array(p->q, next)) {
-            int k = qpdf_oh_get_array_n_items(p->q, next);
-            for (int j = 0; j < k && c + (uint32_t)j <= 0xFFFF; j++)
-                if (pf_num(p, qpdf_oh_get_array_item(p->q, next, j), &width) &&
+        qpdf_oh next = qpdf_oh_get_array_item(p->q, w, i + 1);
+        bool list = qpdf_oh_is_array(p->q, next);
+        int k = list ? qpdf_oh_get_array_n_items(p->q, next) : 0;
+        if (list) {
+            for (int j = 0; j < k && c + (uint32_t)j <= 0xFFFF; j++) {
+                if (++items > PF_MAX_W_ITEMS) {
+                    qpdf_oh_release(p->q, next);
+                    return false;
+                }
+                if (num_item(p, next, j, &width) &&
                     !add_range(m, &cap, c + (uint32_t)j, c + (uint32_t)j, width))
-                    return;
+                    break;
+            }
             i += 2;
-        } else if (i + 2 < n && cid_of(p, next, true, &last) &&
-                   pf_num(p, qpdf_oh_get_array_item(p->q, w, i + 2), &width)) {
+        }
+        qpdf_oh_release(p->q, next);
+        if (list)
+            continue;
+        if ((items += 3) > PF_MAX_W_ITEMS)
+            return false;
+        if (i + 2 < n && cid_item(p, w, i + 1, true, &last) && num_item(p, w, i + 2, &width)) {
             if (last >= c && !add_range(m, &cap, c, last, width))
-                return;
+                break;
             i += 3;
         } else {
             break;
         }
     }
+    return true;
 }
 
 /* Type 0: widths only for the Identity-H CMap, where a code is a 2-byte CID. Other
@@ -228,18 +252,29 @@ static void parse_w(pf *p, qpdf_oh w, font_metrics *m)
 static void fm_type0(pf *p, qpdf_oh font, font_metrics *m)
 {
     m->kind = FM_GUESS_2BYTE;
-    qpdf_oh df = pf_key(p, font, "/DescendantFonts");
-    if (!pf_is_name(p, pf_key(p, font, "/Encoding"), "/Identity-H") || !qpdf_oh_is_array(p->q, df) ||
-        qpdf_oh_get_array_n_items(p->q, df) < 1)
-        return;
-    qpdf_oh cid = qpdf_oh_get_array_item(p->q, df, 0);
-    if (!qpdf_oh_is_dictionary(p->q, cid))
-        return;
-    m->kind = FM_CID;
-    double dw;
-    m->dw = pf_num(p, pf_key(p, cid, "/DW"), &dw) ? dw / 1000 : 1.0;
-    parse_w(p, pf_key(p, cid, "/W"), m);
-    normalise_ranges(m);
+    qpdf_oh enc = pf_key(p, font, "/Encoding"), df = pf_key(p, font, "/DescendantFonts");
+    bool identity = pf_is_name(p, enc, "/Identity-H");
+    qpdf_oh cid = identity && qpdf_oh_is_array(p->q, df) && qpdf_oh_get_array_n_items(p->q, df) >= 1
+                      ? qpdf_oh_get_array_item(p->q, df, 0)
+                      : qpdf_oh_new_null(p->q);
+    if (qpdf_oh_is_dictionary(p->q, cid)) {
+        m->kind = FM_CID;
+        double dw;
+        qpdf_oh dwo = pf_key(p, cid, "/DW"), w = pf_key(p, cid, "/W");
+        m->dw = pf_num(p, dwo, &dw) ? dw / 1000 : 1.0;
+        if (!parse_w(p, w, m)) {
+            pname base = pf_name_of(p, pf_key(p, font, "/BaseFont"));
+            pf_find(p, PFK_WIDTHS_ESTIMATED, pf_objid(p, font),
+                    "font %s has more than %d widths: the rest are estimated",
+                    base.s[0] ? base.s + 1 : "(unnamed)", PF_MAX_W_ITEMS);
+        }
+        normalise_ranges(m);
+        qpdf_oh_release(p->q, dwo);
+        qpdf_oh_release(p->q, w);
+    }
+    qpdf_oh_release(p->q, cid);
+    qpdf_oh_release(p->q, enc);
+    qpdf_oh_release(p->q, df);
 }
 
 /* Type 1, TrueType, Type 3: /Widths from /FirstChar, /MissingWidth elsewhere. Without
@@ -299,7 +334,13 @@ const font_metrics *pf_font_metrics_for(pf *p, qpdf_oh font, int owner, const ch
             return p->metrics[i];
     bool two_byte = pf_is_name(p, pf_key(p, font, "/Subtype"), "/Type0");
     const font_metrics *fallback = two_byte ? &guess_2byte : &guess_1byte;
-    if (p->nmetrics >= MAX_FONT_METRICS || !VEC_PUSH_ROOM(p->metrics, p->capmetrics, p->nmetrics))
+    if (p->nmetrics >= PF_MAX_FONT_METRICS) {
+        pf_find(p, PFK_WIDTHS_ESTIMATED, 0,
+                "more than %d fonts: text in the others is measured by estimate",
+                PF_MAX_FONT_METRICS);
+        return fallback;
+    }
+    if (!VEC_PUSH_ROOM(p->metrics, p->capmetrics, p->nmetrics))
         return fallback;
     font_metrics *m = fm_build(p, font);
     if (!m)

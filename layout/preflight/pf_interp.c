@@ -1,22 +1,30 @@
-/* pf_interp — content streams, interpreted just far enough to know the CTM, colours,
- * overprint state, text position and the current path's extent at every painting
- * operator. Text is measured glyph by glyph with the fonts' own widths (PR-07), so
- * proportional Latin set in a 2-byte CID font is as wide as it prints.
+/* pf_interp — content streams, interpreted just far enough to know the CTM, the clip,
+ * colours, overprint state, text position and the current path's extent at every
+ * painting operator: PR-04 (colour selected in the content), PR-05 (black text, total
+ * ink, white overprint), PR-06 (ink that crosses the trim must run into the bleed),
+ * PR-07 (text and the trim, measured glyph by glyph with the fonts' own widths, so
+ * proportional Latin in a 2-byte CID font is as wide as it prints), PR-08 (image
+ * resolution as placed).
  *
  * qpdf's tokenizer reads the stream (pf_qpdf.h); each operator is looked up in one
- * sorted table that says how many numbers it takes and which function handles it. */
+ * sorted table that says how many numbers it takes and which function handles it.
+ * Every token read costs one of the tokens budget. A form XObject is decoded once per
+ * page and interpreted once per distinct graphics state it is drawn in. */
 #include "layout/preflight/pf_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/vec.h"
 #include "layout/preflight/pf_qpdf.h"
 
-#define MAX_GSTACK 64         /* q nesting tracked */
+/* Below this (pt) an edge counts as on the trim or the bleed: writers round. */
+#define EDGE_EPS 0.1
 
 typedef struct {
     double ctm[6];
+    double clip[4];           /* the clipping path's extent in page space */
     cs_kind fill_cs, stroke_cs;
     double fill[4], stroke[4];
     bool op, OP;
@@ -26,19 +34,73 @@ typedef struct {
     const font_metrics *font; /* NULL before Tf: the ½ em estimate */
 } gstate;
 
+/* A form XObject met on this page: decoded once. */
+typedef struct {
+    int id;
+    unsigned char *data;      /* NULL: could not be decoded (reported once) */
+    size_t len;
+    double matrix[6];
+    double bbox[4];           /* in form space; no BBox: unbounded */
+    qpdf_oh res;              /* its resources, or null (then the caller's) */
+    int res_id;
+} form_entry;
+
+struct pf_form_memo {
+    form_entry *forms;
+    size_t n, cap;
+    uint32_t slots[2 * PF_MAX_FORM_MEMO]; /* form id → index + 1 */
+    pf_idset seen;            /* (form, state) pairs interpreted on this page */
+};
+
+/* Resources looked up by name are remembered for the rest of the content stream: a
+ * page shows the same few fonts, states and XObjects thousands of times, and each
+ * lookup through the C API costs a few allocations. */
+#define NAME_CACHE 16
+
+typedef enum { RC_FONT, RC_GS, RC_XOBJECT, RC_CS } rc_kind;
+
+typedef struct {
+    rc_kind kind;
+    char name[64];
+    union {
+        const font_metrics *font;
+        struct {
+            signed char OP, op;   /* -1: not set by the state */
+            int opm;              /* -1: not set */
+        } gs;
+        struct {
+            int id;
+            enum { XO_OTHER, XO_IMAGE, XO_FORM } type;
+            double w, h;          /* images; w < 0: no size */
+            bool mask;
+        } xo;
+        cs_kind cs;
+    } u;
+} rc_entry;
+
 typedef struct {
     pf *p;
     qpdf_oh res;
-    int obj;                  /* object to name in findings (page or form) */
-    gstate gs[MAX_GSTACK];
+    int res_id;               /* object id of res, 0 when direct */
+    rc_entry cache[NAME_CACHE];
+    int ncache, next_evict;
+    int obj;                  /* page or form, to name in findings */
+    gstate gs[PF_MAX_GSTACK];
     int top;
     double tm[6], tlm[6];
     double sub[4];            /* current subpath's extent in page space */
     bool has_sub;
+    double path[4];           /* the whole current path's extent (for W) */
+    bool has_path;
     bool path_inside;         /* some subpath of the current path reaches the bleed box */
+    double path_gap;          /* how far the worst subpath stops short of the bleed, pt */
+    bool clip_pending;        /* W or W* seen: the path clips at its painting operator */
+    bool abort;               /* stop reading this stream */
     int depth;                /* form nesting */
-    int *chain;               /* object ids of forms being interpreted (cycle guard) */
+    int chain[PF_MAX_FORM_DEPTH + 1]; /* ids of the forms being interpreted */
 } interp;
+
+static const double no_clip[4] = { -INFINITY, -INFINITY, INFINITY, INFINITY };
 
 static void mat_mul(const double a[6], const double b[6], double out[6])
 {
@@ -54,8 +116,63 @@ static void apply(const double m[6], double x, double y, double *ox, double *oy)
     *oy = m[1] * x + m[3] * y + m[5];
 }
 
-/* Ends the current subpath: does it reach into the bleed box? (Judged per subpath, so
- * that printer's marks around the page, drawn as one path, stay outside.) */
+/* The page-space extent of the rectangle r under m. */
+static void map_rect(const double m[6], const double r[4], double out[4])
+{
+    double xs[2] = { r[0], r[2] }, ys[2] = { r[1], r[3] };
+    double b[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double x, y;
+            apply(m, xs[i], ys[j], &x, &y);
+            b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
+            b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+        }
+    memcpy(out, b, sizeof b);
+}
+
+static void clip_to(double box[4], const double clip[4])
+{
+    box[0] = fmax(box[0], clip[0]);
+    box[1] = fmax(box[1], clip[1]);
+    box[2] = fmin(box[2], clip[2]);
+    box[3] = fmin(box[3], clip[3]);
+}
+
+static bool empty(const double b[4]) { return !(b[0] <= b[2] && b[1] <= b[3]); }
+
+/* PR-06: how far something painted over box stops short of the bleed on a side where
+ * it crosses the trim edge (pt); 0 when it stays inside the trim or runs on into the
+ * bleed by the bleed asked for (or to the BleedBox, if that is narrower). */
+static double bleed_gap(const pf *p, const double b[4])
+{
+    const double *t = p->trim, *bl = p->bleed;
+    double need = p->o->bleed_mm * PT_PER_MM, gap = 0;
+    if (b[0] < t[0] - EDGE_EPS)
+        gap = fmax(gap, fmin(need, t[0] - bl[0]) - (t[0] - b[0]));
+    if (b[1] < t[1] - EDGE_EPS)
+        gap = fmax(gap, fmin(need, t[1] - bl[1]) - (t[1] - b[1]));
+    if (b[2] > t[2] + EDGE_EPS)
+        gap = fmax(gap, fmin(need, bl[2] - t[2]) - (b[2] - t[2]));
+    if (b[3] > t[3] + EDGE_EPS)
+        gap = fmax(gap, fmin(need, bl[3] - t[3]) - (b[3] - t[3]));
+    return gap > EDGE_EPS ? gap : 0;
+}
+
+/* An area that will be painted: does it reach into the bleed box, and does it stop
+ * short of the bleed? (Printer's marks outside the bleed box are not looked at.) */
+static void mark_area(interp *I, double box[4])
+{
+    pf *p = I->p;
+    clip_to(box, I->gs[I->top].clip);
+    if (!p->has_boxes || empty(box) || !pf_intersects(box, p->bleed))
+        return;
+    I->path_inside = true;
+    I->path_gap = fmax(I->path_gap, bleed_gap(p, box));
+}
+
+/* Ends the current subpath. Each subpath is judged alone, so that printer's marks
+ * around the page, drawn as one path, stay outside. */
 static void end_subpath(interp *I)
 {
     if (!I->has_sub)
@@ -64,8 +181,14 @@ static void end_subpath(interp *I)
     memcpy(box, I->sub, sizeof box);
     box[2] = fmax(box[2], box[0] + 0.01); /* lines have no area */
     box[3] = fmax(box[3], box[1] + 0.01);
-    if (I->p->has_boxes && pf_intersects(box, I->p->bleed))
-        I->path_inside = true;
+    if (!I->has_path) {
+        memcpy(I->path, box, sizeof box);
+        I->has_path = true;
+    } else {
+        I->path[0] = fmin(I->path[0], box[0]), I->path[1] = fmin(I->path[1], box[1]);
+        I->path[2] = fmax(I->path[2], box[2]), I->path[3] = fmax(I->path[3], box[3]);
+    }
+    mark_area(I, box);
     I->has_sub = false;
 }
 
@@ -87,23 +210,52 @@ static void path_add(interp *I, double x, double y, bool new_subpath)
     }
 }
 
-static double total_ink(const gstate *g, bool stroke)
+/* Ends the path after its painting operator (or n): a pending W clips to it. */
+static void end_path(interp *I)
 {
-    const double *v = stroke ? g->stroke : g->fill;
-    return v[0] + v[1] + v[2] + v[3];
+    end_subpath(I);
+    if (I->clip_pending && I->has_path)
+        clip_to(I->gs[I->top].clip, I->path);
+    I->clip_pending = I->has_sub = I->has_path = I->path_inside = false;
+    I->path_gap = 0;
 }
 
-/* PR-05 total ink, for what is painted inside the bleed box (printer's marks outside
- * it are in registration colour on purpose). */
-static void check_ink(interp *I, bool stroke)
+/* ---- colour and ink (PR-05) ---- */
+
+static double total_ink(const double v[4]) { return v[0] + v[1] + v[2] + v[3]; }
+
+/* Paints no ink: white in CMYK or gray. */
+static bool is_white(cs_kind k, const double v[4])
+{
+    return (k == CSK_CMYK && total_ink(v) <= 0) || (k == CSK_GRAY && v[0] >= 1);
+}
+
+/* Overprinting white paints nothing: gray overprints whatever the mode (it only sets
+ * K), CMYK when zeros do not knock out (OPM 1). */
+static bool white_vanishes(const gstate *g, bool stroke)
+{
+    cs_kind k = stroke ? g->stroke_cs : g->fill_cs;
+    const double *v = stroke ? g->stroke : g->fill;
+    bool over = stroke ? g->OP : g->op;
+    return over && is_white(k, v) && (k == CSK_GRAY || g->opm == 1);
+}
+
+/* One painting of the current path, fill or stroke. */
+static void paint_checks(interp *I, bool stroke, const char *what)
 {
     pf *p = I->p;
-    gstate *g = &I->gs[I->top];
-    if ((stroke ? g->stroke_cs : g->fill_cs) != CSK_CMYK)
+    const gstate *g = &I->gs[I->top];
+    cs_kind k = stroke ? g->stroke_cs : g->fill_cs;
+    const double *v = stroke ? g->stroke : g->fill;
+    if (white_vanishes(g, stroke))
+        pf_find(p, PFK_WHITE_OVERPRINT, I->obj, "white %s set to overprint", what);
+    if (is_white(k, v))
         return;
-    double ink = total_ink(g, stroke);
-    if (ink > 3.0 + 1e-4)
-        pf_finding(p, false, 5, I->obj, "total ink %.0f %% above 300 %%", ink * 100);
+    if (k == CSK_CMYK && total_ink(v) > 3.0 + 1e-4)
+        pf_find_v(p, PFK_TAC, I->obj, total_ink(v) * 100, "total ink above 300 %%");
+    if (I->path_gap > 0)
+        pf_find_v(p, PFK_INK_NOT_BLEED, I->obj, I->path_gap / PT_PER_MM,
+                  "ink crosses the trim edge but does not run into the bleed");
 }
 
 static void paint(interp *I, bool fill, bool stroke)
@@ -111,12 +263,14 @@ static void paint(interp *I, bool fill, bool stroke)
     end_subpath(I);
     if (I->path_inside) {
         if (fill)
-            check_ink(I, false);
+            paint_checks(I, false, "fill");
         if (stroke)
-            check_ink(I, true);
+            paint_checks(I, true, "stroke");
     }
-    I->path_inside = false;
+    end_path(I);
 }
+
+/* ---- text (PR-05, PR-07) ---- */
 
 /* Where the glyphs of one text-showing operator go, along the baseline in unscaled
  * text space (Th applied, Tfs and Tc included): the pen's advance and the extent of the
@@ -161,55 +315,56 @@ static void run_string(text_run *r, const gstate *g, const unsigned char *s, siz
 }
 
 /* PR-07: the run's box (glyph extent by the font's height estimate: 0.2 em below the
- * baseline to 0.8 em above, raised by Ts) against the trim. */
+ * baseline to 0.8 em above, raised by Ts) against the trim: beyond it is a failure
+ * (the knife cuts it), closer than the safe distance a warning. */
 static void check_text_margin(interp *I, const text_run *r)
 {
     pf *p = I->p;
     const gstate *g = &I->gs[I->top];
-    double trm[6];
+    double trm[6], box[4];
     mat_mul(I->tm, g->ctm, trm);
-    double box[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
-    double xs[2] = { r->lo, r->hi }, ys[2] = { g->rise - 0.2 * g->font_size,
-                                               g->rise + 0.8 * g->font_size };
-    for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2; j++) {
-            double x, y;
-            apply(trm, xs[i], ys[j], &x, &y);
-            box[0] = fmin(box[0], x), box[1] = fmin(box[1], y);
-            box[2] = fmax(box[2], x), box[3] = fmax(box[3], y);
-        }
-    if (!p->has_boxes || !pf_intersects(box, p->bleed))
+    double glyphs[4] = { r->lo, g->rise - 0.2 * g->font_size, r->hi,
+                         g->rise + 0.8 * g->font_size };
+    map_rect(trm, glyphs, box);
+    clip_to(box, g->clip);
+    if (!p->has_boxes || empty(box) || !pf_intersects(box, p->bleed))
         return;
     double d = fmin(fmin(box[0] - p->trim[0], p->trim[2] - box[2]),
                     fmin(box[1] - p->trim[1], p->trim[3] - box[3]));
-    if (d < p->o->safe_mm * PT_PER_MM - 0.01) {
-        p->text_near++;
-        p->text_min_dist = fmin(p->text_min_dist, d);
-    }
+    if (d < -EDGE_EPS)
+        pf_find_v(p, PFK_TEXT_BEYOND_TRIM, I->obj, -d / PT_PER_MM,
+                  "text runs over the trim edge");
+    else if (d < p->o->safe_mm * PT_PER_MM - 0.01)
+        pf_find_v(p, PFK_TEXT_NEAR_TRIM, I->obj, fmax(d, 0) / PT_PER_MM,
+                  "text closer than %.0f mm to the trim edge", p->o->safe_mm);
 }
 
-/* PR-05: black text K only, overprinting (OPM 1, or DeviceCMYK zeros knock out). */
-static void check_text_colour(interp *I)
+/* PR-05 for text painted in one colour: black in K only and overprinting; no rich
+ * black; total ink; no white that vanishes. */
+static void check_text_colour(interp *I, bool stroke)
 {
     pf *p = I->p;
     const gstate *g = &I->gs[I->top];
-    const double *v = g->fill;
-    if (g->fill_cs == CSK_CMYK) {
+    cs_kind k = stroke ? g->stroke_cs : g->fill_cs;
+    const double *v = stroke ? g->stroke : g->fill;
+    bool over = stroke ? g->OP : g->op;
+    if (white_vanishes(g, stroke))
+        pf_find(p, PFK_WHITE_OVERPRINT, I->obj, "white text set to overprint");
+    if (k == CSK_CMYK) {
         bool konly = v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] > 0;
-        if (konly && (!g->op || g->opm != 1))
-            pf_finding(p, false, 5, I->obj, "K-only text does not overprint (%s)",
-                    g->op ? "overprint mode 0" : "overprint off");
+        if (konly && (!over || g->opm != 1))
+            pf_find(p, PFK_TEXT_KNOCKOUT, I->obj, "K-only text does not overprint (%s)",
+                    over ? "overprint mode 0" : "overprint off");
         else if (!konly && v[3] >= 0.9 && v[0] + v[1] + v[2] > 0)
-            pf_finding(p, false, 5, I->obj, "black text in several inks (rich black %.0f %%)",
-                    total_ink(g, false) * 100);
-        if (total_ink(g, false) > 3.0 + 1e-4)
-            pf_finding(p, false, 5, I->obj, "total ink %.0f %% above 300 %%",
-                    total_ink(g, false) * 100);
-    } else if (g->fill_cs == CSK_GRAY && v[0] <= 0.1) {
-        pf_finding(p, false, 5, I->obj, "black text in DeviceGray: knocks out instead of "
-                                     "overprinting K");
-    } else if (g->fill_cs == CSK_RGB && v[0] <= 0.1 && v[1] <= 0.1 && v[2] <= 0.1) {
-        pf_finding(p, false, 5, I->obj, "black text in RGB, not K only");
+            pf_find_v(p, PFK_TEXT_RICH_BLACK, I->obj, total_ink(v) * 100,
+                      "black text in several inks (rich black)");
+        if (total_ink(v) > 3.0 + 1e-4)
+            pf_find_v(p, PFK_TAC, I->obj, total_ink(v) * 100, "total ink above 300 %%");
+    } else if (k == CSK_GRAY && v[0] <= 0.1 && !over) {
+        pf_find(p, PFK_TEXT_KNOCKOUT, I->obj,
+                "black text in DeviceGray knocks out instead of overprinting K");
+    } else if (k == CSK_RGB && v[0] <= 0.1 && v[1] <= 0.1 && v[2] <= 0.1) {
+        pf_find(p, PFK_TEXT_RICH_BLACK, I->obj, "black text in RGB (it separates into four inks)");
     }
 }
 
@@ -219,13 +374,16 @@ static void show_text(interp *I, const text_run *r)
 {
     const gstate *g = &I->gs[I->top];
     if (g->tr != 3 && g->tr != 7 && r->glyphs > 0) {
+        bool fills = g->tr != 1 && g->tr != 5, strokes = g->tr % 4 == 1 || g->tr % 4 == 2;
         check_text_margin(I, r);
-        check_text_colour(I);
+        if (fills)
+            check_text_colour(I, false);
+        if (strokes)
+            check_text_colour(I, true);
     }
     double adv[6] = { 1, 0, 0, 1, r->pen, 0 };
     mat_mul(adv, I->tm, I->tm);
 }
-
 
 /* Tj, ' and ": one string operand. */
 static void show_string(interp *I, const pfc_value *s)
@@ -255,6 +413,47 @@ static void show_array(interp *I, const pfc_value *a)
     show_text(I, &r);
 }
 
+static void text_newline(interp *I, double tx, double ty)
+{
+    double t[6] = { 1, 0, 0, 1, tx, ty };
+    mat_mul(t, I->tlm, I->tlm);
+    memcpy(I->tm, I->tlm, sizeof I->tm);
+}
+
+/* ---- resources named in the content ---- */
+
+/* The resource called name in category cat ("/Font"…): a handle the caller lets go. */
+static qpdf_oh resource(interp *I, const char *cat, const char *name)
+{
+    pf *p = I->p;
+    qpdf_oh d = pf_key(p, I->res, cat);
+    qpdf_oh v = pf_key(p, d, name);
+    qpdf_oh_release(p->q, d);
+    return v;
+}
+
+/* The remembered entry for (kind, name), or NULL. */
+static rc_entry *cached(interp *I, rc_kind kind, const char *name)
+{
+    for (int i = 0; i < I->ncache; i++)
+        if (I->cache[i].kind == kind && !strcmp(I->cache[i].name, name))
+            return &I->cache[i];
+    return NULL;
+}
+
+/* A slot to remember (kind, name) in, or NULL for a name too long to keep. */
+static rc_entry *remember(interp *I, rc_kind kind, const char *name)
+{
+    if (strlen(name) >= sizeof I->cache[0].name)
+        return NULL;
+    rc_entry *e = I->ncache < NAME_CACHE ? &I->cache[I->ncache++]
+                                         : &I->cache[I->next_evict++ % NAME_CACHE];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    strcpy(e->name, name);
+    return e;
+}
+
 static void set_color(interp *I, bool stroke, cs_kind k, const double *v, int n)
 {
     gstate *g = &I->gs[I->top];
@@ -271,128 +470,314 @@ static void set_color(interp *I, bool stroke, cs_kind k, const double *v, int n)
 static void set_cs(interp *I, bool stroke, const char *name)
 {
     pf *p = I->p;
-    qpdf_oh cs = qpdf_oh_new_name(p->q, name);
-    const char *why;
-    cs_kind k = pf_classify_cs(p, pf_resolve_cs(p, I->res, cs), &why, 0);
-    if (why)
-        pf_finding(p, true, 4, I->obj, "%s colour space %s selected for %s", why, name,
-                stroke ? "strokes" : "fills");
+    rc_entry *e = cached(I, RC_CS, name);
+    cs_kind k;
+    if (e) {
+        k = e->u.cs;
+    } else {
+        qpdf_oh n = qpdf_oh_new_name(p->q, name);
+        qpdf_oh cs = pf_resolve_cs(p, I->res, n);
+        k = pf_check_cs(p, cs, I->obj, "the page content");
+        qpdf_oh_release(p->q, cs);
+        qpdf_oh_release(p->q, n);
+        if ((e = remember(I, RC_CS, name)))
+            e->u.cs = k;
+    }
     /* Initial colour: black in every device space. */
     double init[4] = { 0, 0, 0, k == CSK_CMYK ? 1 : 0 };
     set_color(I, stroke, k, init, 4);
 }
 
-static void set_extgstate(interp *I, const char *name)
+/* The overprint settings of a named graphics state (-1: not set by it). */
+static void read_extgstate(interp *I, const char *name, rc_entry *e)
 {
     pf *p = I->p;
-    qpdf_oh gs = pf_key(p, pf_key(p, I->res, "/ExtGState"), name);
-    if (!qpdf_oh_is_dictionary(p->q, gs))
-        return;
-    gstate *g = &I->gs[I->top];
-    qpdf_oh OP = pf_key(p, gs, "/OP"), op = pf_key(p, gs, "/op");
-    double opm;
-    if (qpdf_oh_is_bool(p->q, OP)) {
-        g->OP = qpdf_oh_get_bool_value(p->q, OP);
-        g->op = g->OP; /* /OP also sets op when /op is absent */
-    }
-    if (qpdf_oh_is_bool(p->q, op))
-        g->op = qpdf_oh_get_bool_value(p->q, op);
-    if (pf_num(p, pf_key(p, gs, "/OPM"), &opm))
-        g->opm = pf_clamp_int(opm);
+    qpdf_oh gs = resource(I, "/ExtGState", name);
+    qpdf_oh OP = pf_key(p, gs, "/OP"), op = pf_key(p, gs, "/op"), opm = pf_key(p, gs, "/OPM");
+    double m;
+    e->u.gs.OP = qpdf_oh_is_bool(p->q, OP) ? qpdf_oh_get_bool_value(p->q, OP) : -1;
+    e->u.gs.op = qpdf_oh_is_bool(p->q, op) ? qpdf_oh_get_bool_value(p->q, op) : -1;
+    e->u.gs.opm = pf_num(p, opm, &m) ? pf_clamp_int(m) : -1;
+    qpdf_oh_release(p->q, OP);
+    qpdf_oh_release(p->q, op);
+    qpdf_oh_release(p->q, opm);
+    qpdf_oh_release(p->q, gs);
 }
 
-static void interpret(interp *I, const unsigned char *data, size_t len);
+static void set_extgstate(interp *I, const char *name)
+{
+    rc_entry tmp, *e = cached(I, RC_GS, name);
+    if (!e) {
+        e = remember(I, RC_GS, name);
+        read_extgstate(I, name, e ? e : &tmp);
+        if (!e)
+            e = &tmp;
+    }
+    gstate *g = &I->gs[I->top];
+    if (e->u.gs.OP >= 0)
+        g->OP = g->op = e->u.gs.OP; /* /OP also sets op when /op is absent */
+    if (e->u.gs.op >= 0)
+        g->op = e->u.gs.op;
+    if (e->u.gs.opm >= 0)
+        g->opm = e->u.gs.opm;
+}
 
-static void check_placed_image(interp *I, qpdf_oh img, double w_px, double h_px, bool mask)
+/* ---- images (PR-06, PR-08) ---- */
+
+/* An image drawn into the unit square under the CTM. */
+static void place_image(interp *I, int obj, double w_px, double h_px, bool mask)
 {
     pf *p = I->p;
-    const double *m = I->gs[I->top].ctm;
+    const gstate *g = &I->gs[I->top];
+    const double *m = g->ctm;
+    static const double unit[4] = { 0, 0, 1, 1 };
+    double box[4];
+    map_rect(m, unit, box);
+    I->path_gap = 0;
+    I->path_inside = false;
+    mark_area(I, box);
+    if (I->path_inside && I->path_gap > 0 && !mask)
+        pf_find_v(p, PFK_INK_NOT_BLEED, obj, I->path_gap / PT_PER_MM,
+                  "ink crosses the trim edge but does not run into the bleed");
+    I->path_gap = 0;
+    I->path_inside = false;
     double wpt = hypot(m[0], m[1]), hpt = hypot(m[2], m[3]);
     if (mask || wpt <= 0 || hpt <= 0 || w_px <= 0 || h_px <= 0)
         return;
     double ppi = fmin(w_px * 72 / wpt, h_px * 72 / hpt);
-    if (ppi < p->o->min_ppi - 0.5)
-        pf_finding(p, false, 8, img ? pf_objid(p, img) : I->obj,
-                   "image placed at %.0f ppi (%.0f needed)", ppi, p->o->min_ppi);
+    if (ppi < p->o->fail_ppi - 0.5)
+        pf_find_v(p, PFK_PPI_VERY_LOW, obj, ppi, "image below %.0f ppi", p->o->fail_ppi);
+    else if (ppi < p->o->min_ppi - 0.5)
+        pf_find_v(p, PFK_PPI_LOW, obj, ppi, "image below %.0f ppi", p->o->min_ppi);
 }
 
-static void do_form(interp *I, qpdf_oh form)
+/* ---- form XObjects ---- */
+
+static void interpret(interp *I, const unsigned char *data, size_t len);
+
+void pf_forms_reset(pf *p)
+{
+    pf_form_memo *m = p->memo;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->forms[i].data);
+    free(m->forms);
+    pf_idset_free(&m->seen);
+    free(m);
+    p->memo = NULL;
+}
+
+static uint32_t hash_id(int id) { return (uint32_t)id * 2654435761u; }
+
+/* The entry of form id on this page: decoded, its matrix, box and resources read, on
+ * its first use. NULL when the page's memo is full or memory runs out. */
+static form_entry *form_of(interp *I, const char *name, int id)
 {
     pf *p = I->p;
-    int id = pf_objid(p, form);
-    if (I->depth >= MAX_FORM_DEPTH)
-        return;
-    for (int i = 0; i < I->depth; i++)
-        if (I->chain[i] == id)
-            return;
-    unsigned char *data = NULL;
-    size_t len = 0;
-    if (qpdf_oh_get_stream_data(p->q, form, qpdf_dl_all, NULL, &data, &len) & QPDF_ERRORS) {
-        qpdf_get_error(p->q);
-        pf_finding(p, true, 10, id, "form XObject cannot be decoded");
-        free(data);
-        return;
+    if (!p->memo && !(p->memo = calloc(1, sizeof *p->memo)))
+        return NULL;
+    pf_form_memo *m = p->memo;
+    size_t nslots = sizeof m->slots / sizeof m->slots[0], i = hash_id(id) & (nslots - 1);
+    for (; m->slots[i]; i = (i + 1) & (nslots - 1))
+        if (m->forms[m->slots[i] - 1].id == id)
+            return &m->forms[m->slots[i] - 1];
+    if (m->n >= PF_MAX_FORM_MEMO) {
+        pf_find(p, PFK_LIMIT, id, "more than %d form XObjects on one page: the others were "
+                                  "not checked", PF_MAX_FORM_MEMO);
+        return NULL;
     }
-    interp *sub = malloc(sizeof *sub);
-    if (!sub) {
-        free(data);
-        return;
-    }
-    *sub = *I;
-    sub->obj = id;
-    sub->depth = I->depth + 1;
-    sub->top = 0;
-    sub->gs[0] = I->gs[I->top];
-    sub->has_sub = sub->path_inside = false;
-    qpdf_oh fres = pf_key(p, form, "/Resources");
-    if (qpdf_oh_is_dictionary(p->q, fres)) {
-        sub->res = fres;
-        pf_scan_resources(p, fres);
-    }
-    double fm[6] = { 1, 0, 0, 1, 0, 0 };
+    if (!VEC_PUSH_ROOM(m->forms, m->cap, m->n))
+        return NULL;
+    form_entry *f = &m->forms[m->n];
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    qpdf_oh form = resource(I, "/XObject", name);
+    f->data = pf_stream_data(p, form, "a form XObject", &f->len);
+    double id6[6] = { 1, 0, 0, 1, 0, 0 };
+    memcpy(f->matrix, id6, sizeof id6);
     qpdf_oh mo = pf_key(p, form, "/Matrix");
     if (qpdf_oh_is_array(p->q, mo) && qpdf_oh_get_array_n_items(p->q, mo) == 6)
-        for (int i = 0; i < 6; i++)
-            if (!pf_num(p, qpdf_oh_get_array_item(p->q, mo, i), &fm[i]))
-                fm[i] = i == 0 || i == 3;
-    mat_mul(fm, sub->gs[0].ctm, sub->gs[0].ctm);
-    I->chain[I->depth] = id;
-    interpret(sub, data, len);
+        for (int k = 0; k < 6; k++) {
+            qpdf_oh e = qpdf_oh_get_array_item(p->q, mo, k);
+            if (!pf_num(p, e, &f->matrix[k]))
+                f->matrix[k] = id6[k];
+            qpdf_oh_release(p->q, e);
+        }
+    qpdf_oh_release(p->q, mo);
+    qpdf_oh bb = pf_key(p, form, "/BBox");
+    if (!pf_rect_of(p, bb, f->bbox))
+        memcpy(f->bbox, no_clip, sizeof no_clip);
+    qpdf_oh_release(p->q, bb);
+    f->res = pf_key(p, form, "/Resources");
+    if (qpdf_oh_is_dictionary(p->q, f->res)) {
+        f->res_id = pf_objid(p, f->res);
+        pf_scan_resources(p, f->res);
+    }
+    qpdf_oh_release(p->q, form);
+    m->slots[i] = (uint32_t)++m->n;
+    return f;
+}
+
+/* Mixes n bytes into h, eight at a time (the state is a few hundred bytes, hashed at
+ * every form drawn). */
+static uint64_t mix(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *s = data;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, n - i < 8 ? n - i : 8);
+        h = (h ^ w) * 0x100000001B3u;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+/* What the checks inside a form depend on: the form, the resources it falls back on,
+ * and the graphics state it is drawn in. */
+static uint64_t state_key(const interp *I, const form_entry *f)
+{
+    const gstate *g = &I->gs[I->top];
+    uint64_t h = mix(1469598103934665603u, &f->id, sizeof f->id);
+    int res = f->res_id ? 0 : I->res_id;
+    h = mix(h, &res, sizeof res);
+    h = mix(h, g->ctm, sizeof g->ctm);
+    h = mix(h, g->clip, sizeof g->clip);
+    int kinds[5] = { g->fill_cs, g->stroke_cs, g->op, g->OP, g->opm };
+    h = mix(h, kinds, sizeof kinds);
+    h = mix(h, g->fill, sizeof g->fill);
+    h = mix(h, g->stroke, sizeof g->stroke);
+    double text[7] = { g->font_size, g->th, g->tc, g->tw, g->tl, g->rise, g->tr };
+    h = mix(h, text, sizeof text);
+    return mix(h, &g->font, sizeof g->font);
+}
+
+static void do_form(interp *I, const char *name, int id)
+{
+    pf *p = I->p;
+    int max_depth = p->lim->form_depth < PF_MAX_FORM_DEPTH ? p->lim->form_depth
+                                                          : PF_MAX_FORM_DEPTH;
+    if (I->depth >= max_depth) {
+        pf_find(p, PFK_LIMIT, id, "form XObjects nested more than %d deep: the inner ones were "
+                                  "not checked", max_depth);
+        return;
+    }
+    for (int i = 0; i < I->depth; i++)
+        if (I->chain[i] == id) {
+            pf_find(p, PFK_DAMAGED, id, "a form XObject draws itself");
+            return;
+        }
+    form_entry *f = form_of(I, name, id);
+    if (!f || !f->data)
+        return;
+    if (p->memo->seen.n < PF_MAX_FORM_MEMO && !pf_idset_add(&p->memo->seen, state_key(I, f)))
+        return; /* drawn in this very state before: nothing new to find */
+    interp *sub = malloc(sizeof *sub);
+    if (!sub)
+        return;
+    sub->p = p;
+    sub->ncache = sub->next_evict = 0;
+    sub->res = qpdf_oh_is_dictionary(p->q, f->res) ? f->res : I->res;
+    sub->res_id = qpdf_oh_is_dictionary(p->q, f->res) ? f->res_id : I->res_id;
+    sub->obj = id;
+    sub->gs[0] = I->gs[I->top];
+    sub->top = 0;
+    memset(sub->tm, 0, sizeof sub->tm);
+    memset(sub->tlm, 0, sizeof sub->tlm);
+    sub->has_sub = sub->has_path = sub->path_inside = sub->clip_pending = sub->abort = false;
+    sub->path_gap = 0;
+    sub->depth = I->depth + 1;
+    memcpy(sub->chain, I->chain, sizeof sub->chain);
+    sub->chain[I->depth] = id;
+    gstate *g = &sub->gs[0];
+    mat_mul(f->matrix, g->ctm, g->ctm);
+    double bbox[4];
+    if (isfinite(f->bbox[0])) {
+        map_rect(g->ctm, f->bbox, bbox);
+        clip_to(g->clip, bbox);
+    }
+    interpret(sub, f->data, f->len);
     free(sub);
-    free(data);
+}
+
+/* What a named XObject is: its id, type and (images) size. */
+static void read_xobject(interp *I, const char *name, rc_entry *e)
+{
+    pf *p = I->p;
+    qpdf_oh xo = resource(I, "/XObject", name);
+    e->u.xo.type = XO_OTHER;
+    e->u.xo.w = -1;
+    if (qpdf_oh_is_stream(p->q, xo)) {
+        e->u.xo.id = pf_objid(p, xo);
+        qpdf_oh sub = pf_key(p, xo, "/Subtype");
+        if (pf_is_name(p, sub, "/Image")) {
+            qpdf_oh im = pf_key(p, xo, "/ImageMask"), wo = pf_key(p, xo, "/Width"),
+                    ho = pf_key(p, xo, "/Height");
+            e->u.xo.type = XO_IMAGE;
+            e->u.xo.mask = qpdf_oh_is_bool(p->q, im) && qpdf_oh_get_bool_value(p->q, im);
+            if (!pf_num(p, wo, &e->u.xo.w) || !pf_num(p, ho, &e->u.xo.h))
+                e->u.xo.w = -1;
+            qpdf_oh_release(p->q, im);
+            qpdf_oh_release(p->q, wo);
+            qpdf_oh_release(p->q, ho);
+        } else if (pf_is_name(p, sub, "/Form")) {
+            e->u.xo.type = XO_FORM;
+        }
+        qpdf_oh_release(p->q, sub);
+    }
+    qpdf_oh_release(p->q, xo);
 }
 
 static void do_xobject(interp *I, const char *name)
 {
-    pf *p = I->p;
-    qpdf_oh xo = pf_key(p, pf_key(p, I->res, "/XObject"), name);
-    if (!qpdf_oh_is_stream(p->q, xo))
-        return;
-    pname subn = pf_name_of(p, pf_key(p, xo, "/Subtype"));
-    const char *sub = subn.s;
-    if (!strcmp(sub, "/Image")) {
-        double w = 0, h = 0;
-        qpdf_oh im = pf_key(p, xo, "/ImageMask");
-        bool mask = qpdf_oh_is_bool(p->q, im) && qpdf_oh_get_bool_value(p->q, im);
-        if (pf_num(p, pf_key(p, xo, "/Width"), &w) && pf_num(p, pf_key(p, xo, "/Height"), &h))
-            check_placed_image(I, xo, w, h, mask);
-    } else if (!strcmp(sub, "/Form")) {
-        do_form(I, xo);
+    rc_entry tmp, *e = cached(I, RC_XOBJECT, name);
+    if (!e) {
+        e = remember(I, RC_XOBJECT, name);
+        read_xobject(I, name, e ? e : &tmp);
+        if (!e)
+            e = &tmp;
     }
+    if (e->u.xo.type == XO_IMAGE && e->u.xo.w >= 0)
+        place_image(I, e->u.xo.id, e->u.xo.w, e->u.xo.h, e->u.xo.mask);
+    else if (e->u.xo.type == XO_FORM)
+        do_form(I, name, e->u.xo.id);
 }
+
+/* ---- inline images (PR-04, PR-08, PR-10) ---- */
 
 /* The key of an inline image's dictionary, in its long or abbreviated form. */
 static bool inline_key(const pfc_value *k, const char *abbr, const char *full)
 {
-    return k->k == PFV_NAME && (!strcmp((const char *)k->s, abbr) || !strcmp((const char *)k->s, full));
+    return k->k == PFV_NAME &&
+           (!strcmp((const char *)k->s, abbr) || !strcmp((const char *)k->s, full));
 }
 
-/* BI … ID: the dictionary (key, value, key, value…) is read for PR-04 and PR-08. */
+static bool lzw_name(const pfc_value *v)
+{
+    return v->k == PFV_NAME && (!strcmp((const char *)v->s, "/LZW") ||
+                                !strcmp((const char *)v->s, "/LZWDecode"));
+}
+
+/* The colour space of an inline image: a name, or an array whose first name (Indexed:
+ * second, its base) tells. */
+static const char *inline_cs(const pfc_value *v)
+{
+    if (v->k == PFV_NAME)
+        return (const char *)v->s;
+    if (v->k != PFV_ARRAY || v->len == 0 || v->el[0].k != PFV_NAME)
+        return NULL;
+    const char *f = (const char *)v->el[0].s;
+    if ((!strcmp(f, "/I") || !strcmp(f, "/Indexed")) && v->len > 1 && v->el[1].k == PFV_NAME)
+        return (const char *)v->el[1].s;
+    return f;
+}
+
+/* BI … ID: the dictionary (key, value, key, value…). */
 static void inline_image(interp *I, const pfc_op *op)
 {
     pf *p = I->p;
     double w = 0, h = 0;
-    bool mask = false;
+    bool mask = false, lzw = false;
     const char *cs = NULL;
     for (int i = 0; i + 1 < op->nargs; i += 2) {
         const pfc_value *k = &op->args[i], *v = &op->args[i + 1];
@@ -402,23 +787,22 @@ static void inline_image(interp *I, const pfc_op *op)
             h = v->num;
         else if (inline_key(k, "/IM", "/ImageMask") && v->k == PFV_BOOL)
             mask = v->num != 0;
-        else if (inline_key(k, "/CS", "/ColorSpace") && v->k == PFV_NAME)
-            cs = (const char *)v->s;
+        else if (inline_key(k, "/CS", "/ColorSpace"))
+            cs = inline_cs(v);
+        else if (inline_key(k, "/F", "/Filter"))
+            for (size_t j = 0; j < (v->k == PFV_ARRAY ? v->len : 1); j++)
+                lzw |= lzw_name(v->k == PFV_ARRAY ? &v->el[j] : v);
     }
-    if (cs) {
-        const char *why;
-        pf_classify_cs(p, pf_resolve_cs(p, I->res, qpdf_oh_new_name(p->q, cs)), &why, 0);
-        if (why)
-            pf_finding(p, true, 4, I->obj, "%s in an inline image", why);
+    if (cs && !mask) {
+        qpdf_oh n = qpdf_oh_new_name(p->q, cs);
+        qpdf_oh r = pf_resolve_cs(p, I->res, n);
+        pf_check_cs(p, r, I->obj, "an inline image");
+        qpdf_oh_release(p->q, r);
+        qpdf_oh_release(p->q, n);
     }
-    check_placed_image(I, 0, w, h, mask);
-}
-
-static void text_newline(interp *I, double tx, double ty)
-{
-    double t[6] = { 1, 0, 0, 1, tx, ty };
-    mat_mul(t, I->tlm, I->tlm);
-    memcpy(I->tm, I->tlm, sizeof I->tm);
+    if (lzw)
+        pf_find(p, PFK_LZW, I->obj, "LZW-compressed inline image");
+    place_image(I, I->obj, w, h, mask);
 }
 
 /* ---- the operators ----
@@ -439,10 +823,14 @@ static const pfc_value *last_arg(const pfc_op *op, pfv_kind k)
 static void op_q(interp *I, const pfc_op *op, const double *v, int arg)
 {
     (void)op, (void)v, (void)arg;
-    if (I->top + 1 < MAX_GSTACK) {
-        I->gs[I->top + 1] = I->gs[I->top];
-        I->top++;
+    if (I->top + 1 >= PF_MAX_GSTACK) {
+        pf_find(I->p, PFK_LIMIT, I->obj, "graphics states nested more than %d deep (q): the "
+                                         "rest of that content was not checked", PF_MAX_GSTACK);
+        I->abort = true;
+        return;
     }
+    I->gs[I->top + 1] = I->gs[I->top];
+    I->top++;
 }
 
 static void op_Q(interp *I, const pfc_op *op, const double *v, int arg)
@@ -469,11 +857,11 @@ static void op_gs(interp *I, const pfc_op *op, const double *v, int arg)
 /* g G k K rg RG: arg is the colour space's kind, and STROKE for the upper-case forms. */
 static void op_device_colour(interp *I, const pfc_op *op, const double *v, int arg)
 {
+    (void)op;
     bool stroke = arg & STROKE;
     cs_kind k = (cs_kind)(arg >> 2);
     if (k == CSK_RGB)
-        pf_finding(I->p, true, 4, I->obj, "DeviceRGB %s colour (%s) in the content",
-                   stroke ? "stroke" : "fill", op->op);
+        pf_find(I->p, PFK_CS_RGB, I->obj, "DeviceRGB in the page content");
     set_color(I, stroke, k, v, k == CSK_CMYK ? 4 : k == CSK_RGB ? 3 : 1);
 }
 
@@ -522,8 +910,16 @@ static void op_Tf(interp *I, const pfc_op *op, const double *v, int arg)
     gstate *g = &I->gs[I->top];
     const char *name = (const char *)op->args[op->nargs - 2].s;
     g->font_size = v[0];
-    qpdf_oh f = pf_key(p, pf_key(p, I->res, "/Font"), name);
+    rc_entry *e = cached(I, RC_FONT, name);
+    if (e) {
+        g->font = e->u.font;
+        return;
+    }
+    qpdf_oh f = resource(I, "/Font", name);
     g->font = pf_font_metrics_for(p, f, I->obj, name);
+    qpdf_oh_release(p->q, f);
+    if ((e = remember(I, RC_FONT, name)))
+        e->u.font = g->font;
 }
 
 static void op_Tm(interp *I, const pfc_op *op, const double *v, int arg)
@@ -628,7 +1024,32 @@ static void op_paint(interp *I, const pfc_op *op, const double *v, int arg)
 static void op_n(interp *I, const pfc_op *op, const double *v, int arg)
 {
     (void)op, (void)v, (void)arg;
-    I->has_sub = I->path_inside = false;
+    end_path(I);
+}
+
+/* W and W*: the path clips once it is painted or ended. */
+static void op_W(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    I->clip_pending = true;
+}
+
+/* sh: a shading painted over the clipping region. */
+static void op_sh(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    double box[4];
+    memcpy(box, I->gs[I->top].clip, sizeof box);
+    if (!isfinite(box[0]) || !isfinite(box[1]) || !isfinite(box[2]) || !isfinite(box[3]))
+        return; /* the whole page: into the bleed on every side */
+    I->path_gap = 0;
+    I->path_inside = false;
+    mark_area(I, box);
+    if (I->path_inside && I->path_gap > 0)
+        pf_find_v(I->p, PFK_INK_NOT_BLEED, I->obj, I->path_gap / PT_PER_MM,
+                  "ink crosses the trim edge but does not run into the bleed");
+    I->path_gap = 0;
+    I->path_inside = false;
 }
 
 static void op_Do(interp *I, const pfc_op *op, const double *v, int arg)
@@ -645,6 +1066,12 @@ static void op_BI(interp *I, const pfc_op *op, const double *v, int arg)
     inline_image(I, op);
 }
 
+static void op_PS(interp *I, const pfc_op *op, const double *v, int arg)
+{
+    (void)op, (void)v, (void)arg;
+    pf_find(I->p, PFK_POSTSCRIPT, I->obj, "PostScript in the page content (PS operator)");
+}
+
 typedef struct {
     const char *name;
     int nums;                 /* trailing numbers the handler needs */
@@ -655,7 +1082,7 @@ typedef struct {
 #define CS_ARG(k, stroke) ((int)(k) << 2 | (stroke))
 
 /* Sorted by name (strcmp order) for bsearch. Operators not listed change nothing that
- * is checked (marked content, clipping, shading patterns' own painting, etc.). */
+ * is checked (marked content, line style, rendering intent, Type 3 glyph metrics). */
 static const op_def ops[] = {
     { "\"", 0, op_quote, 1 },
     { "'", 0, op_quote, 0 },
@@ -668,6 +1095,7 @@ static const op_def ops[] = {
     { "F", 0, op_paint, FILL },
     { "G", 1, op_device_colour, CS_ARG(CSK_GRAY, STROKE) },
     { "K", 4, op_device_colour, CS_ARG(CSK_CMYK, STROKE) },
+    { "PS", 0, op_PS, 0 },
     { "Q", 0, op_Q, 0 },
     { "RG", 3, op_device_colour, CS_ARG(CSK_RGB, STROKE) },
     { "S", 0, op_paint, STROKE },
@@ -686,6 +1114,8 @@ static const op_def ops[] = {
     { "Ts", 1, op_text_state, T_TS },
     { "Tw", 1, op_text_state, T_TW },
     { "Tz", 1, op_text_state, T_TZ },
+    { "W", 0, op_W, 0 },
+    { "W*", 0, op_W, 0 },
     { "b", 0, op_paint, FILL | STROKE },
     { "b*", 0, op_paint, FILL | STROKE },
     { "c", 6, op_curve, 3 },
@@ -705,6 +1135,7 @@ static const op_def ops[] = {
     { "s", 0, op_paint, STROKE },
     { "sc", 0, op_sc, FILL },
     { "scn", 0, op_sc, FILL },
+    { "sh", 0, op_sh, 0 },
     { "v", 4, op_curve, 2 },
     { "y", 4, op_curve, 2 },
 };
@@ -714,16 +1145,17 @@ static int op_cmp(const void *key, const void *def)
     return strcmp(key, ((const op_def *)def)->name);
 }
 
-/* The reader's callback: one operator. */
+/* The reader's callback: one operator, counted against the budget. */
 static bool on_operator(void *ctx, const pfc_op *op)
 {
     interp *I = ctx;
+    pf *p = I->p;
+    if (p->stop)
+        return false;
     const op_def *d = bsearch(op->op, ops, sizeof ops / sizeof ops[0], sizeof ops[0], op_cmp);
-    if (!d)
+    if (!d || d->nums > op->nargs)
         return true;
     double v[6] = { 0 };
-    if (d->nums > op->nargs)
-        return true;
     for (int i = 0; i < d->nums; i++) {
         const pfc_value *a = &op->args[op->nargs - d->nums + i];
         if (a->k != PFV_NUM)
@@ -731,27 +1163,37 @@ static bool on_operator(void *ctx, const pfc_op *op)
         v[i] = a->num;
     }
     d->fn(I, op, v, d->arg);
-    return true;
+    return !I->abort && !p->stop;
 }
 
 static void interpret(interp *I, const unsigned char *data, size_t len)
 {
-    pfc_read(data, len, on_operator, I);
+    pf *p = I->p;
+    size_t left = p->lim->tokens > p->tokens ? p->lim->tokens - p->tokens : 0;
+    size_t before = left;
+    pfc_status st = pfc_read(data, len, &left, on_operator, I);
+    p->tokens += before - left;
+    if (st == PFC_BUDGET)
+        pf_limit(p, "more than %zu content-stream tokens: the rest of the file was not checked",
+                 p->lim->tokens);
+    else if (st == PFC_NOMEM || st == PFC_ERROR)
+        pf_limit(p, "%s reading a content stream: the rest of the file was not checked",
+                 st == PFC_NOMEM ? "out of memory" : "an error in qpdf");
 }
 
 void pf_interpret_page(pf *p, qpdf_oh res, const unsigned char *data, size_t len)
 {
     interp *I = calloc(1, sizeof *I);
-    int chain[MAX_FORM_DEPTH] = { 0 };
     if (!I)
         return;
     I->p = p;
     I->res = res;
+    I->res_id = pf_objid(p, res);
     I->obj = p->page_obj;
-    I->chain = chain;
     gstate *g = &I->gs[0];
     double id[6] = { 1, 0, 0, 1, 0, 0 };
     memcpy(g->ctm, id, sizeof id);
+    memcpy(g->clip, no_clip, sizeof no_clip);
     g->fill_cs = g->stroke_cs = CSK_GRAY;
     g->th = 1;
     interpret(I, data, len);

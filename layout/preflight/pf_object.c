@@ -4,14 +4,22 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "layout/base/strbuf.h"
+#include "layout/preflight/pf_qpdf.h"
+
 qpdf_oh pf_key(pf *p, qpdf_oh dict, const char *k)
 {
-    return qpdf_oh_is_dictionary(p->q, dict) || qpdf_oh_is_stream(p->q, dict)
-               ? qpdf_oh_get_key(p->q, qpdf_oh_is_stream(p->q, dict) ? qpdf_oh_get_dict(p->q, dict)
-                                                                     : dict,
-                                 k)
-               : qpdf_oh_new_null(p->q);
+    if (qpdf_oh_is_dictionary(p->q, dict))
+        return qpdf_oh_get_key(p->q, dict, k);
+    if (!qpdf_oh_is_stream(p->q, dict))
+        return qpdf_oh_new_null(p->q);
+    qpdf_oh d = qpdf_oh_get_dict(p->q, dict);
+    qpdf_oh v = qpdf_oh_get_key(p->q, d, k);
+    qpdf_oh_release(p->q, d);
+    return v;
 }
 
 bool pf_is_name(pf *p, qpdf_oh o, const char *name)
@@ -55,19 +63,6 @@ const char *pf_str_of(pf *p, qpdf_oh o, char *buf, size_t n)
     return buf;
 }
 
-/* A page attribute, inherited through /Parent (bounded: the tree may be a loop). */
-qpdf_oh pf_inherited(pf *p, qpdf_oh page, const char *k)
-{
-    qpdf_oh n = page;
-    for (int depth = 0; depth < 64 && qpdf_oh_is_dictionary(p->q, n); depth++) {
-        qpdf_oh v = qpdf_oh_get_key(p->q, n, k);
-        if (!qpdf_oh_is_null(p->q, v))
-            return v;
-        n = qpdf_oh_get_key(p->q, n, "/Parent");
-    }
-    return qpdf_oh_new_null(p->q);
-}
-
 /* A rectangle, normalised to x0 < x1, y0 < y1. */
 bool pf_rect_of(pf *p, qpdf_oh a, double r[4])
 {
@@ -103,4 +98,155 @@ bool pf_intersects(const double a[4], const double b[4])
 bool pf_is_js_action(pf *p, qpdf_oh a)
 {
     return pf_is_name(p, pf_key(p, a, "/S"), "/JavaScript");
+}
+
+const char *pf_size(size_t n, char *buf)
+{
+    if (n >= (size_t)1 << 20)
+        snprintf(buf, 32, "%zu MB", n >> 20);
+    else if (n >= 1024)
+        snprintf(buf, 32, "%zu KB", n >> 10);
+    else
+        snprintf(buf, 32, "%zu bytes", n);
+    return buf;
+}
+
+bool pf_spend_object(pf *p)
+{
+    if (p->stop)
+        return false;
+    if (p->objects >= p->lim->objects) {
+        pf_limit(p, "more than %zu objects: the rest of the file was not checked",
+                 p->lim->objects);
+        return false;
+    }
+    p->objects++;
+    return true;
+}
+
+/* ---- a set of ids (open addressing, grown at half full) ---- */
+
+static size_t slot_of(const pf_idset *s, uint64_t key)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15u;
+    size_t i = (size_t)(h >> 17) & (s->cap - 1);
+    while (s->slots[i] && s->slots[i] != key)
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+bool pf_idset_add(pf_idset *s, uint64_t id)
+{
+    uint64_t key = id + 1;
+    if (key == 0)
+        return false;
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 256;
+        uint64_t *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return false;
+        pf_idset old = *s;
+        s->slots = ns;
+        s->cap = nc;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i])
+                s->slots[slot_of(s, old.slots[i])] = old.slots[i];
+        free(old.slots);
+    }
+    size_t i = slot_of(s, key);
+    if (s->slots[i])
+        return false;
+    s->slots[i] = key;
+    s->n++;
+    return true;
+}
+
+void pf_idset_free(pf_idset *s)
+{
+    free(s->slots);
+    s->slots = NULL;
+    s->cap = s->n = 0;
+}
+
+/* ---- stream data within the budgets ---- */
+
+/* "<< /Filter … /DecodeParms … >>" as qpdf unparses the stream's own (indirect
+ * parameters resolved); NULL when the stream has no filter. */
+static char *filter_text(pf *p, qpdf_oh s)
+{
+    qpdf_oh f = pf_key(p, s, "/Filter");
+    bool filtered = !qpdf_oh_is_null(p->q, f) &&
+                    !(qpdf_oh_is_array(p->q, f) && qpdf_oh_get_array_n_items(p->q, f) == 0);
+    char *text = NULL;
+    if (filtered) {
+        strbuf b = { 0 };
+        strbuf_str(&b, "<< /Filter ");
+        strbuf_str(&b, qpdf_oh_unparse_resolved(p->q, f));
+        qpdf_oh dp = pf_key(p, s, "/DecodeParms");
+        strbuf_str(&b, " /DecodeParms ");
+        strbuf_str(&b, qpdf_oh_unparse_resolved(p->q, dp));
+        strbuf_str(&b, " >>");
+        qpdf_oh_release(p->q, dp);
+        text = strbuf_take(&b);
+    }
+    qpdf_oh_release(p->q, f);
+    return text;
+}
+
+/* A stream past a budget: the stream limit skips it, the total one stops the run. */
+static void too_big(pf *p, int id, const char *what, size_t limit)
+{
+    char size[32];
+    p->decoded += limit;
+    if (limit < p->lim->stream_bytes)
+        pf_limit(p, "decoded streams pass %s in all: the rest of the file was not checked",
+                 pf_size(p->lim->decoded_bytes, size));
+    else
+        pf_find(p, PFK_LIMIT, id, "%s decodes to more than %s: it was not checked", what,
+                pf_size(p->lim->stream_bytes, size));
+}
+
+unsigned char *pf_stream_data(pf *p, qpdf_oh s, const char *what, size_t *len)
+{
+    *len = 0;
+    if (p->stop || !qpdf_oh_is_stream(p->q, s))
+        return NULL;
+    int id = pf_objid(p, s);
+    unsigned char *raw = NULL;
+    size_t rawlen = 0;
+    if (qpdf_oh_get_stream_data(p->q, s, qpdf_dl_none, NULL, &raw, &rawlen) & QPDF_ERRORS) {
+        qpdf_get_error(p->q);
+        free(raw);
+        pf_find(p, PFK_DAMAGED, id, "%s cannot be read", what);
+        return NULL;
+    }
+    size_t room = p->lim->decoded_bytes - p->decoded;
+    size_t limit = room < p->lim->stream_bytes ? room : p->lim->stream_bytes;
+    char *filters = filter_text(p, s);
+    unsigned char *out = NULL;
+    size_t n = 0;
+    if (!filters) {
+        if (rawlen > limit) {
+            too_big(p, id, what, limit);
+        } else if ((out = realloc(raw, rawlen + 1))) {
+            raw = NULL;
+            out[rawlen] = 0;
+            n = rawlen;
+        }
+        free(raw);
+    } else {
+        char err[200] = "";
+        pfd_status st = pfd_decode(raw, rawlen, filters, limit, &out, &n, err, sizeof err);
+        free(raw);
+        free(filters);
+        if (st == PFD_TOO_BIG)
+            too_big(p, id, what, limit);
+        else if (st == PFD_BAD)
+            pf_find(p, PFK_DAMAGED, id, "%s cannot be decoded: %s", what, err);
+    }
+    if (out) {
+        p->decoded += n;
+        *len = n;
+    }
+    return out;
 }

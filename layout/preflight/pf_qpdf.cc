@@ -39,7 +39,7 @@ struct Operand {
 class ContentReader {
   public:
     ContentReader(pfc_fn fn, void *ctx) : fn_(fn), ctx_(ctx) {}
-    pfc_status read(const unsigned char *data, size_t len);
+    pfc_status read(const unsigned char *data, size_t len, size_t *tokens_left);
 
   private:
     bool deliver(const std::string &op);
@@ -175,7 +175,7 @@ bool ContentReader::deliver(const std::string &op)
     return go_on;
 }
 
-pfc_status ContentReader::read(const unsigned char *data, size_t len)
+pfc_status ContentReader::read(const unsigned char *data, size_t len, size_t *tokens_left)
 {
     // The Buffer only points at the caller's bytes (never written through).
     Buffer buf(const_cast<unsigned char *>(data), len);
@@ -188,6 +188,9 @@ pfc_status ContentReader::read(const unsigned char *data, size_t len)
         QPDFTokenizer::token_type_e ty = t.getType();
         if (ty == QPDFTokenizer::tt_eof)
             return PFC_OK;
+        if (*tokens_left == 0)
+            return PFC_BUDGET;
+        --*tokens_left;
         if (ty == QPDFTokenizer::tt_bad || ty == QPDFTokenizer::tt_brace_open ||
             ty == QPDFTokenizer::tt_brace_close)
             continue;
@@ -278,11 +281,12 @@ void set_err(char *err, size_t errlen, const char *what)
 
 } // namespace
 
-extern "C" pfc_status pfc_read(const unsigned char *data, size_t len, pfc_fn fn, void *ctx)
+extern "C" pfc_status pfc_read(const unsigned char *data, size_t len, size_t *tokens_left,
+                               pfc_fn fn, void *ctx)
 {
     try {
         ContentReader r(fn, ctx);
-        return r.read(data, len);
+        return r.read(data, len, tokens_left);
     } catch (std::bad_alloc &) {
         return PFC_NOMEM;
     } catch (...) {

@@ -58,11 +58,15 @@ typedef bool (*pfc_fn)(void *ctx, const pfc_op *op);
 typedef enum {
     PFC_OK,                   /* read to the end (bad tokens are skipped, as viewers do) */
     PFC_STOPPED,              /* the callback returned false */
+    PFC_BUDGET,               /* *tokens_left ran out */
     PFC_NOMEM,
     PFC_ERROR,                /* qpdf failed in a way it does not describe as a token */
 } pfc_status;
 
-pfc_status pfc_read(const unsigned char *data, size_t len, pfc_fn fn, void *ctx);
+/* Reads data, calling fn for every operator. Every token read (operators, operands,
+ * brackets) takes one from *tokens_left; at zero the reading stops. */
+pfc_status pfc_read(const unsigned char *data, size_t len, size_t *tokens_left, pfc_fn fn,
+                    void *ctx);
 
 typedef enum {
     PFD_OK,

@@ -1,31 +1,89 @@
-/* pf_resources — what a page or form XObject declares in its resources: fonts,
- * images, graphics states, colour spaces, shadings and patterns. */
+/* pf_resources — what a page or form XObject declares in its resources: fonts
+ * (PR-03), colour spaces of images, shadings and the resources themselves (PR-04),
+ * transparency (PR-09), and what PDF/X forbids in graphics states and XObjects:
+ * halftones, transfer functions, OPI, PostScript (PR-10). Each entry counts against the
+ * objects budget. */
 #include "layout/preflight/pf_int.h"
 
+#include <stdlib.h>
 #include <string.h>
-/* ---- resources: fonts, images, ExtGStates, shadings (PR-03, PR-04, PR-09) ---- */
+
+#include "layout/base/vec.h"
+
+/* Halftones inside a type 5 halftone (one per colorant) are followed this deep. */
+#define HALFTONE_DEPTH 1
+
+static bool has_key(pf *p, qpdf_oh dict, const char *k)
+{
+    qpdf_oh v = pf_key(p, dict, k);
+    bool has = !qpdf_oh_is_null(p->q, v);
+    qpdf_oh_release(p->q, v);
+    return has;
+}
 
 static void check_image_dict(pf *p, qpdf_oh img, qpdf_oh res)
 {
     int id = pf_objid(p, img);
-    QPDF_BOOL is_mask = QPDF_FALSE;
     qpdf_oh im = pf_key(p, img, "/ImageMask");
-    if (qpdf_oh_is_bool(p->q, im))
-        is_mask = qpdf_oh_get_bool_value(p->q, im);
-    if (!is_mask) {
+    bool mask = qpdf_oh_is_bool(p->q, im) && qpdf_oh_get_bool_value(p->q, im);
+    if (!mask) {
         qpdf_oh cs = pf_key(p, img, "/ColorSpace");
-        if (qpdf_oh_is_null(p->q, cs)) {
-            /* JPEG 2000 carries its own space; PDF/X-1a does not allow JPXDecode anyway. */
-            pf_finding(p, true, 4, id, "image without /ColorSpace");
-        } else {
+        qpdf_oh filter = pf_key(p, img, "/Filter");
+        if (!qpdf_oh_is_null(p->q, cs))
             pf_check_cs(p, pf_resolve_cs(p, res, cs), id, "an image");
-        }
+        else if (!pf_is_name(p, filter, "/JPXDecode"))
+            pf_find(p, PFK_CS_UNKNOWN, id, "an image without a colour space");
     }
-    if (!qpdf_oh_is_null(p->q, pf_key(p, img, "/SMask")))
-        pf_transparency(p, id, "image with a soft mask (/SMask)");
+    if (has_key(p, img, "/SMask"))
+        pf_find(p, PFK_TRANSPARENCY, id, "image with a soft mask (/SMask)");
     double smid = 0;
     if (pf_num(p, pf_key(p, img, "/SMaskInData"), &smid) && smid != 0)
-        pf_transparency(p, id, "image with /SMaskInData");
+        pf_find(p, PFK_TRANSPARENCY, id, "image with /SMaskInData");
+    if (has_key(p, img, "/OPI"))
+        pf_find(p, PFK_OPI, id, "image with an OPI link");
+}
+
+/* ISO 15930: a halftone is the name /Default or of type 1 or 5, without a
+ * HalftoneName; a type 5 holds one halftone per colorant. */
+static void check_halftone(pf *p, qpdf_oh ht, int id, int depth)
+{
+    if (pf_is_name(p, ht, "/Default"))
+        return;
+    double type = -1;
+    qpdf_oh t = pf_key(p, ht, "/HalftoneType");
+    if (!pf_num(p, t, &type) || (type != 1 && type != 5)) {
+        if (type >= 0)
+            pf_find(p, PFK_HALFTONE, id, "halftone of type %.0f (only 1 and 5 are allowed)", type);
+        else
+            pf_find(p, PFK_HALFTONE, id, "halftone that is not of type 1 or 5");
+        return;
+    }
+    if (has_key(p, ht, "/HalftoneName"))
+        pf_find(p, PFK_HALFTONE, id, "halftone with a HalftoneName");
+    if (has_key(p, ht, "/TransferFunction"))
+        pf_find(p, PFK_TRANSFER, id, "transfer function in a halftone");
+    if (type != 5 || depth >= HALFTONE_DEPTH || !qpdf_oh_is_dictionary(p->q, ht))
+        return;
+    qpdf_oh_begin_dict_key_iter(p->q, ht);
+    char **keys = NULL;
+    size_t n = 0, cap = 0;
+    while (qpdf_oh_dict_more_keys(p->q) && pf_spend_object(p)) {
+        const char *k = qpdf_oh_dict_next_key(p->q);
+        char *copy = k ? strdup(k) : NULL;
+        if (!copy || !VEC_PUSH_ROOM(keys, cap, n)) {
+            free(copy);
+            break;
+        }
+        keys[n++] = copy;
+    }
+    for (size_t i = 0; i < n; i++) {
+        qpdf_oh c = qpdf_oh_get_key(p->q, ht, keys[i]);
+        if (qpdf_oh_is_dictionary(p->q, c) || qpdf_oh_is_stream(p->q, c))
+            check_halftone(p, c, id, depth + 1);
+        qpdf_oh_release(p->q, c);
+        free(keys[i]);
+    }
+    free(keys);
 }
 
 static void check_extgstate(pf *p, qpdf_oh gs)
@@ -33,30 +91,41 @@ static void check_extgstate(pf *p, qpdf_oh gs)
     int id = pf_objid(p, gs);
     qpdf_oh sm = pf_key(p, gs, "/SMask");
     if (!qpdf_oh_is_null(p->q, sm) && !pf_is_name(p, sm, "/None"))
-        pf_transparency(p, id, "soft mask in a graphics state");
+        pf_find(p, PFK_TRANSPARENCY, id, "soft mask in a graphics state");
     double a;
     if (pf_num(p, pf_key(p, gs, "/CA"), &a) && a < 1)
-        pf_transparency(p, id, "stroke opacity /CA below 1");
+        pf_find(p, PFK_TRANSPARENCY, id, "stroke opacity /CA below 1");
     if (pf_num(p, pf_key(p, gs, "/ca"), &a) && a < 1)
-        pf_transparency(p, id, "fill opacity /ca below 1");
+        pf_find(p, PFK_TRANSPARENCY, id, "fill opacity /ca below 1");
     qpdf_oh bm = pf_key(p, gs, "/BM");
     if (qpdf_oh_is_array(p->q, bm) && qpdf_oh_get_array_n_items(p->q, bm) > 0)
         bm = qpdf_oh_get_array_item(p->q, bm, 0);
-    if (qpdf_oh_is_name(p->q, bm) && !pf_is_name(p, bm, "/Normal") && !pf_is_name(p, bm, "/Compatible"))
-        pf_transparency(p, id, "blend mode other than Normal");
+    if (qpdf_oh_is_name(p->q, bm) && !pf_is_name(p, bm, "/Normal") &&
+        !pf_is_name(p, bm, "/Compatible"))
+        pf_find(p, PFK_TRANSPARENCY, id, "blend mode other than Normal");
+    qpdf_oh ht = pf_key(p, gs, "/HT");
+    if (!qpdf_oh_is_null(p->q, ht))
+        check_halftone(p, ht, id, 0);
+    qpdf_oh tr = pf_key(p, gs, "/TR"), tr2 = pf_key(p, gs, "/TR2");
+    if (!qpdf_oh_is_null(p->q, tr) && !pf_is_name(p, tr, "/Identity"))
+        pf_find(p, PFK_TRANSFER, id, "transfer function (/TR) in a graphics state");
+    if (!qpdf_oh_is_null(p->q, tr2) && !pf_is_name(p, tr2, "/Default"))
+        pf_find(p, PFK_TRANSFER, id, "transfer function (/TR2) in a graphics state");
 }
 
 void pf_check_group(pf *p, qpdf_oh owner, const char *what)
 {
     qpdf_oh g = pf_key(p, owner, "/Group");
     if (pf_is_name(p, pf_key(p, g, "/S"), "/Transparency")) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "transparency group on %s", what);
-        pf_transparency(p, pf_objid(p, owner), msg);
+        int id = pf_objid(p, owner);
+        pf_find(p, PFK_TRANSPARENCY, id, "transparency group on %s", what);
+        qpdf_oh cs = pf_key(p, g, "/CS");
+        if (!qpdf_oh_is_null(p->q, cs))
+            pf_check_group_cs(p, cs, id, what);
     }
 }
 
-/* Every entry of a resource category, by value. */
+/* Every entry of a resource category, by value; each costs one object. */
 typedef void (*entry_fn)(pf *p, qpdf_oh value, qpdf_oh res);
 
 static void each_entry(pf *p, qpdf_oh res, const char *category, entry_fn fn)
@@ -64,16 +133,28 @@ static void each_entry(pf *p, qpdf_oh res, const char *category, entry_fn fn)
     qpdf_oh d = pf_key(p, res, category);
     if (!qpdf_oh_is_dictionary(p->q, d))
         return;
-    /* Collect the keys first: the iterator is shared with any nested call. */
-    char keys[256][128];
-    int n = 0;
+    /* Keys first: the C API has one key iterator, which a nested call would reset. */
+    char **keys = NULL;
+    size_t n = 0, cap = 0;
     qpdf_oh_begin_dict_key_iter(p->q, d);
-    while (n < 256 && qpdf_oh_dict_more_keys(p->q)) {
+    while (qpdf_oh_dict_more_keys(p->q) && pf_spend_object(p)) {
         const char *k = qpdf_oh_dict_next_key(p->q);
-        snprintf(keys[n++], sizeof keys[0], "%s", k ? k : "");
+        char *copy = k ? strdup(k) : NULL;
+        if (!copy || !VEC_PUSH_ROOM(keys, cap, n)) {
+            free(copy);
+            break;
+        }
+        keys[n++] = copy;
     }
-    for (int i = 0; i < n; i++)
-        fn(p, qpdf_oh_get_key(p->q, d, keys[i]), res);
+    for (size_t i = 0; i < n; i++) {
+        qpdf_oh v = qpdf_oh_get_key(p->q, d, keys[i]);
+        if (!p->stop)
+            fn(p, v, res);
+        qpdf_oh_release(p->q, v);
+        free(keys[i]);
+    }
+    free(keys);
+    qpdf_oh_release(p->q, d);
 }
 
 static void res_font(pf *p, qpdf_oh v, qpdf_oh res) { (void)res, pf_check_font(p, v); }
@@ -82,13 +163,13 @@ static void res_gs(pf *p, qpdf_oh v, qpdf_oh res) { (void)res, check_extgstate(p
 static void res_cs(pf *p, qpdf_oh v, qpdf_oh res)
 {
     (void)res;
-    int id = pf_objid(p, v);
-    pf_check_cs(p, v, id, "the page's colour spaces");
+    pf_check_cs(p, v, pf_objid(p, v), "the colour space resources");
 }
 
 static void res_shading(pf *p, qpdf_oh v, qpdf_oh res)
 {
-    pf_check_cs(p, pf_resolve_cs(p, res, pf_key(p, v, "/ColorSpace")), pf_objid(p, v), "a shading");
+    pf_check_cs(p, pf_resolve_cs(p, res, pf_key(p, v, "/ColorSpace")), pf_objid(p, v),
+                "a shading");
 }
 
 static void res_pattern(pf *p, qpdf_oh v, qpdf_oh res)
@@ -100,12 +181,19 @@ static void res_pattern(pf *p, qpdf_oh v, qpdf_oh res)
 
 static void res_xobject(pf *p, qpdf_oh v, qpdf_oh res)
 {
-    pname subn = pf_name_of(p, pf_key(p, v, "/Subtype"));
-    const char *sub = subn.s;
-    if (!strcmp(sub, "/Image"))
+    int id = pf_objid(p, v);
+    pname sub = pf_name_of(p, pf_key(p, v, "/Subtype"));
+    if (!strcmp(sub.s, "/Image")) {
         check_image_dict(p, v, res);
-    else if (!strcmp(sub, "/Form"))
+    } else if (!strcmp(sub.s, "/Form")) {
         pf_check_group(p, v, "a form XObject");
+        if (has_key(p, v, "/OPI"))
+            pf_find(p, PFK_OPI, id, "form XObject with an OPI link");
+        if (pf_is_name(p, pf_key(p, v, "/Subtype2"), "/PS"))
+            pf_find(p, PFK_POSTSCRIPT, id, "PostScript form XObject");
+    } else if (!strcmp(sub.s, "/PS")) {
+        pf_find(p, PFK_POSTSCRIPT, id, "PostScript XObject");
+    }
 }
 
 void pf_scan_resources(pf *p, qpdf_oh res)
@@ -119,4 +207,3 @@ void pf_scan_resources(pf *p, qpdf_oh res)
     each_entry(p, res, "/Pattern", res_pattern);
     each_entry(p, res, "/XObject", res_xobject);
 }
-

@@ -508,7 +508,9 @@ static void test_preflight_clean(void **state)
     char path[300];
     snprintf(path, sizeof path, "%s/pf.txt", tu_tmpdir());
     const char *files[] = { x1a, x4 };
-    const char *summary[] = { "preflight: 0 failures, 0 warnings (PDF/X-1a:2003)\n",
+    const char *summary[] = { ": PDF/X-1a:2003, as the file claims; 3 pages\n"
+                              "preflight: 0 failures, 0 warnings (PDF/X-1a:2003)\n",
+                              ": PDF/X-4, as the file claims; 3 pages\n"
                               "preflight: 0 failures, 0 warnings (PDF/X-4)\n" };
     for (int i = 0; i < 2; i++) {
         FILE *f = fopen(path, "w+");
@@ -521,10 +523,12 @@ static void test_preflight_clean(void **state)
         size_t n = fread(buf, 1, sizeof buf - 1, f);
         buf[n] = 0;
         fclose(f);
-        if (rc != 0 || strcmp(buf, summary[i]) != 0)
+        const char *after = strncmp(buf, files[i], strlen(files[i])) ? buf
+                                                                      : buf + strlen(files[i]);
+        if (rc != 0 || strcmp(after, summary[i]) != 0)
             fprintf(stderr, "%s", buf);
         assert_int_equal(rc, 0);
-        assert_string_equal(buf, summary[i]);
+        assert_string_equal(after, summary[i]);
     }
 }
 
