@@ -114,9 +114,9 @@ FUZZ_SEEDS_reader := $(wildcard issues/*/)
 FUZZ_SEEDS_style  := styles
 FUZZ_CFLAGS   = $(CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-# vptr checks need clang's C++ UBSan runtime, which the C link does not bring in.
-FUZZ_CXXFLAGS = $(CXXFLAGS) -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all
+# vptr and function checks need clang's C++ UBSan runtime, which the C link leaves out.
+FUZZ_CXXFLAGS = $(CXXFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize=vptr,function -fno-sanitize-recover=all
 FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(LIB_CXX:%.cc=$(FUZZ_BUILD)/%.o)
 
 .PHONY: fuzz-run

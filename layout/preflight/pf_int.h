@@ -45,6 +45,11 @@
  * ones; a hostile file could name a million different fonts). */
 #define PF_MAX_FINDINGS ((size_t)500)
 
+/* Levels of the page tree: writers make it a few levels deep (a balanced tree of a
+ * million pages is under 10); qpdf 11.3 follows it by recursion and overflows the stack
+ * near 30,000 levels (qpdf --check crashes too), so deeper trees are refused before
+ * qpdf walks them. */
+#define PF_MAX_PAGE_TREE_DEPTH 256
 /* q nesting followed; PDF 1.x viewers stop at 28. Deeper: the rest of that content
  * stream is not interpreted (its graphics state would be wrong). */
 #define PF_MAX_GSTACK 64

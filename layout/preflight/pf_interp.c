@@ -395,12 +395,17 @@ static void show_string(interp *I, const pfc_value *s)
     show_text(I, &r);
 }
 
-/* TJ: strings and adjustments in order. Arrays the reader could not keep whole are not
- * measured. */
+/* TJ: strings and adjustments in order. An array the reader could not keep whole (past
+ * PFC_MAX_ELEMS) is not measured, and says so. */
 static void show_array(interp *I, const pfc_value *a)
 {
-    if (a->k != PFV_ARRAY || a->partial)
+    if (a->k != PFV_ARRAY)
         return;
+    if (a->partial) {
+        pf_find(I->p, PFK_LIMIT, I->obj, "a text array (TJ) of more than %d items: that text "
+                                         "was not checked", PFC_MAX_ELEMS);
+        return;
+    }
     const gstate *g = &I->gs[I->top];
     text_run r = { 0 };
     for (size_t i = 0; i < a->len; i++) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "layout/base/fileio.h"
+#include "layout/base/vec.h"
 
 void preflight_options_default(preflight_options *o)
 {
@@ -47,8 +48,9 @@ static void set_error(preflight_report *r, const char *fmt, const char *a, const
 }
 
 /* The whole file, when it is a regular file within the limit (a FIFO would block the
- * read, /dev/zero would never end); NULL with r->error set otherwise. The check comes
- * before the open, so nothing but a regular file is ever opened. */
+ * read, /dev/zero would never end); NULL with r->error set otherwise. stat comes before
+ * the open, so only what was a regular file a moment ago is opened (base/fileio reads
+ * it, with the size limit again). */
 static unsigned char *read_pdf(const char *path, size_t max, size_t *len, preflight_report *r)
 {
     struct stat st;
@@ -124,6 +126,43 @@ static char *qpdf_error_text(pf *p, const char *fallback)
     return s;
 }
 
+/* The page tree is no deeper than PF_MAX_PAGE_TREE_DEPTH, walked here without
+ * recursion (and once per node, so loops end) before qpdf walks it by recursion. */
+static bool page_tree_ok(pf *p)
+{
+    typedef struct {
+        qpdf_oh node;
+        int depth;
+    } item;
+    item *stack = NULL;
+    size_t n = 0, cap = 0;
+    pf_idset seen = { 0 };
+    bool ok = true;
+    qpdf_oh pages = pf_key(p, qpdf_get_root(p->q), "/Pages");
+    if (VEC_PUSH_ROOM(stack, cap, n))
+        stack[n++] = (item){ pages, 1 };
+    while (ok && n > 0 && pf_spend_object(p)) {
+        item it = stack[--n];
+        int id = pf_objid(p, it.node);
+        qpdf_oh kids = pf_key(p, it.node, "/Kids");
+        if (qpdf_oh_is_array(p->q, kids) && (id <= 0 || pf_idset_add(&seen, (uint64_t)id))) {
+            if (it.depth > PF_MAX_PAGE_TREE_DEPTH) {
+                pf_limit(p, "the page tree is more than %d levels deep: no page was checked",
+                         PF_MAX_PAGE_TREE_DEPTH);
+                ok = false;
+            }
+            int k = qpdf_oh_get_array_n_items(p->q, kids);
+            for (int i = 0; ok && i < k && VEC_PUSH_ROOM(stack, cap, n); i++)
+                stack[n++] = (item){ qpdf_oh_get_array_item(p->q, kids, i), it.depth + 1 };
+        }
+        qpdf_oh_release(p->q, kids);
+        qpdf_oh_release(p->q, it.node);
+    }
+    free(stack);
+    pf_idset_free(&seen);
+    return ok && !p->stop;
+}
+
 /* Document checks, then page by page; handles are let go after each part. */
 static void run_checks(pf *p, preflight_report *r, qpdf_oh trailer, qpdf_oh root)
 {
@@ -133,6 +172,12 @@ static void run_checks(pf *p, preflight_report *r, qpdf_oh trailer, qpdf_oh root
     pf_check_version(p);
     qpdf_oh_release_all(p->q);
     pf_walk_file(p);
+    qpdf_oh_release_all(p->q);
+    if (p->stop || !page_tree_ok(p)) {
+        qpdf_oh_release_all(p->q);
+        report_damage(p);
+        return;
+    }
     qpdf_oh_release_all(p->q);
     if (qpdf_push_inherited_attributes_to_page(p->q) & QPDF_ERRORS) {
         qpdf_get_error(p->q);
@@ -158,21 +203,17 @@ static void run_checks(pf *p, preflight_report *r, qpdf_oh trailer, qpdf_oh root
     report_damage(p);
 }
 
-static void check_file(pf *p, preflight_report *r, const preflight_options *o)
+/* The PDF in memory (which must outlive qpdf's use of it). */
+static void check_data(pf *p, preflight_report *r, const preflight_options *o,
+                       const unsigned char *data, size_t len)
 {
-    size_t len = 0;
-    unsigned char *data = read_pdf(r->file, o->limits.file_bytes, &len, r);
-    if (!data)
-        return;
     p->q = qpdf_init();
     if (!p->q) {
         r->error = strdup("out of memory");
-        free(data);
         return;
     }
     qpdf_silence_errors(p->q);
     qpdf_set_suppress_warnings(p->q, QPDF_TRUE);
-    /* qpdf reads from the memory, which must outlive it. */
     qpdf_oh trailer = 0, root = 0;
     if (qpdf_read_memory(p->q, r->file, (const char *)data, len, "") & QPDF_ERRORS) {
         r->error = qpdf_error_text(p, "unknown error");
@@ -196,7 +237,48 @@ static void check_file(pf *p, preflight_report *r, const preflight_options *o)
             r->error = strdup("out of memory");
     }
     qpdf_cleanup(&p->q);
-    free(data);
+}
+
+/* A new report for the file called name, with no findings yet. */
+static preflight_report *report_new(const char *name, const preflight_options *o)
+{
+    preflight_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->target = o->standard == PREFLIGHT_X4 ? PREFLIGHT_X4 : PREFLIGHT_X1A;
+    r->target_from = o->standard == PREFLIGHT_AUTO ? "default" : "option";
+    if (!(r->file = strdup(name))) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void check(preflight_report *r, const preflight_options *o, const unsigned char *data,
+                  size_t len)
+{
+    pf p = { 0 };
+    p.o = o;
+    p.lim = &o->limits;
+    check_data(&p, r, o, data, len);
+    pf_findings_free(&p);
+    pf_idset_free(&p.fonts_checked);
+    pf_free_metrics(&p);
+    pf_forms_reset(&p);
+}
+
+preflight_report *preflight_check_mem(const char *name, const unsigned char *data, size_t len,
+                                      const preflight_options *o)
+{
+    preflight_options def;
+    if (!o) {
+        preflight_options_default(&def);
+        o = &def;
+    }
+    preflight_report *r = report_new(name, o);
+    if (r)
+        check(r, o, data, len);
+    return r;
 }
 
 preflight_report *preflight_check(const char *path, const preflight_options *o)
@@ -206,23 +288,14 @@ preflight_report *preflight_check(const char *path, const preflight_options *o)
         preflight_options_default(&def);
         o = &def;
     }
-    preflight_report *r = calloc(1, sizeof *r);
+    preflight_report *r = report_new(path, o);
     if (!r)
         return NULL;
-    r->target = o->standard == PREFLIGHT_X4 ? PREFLIGHT_X4 : PREFLIGHT_X1A;
-    r->target_from = o->standard == PREFLIGHT_AUTO ? "default" : "option";
-    if (!(r->file = strdup(path))) {
-        free(r);
-        return NULL;
-    }
-    pf p = { 0 };
-    p.o = o;
-    p.lim = &o->limits;
-    check_file(&p, r, o);
-    pf_findings_free(&p);
-    pf_idset_free(&p.fonts_checked);
-    pf_free_metrics(&p);
-    pf_forms_reset(&p);
+    size_t len = 0;
+    unsigned char *data = read_pdf(path, o->limits.file_bytes, &len, r);
+    if (data)
+        check(r, o, data, len);
+    free(data);
     return r;
 }
 

@@ -86,6 +86,9 @@ typedef struct {
 /* Checks the PDF at path. NULL only when memory runs out; a file that cannot be read
  * gives a report with error set. */
 preflight_report *preflight_check(const char *path, const preflight_options *o);
+/* The same for a PDF in memory; name is what the report calls it. */
+preflight_report *preflight_check_mem(const char *name, const unsigned char *data, size_t len,
+                                      const preflight_options *o);
 void preflight_report_free(preflight_report *r);
 
 /* 0: no failure; 1: failures; 2: the file could not be checked. */

@@ -54,6 +54,7 @@ expect nested-forms 1 "more than 10000000 content-stream tokens: the rest of the
 expect same-forms 1 "preflight: 2 failures"
 expect form-million 0.2 "preflight: 2 failures"
 expect deep-objects 1 "ignoring excessively deeply nested data structure"
+expect deep-pages 1 "the page tree is more than 256 levels deep: no page was checked"
 mkfifo "$TMP/fifo.pdf"
 check "a FIFO is refused at once (exit 2), not read" sh -c "'$JIANBAO' preflight '$TMP/fifo.pdf' > '$TMP/f.txt'; test \$? -eq 2 && grep -q 'fifo.pdf: error: is a FIFO, not a PDF file' '$TMP/f.txt'"
 exit $status

@@ -15,6 +15,7 @@ tests can use small versions and the measurements the full ones.
   form-million    a page drawing one small form 1,000,000 times
   deep-objects    an object of 100,000 nested arrays in the file itself
   many-objects    a page with 300,000 font resources
+  deep-pages      a page tree 50,000 levels deep (qpdf 11.3's own recursion overflows)
   many-forms      a page drawing 4,097 different form XObjects
   many-fonts      a page showing text in 4,097 different fonts
 """
@@ -121,6 +122,18 @@ def many_objects(scale):
     return pdf(one_page(stream(b"q Q"), b"<< /Font << " + fonts + b">> >>", [font]))
 
 
+def deep_pages(scale):
+    n = int(50000 * scale)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for i in range(n):
+        parent = b"/Parent %d 0 R " % (1 + i) if i else b""
+        objs.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 %s>>" % (3 + i, parent))
+    objs.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 100 100] /Contents %d 0 R >>"
+                % (1 + n, 3 + n))
+    objs.append(stream(b"q Q"))
+    return pdf(objs)
+
+
 def many_forms(scale):
     n = int(4097 * scale)
     form = stream(b"0 0 0 1 k 30 30 10 10 re f\n",
@@ -147,6 +160,7 @@ KINDS = {
     "form-million": form_million,
     "deep-objects": deep_objects,
     "many-objects": many_objects,
+    "deep-pages": deep_pages,
     "many-forms": many_forms,
     "many-fonts": many_fonts,
 }

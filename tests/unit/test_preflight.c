@@ -951,12 +951,41 @@ static void test_limit_colour_space_depth(void **state)
     expect_limit(path, NULL, "colour spaces nested more than 4 deep (not checked)");
 }
 
+/* qpdf 11.3 recurses on the page tree (50,000 levels crash qpdf --check): a deeper tree
+ * than PF_MAX_PAGE_TREE_DEPTH is refused before qpdf walks it. */
+static void test_limit_page_tree(void **state)
+{
+    (void)state;
+    char path[300];
+    hostile("deep-pages", "0.006", path, sizeof path); /* 300 levels */
+    expect_limit(path, NULL, "the page tree is more than 256 levels deep: no page was checked");
+    hostile("deep-pages", "0.005", path, sizeof path); /* 250 levels: checked */
+    preflight_report *r = report(path, NULL);
+    assert_null(finding(r, "too-complex", NULL));
+    assert_int_equal(r->pages, 1);
+    preflight_report_free(r);
+}
+
 static void test_limit_forms_per_page(void **state)
 {
     (void)state;
     char path[300];
     hostile("many-forms", "1", path, sizeof path);
     expect_limit(path, NULL, "more than 4096 form XObjects on one page: the others were not "
+                             "checked");
+}
+
+/* A TJ array longer than the reader keeps is not measured: said, not skipped. */
+static void test_limit_text_array(void **state)
+{
+    (void)state;
+    char *tj = repeated("BT /F1 10 Tf 1 0 0 1 100 100 Tm [", "<0001> ", 70000, "] TJ ET");
+    hand_page pg = { CID_FONT, CID_DESC, tj };
+    char path[300];
+    snprintf(path, sizeof path, "%s/tj.pdf", tu_tmpdir());
+    write_hand_pdf(path, &pg, 1);
+    free(tj);
+    expect_limit(path, NULL, "a text array (TJ) of more than 65536 items: that text was not "
                              "checked");
 }
 
@@ -1051,8 +1080,10 @@ int main(void)
         cmocka_unit_test(test_limit_findings),
         cmocka_unit_test(test_limit_gstack),
         cmocka_unit_test(test_limit_colour_space_depth),
+        cmocka_unit_test(test_limit_page_tree),
         cmocka_unit_test(test_limit_forms_per_page),
         cmocka_unit_test(test_limit_fonts),
+        cmocka_unit_test(test_limit_text_array),
         cmocka_unit_test(test_default_issue_press),
         cmocka_unit_test(test_plain_issue_report),
     };
