@@ -35,7 +35,7 @@ static void check_filters(pf *p, qpdf_oh dict, int id)
 {
     qpdf_oh f = qpdf_oh_get_key(p->q, dict, "/Filter");
     int n = qpdf_oh_is_array(p->q, f) ? qpdf_oh_get_array_n_items(p->q, f) : 1;
-    for (int i = 0; i < n && i < 16; i++) {
+    for (int i = 0; i < n && pf_spend_object(p); i++) {
         qpdf_oh one = qpdf_oh_is_array(p->q, f) ? qpdf_oh_get_array_item(p->q, f, i) : f;
         if (pf_is_name(p, one, "/LZWDecode") || pf_is_name(p, one, "/LZW"))
             pf_find(p, PFK_LZW, id, "LZW-compressed stream");
