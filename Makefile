@@ -49,7 +49,7 @@ LDFLAGS += $(SAN)
 
 LIB_SRC := $(filter-out layout/app/cli.c,$(wildcard fonts/*.c layout/*/*.c))
 LIB_CXX := $(wildcard layout/*/*.cc)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/style_house.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -64,6 +64,21 @@ $(BIN): $(BUILD)/layout/app/cli.o $(BUILD)/libjianbao.a
 $(BUILD)/libjianbao.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
+
+# The house style is built into the program from styles/zasto.ini, its one copy.
+.PRECIOUS: %/gen/style_house.c
+%/gen/style_house.c: styles/zasto.ini
+	@mkdir -p $(dir $@)
+	@{ echo '/* Generated from styles/zasto.ini by the Makefile; do not edit. */'; \
+	  echo '#include "layout/style/style_house.h"'; \
+	  echo 'const char style_house[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0 };'; \
+	  echo 'const size_t style_house_len = sizeof style_house - 1;'; } > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*/*.h)
 	@mkdir -p $(dir $@)
@@ -117,7 +132,8 @@ FUZZ_CFLAGS   = $(CFLAGS) -O1 -fno-omit-frame-pointer \
 # vptr and function checks need clang's C++ UBSan runtime, which the C link leaves out.
 FUZZ_CXXFLAGS = $(CXXFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize=vptr,function -fno-sanitize-recover=all
-FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(LIB_CXX:%.cc=$(FUZZ_BUILD)/%.o)
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(LIB_CXX:%.cc=$(FUZZ_BUILD)/%.o) \
+	$(FUZZ_BUILD)/gen/style_house.o
 
 .PHONY: fuzz-run
 .SECONDARY: $(FUZZ_OBJ)
@@ -130,6 +146,9 @@ fuzz-run: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 		$(FUZZ_BUILD)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
 			-dict=tests/fuzz/$(t).dict -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 \
 			$(FUZZ_BUILD)/corpus/$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) && ) true
+
+$(FUZZ_BUILD)/gen/%.o: $(FUZZ_BUILD)/gen/%.c
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*/*.h)
 	@mkdir -p $(dir $@)

@@ -50,6 +50,7 @@ typedef struct {
     dl_kind kind;
     uint8_t role;             /* dl_role, from dl_doc.role when the item was added */
     int16_t col;              /* column of the flow (-1: none) */
+    int32_t block;            /* the document block it shows (-1: none), from dl_doc.block */
     dl_color color;           /* text fill, rule/stroke colour, rect fill */
     union {
         struct {
@@ -123,6 +124,7 @@ typedef struct {
     /* stamped on items as they are added */
     dl_role role;
     int col;
+    int block;
 } dl_doc;
 
 dl_doc *dl_doc_new(float width, float height);

@@ -41,7 +41,7 @@ static int highlights(typeset_ctx *t, const flow_geom *g, dl_doc *d, int page, f
         return 0;
     if (text_at(t, "本期要目", &label, d, page, x, y + label.size, g->text_w, AL_LEFT))
         return -1;
-    y += label.leading + label.size * 0.6f;
+    y += label.leading + label.size * st->toc_after_rule;
     int shown = 0;
     for (int i = 0; i < d->noutline; i++) {
         const dl_outline *o = &d->outline[i];
@@ -52,7 +52,7 @@ static int highlights(typeset_ctx *t, const flow_geom *g, dl_doc *d, int page, f
             if (text_at(t, o->title, sec, d, page, x, y, g->text_w, AL_LEFT))
                 return -1;
             shown = 0;
-        } else if (o->level == 1 && shown < 3) {
+        } else if (o->level == 1 && shown < st->cover_highlights) {
             if (y + art->leading > limit)
                 break;
             y += art->leading;
@@ -63,7 +63,7 @@ static int highlights(typeset_ctx *t, const flow_geom *g, dl_doc *d, int page, f
             para *p = typeset_plain(t, o->title, art);
             if (!p)
                 return -1;
-            float w = typeset_width(t, p, art), room = g->text_w - 3 * art->size;
+            float w = typeset_width(t, p, art), room = g->text_w - st->toc_number_width * art->size;
             para_free(p);
             char buf[1024];
             snprintf(buf, sizeof buf, "%s", o->title);
@@ -85,7 +85,7 @@ static int highlights(typeset_ctx *t, const flow_geom *g, dl_doc *d, int page, f
                     break;
                 }
             }
-            if (text_at(t, buf, art, d, page, x + art->size, y, room, AL_LEFT) ||
+            if (text_at(t, buf, art, d, page, x + st->toc_indent * art->size, y, room, AL_LEFT) ||
                 text_at(t, num, art, d, page, x, y, g->text_w, AL_RIGHT))
                 return -1;
             shown++;
@@ -100,24 +100,26 @@ int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d
     const style *st = t->st;
     float left = flow_left(g, page), right = left + g->text_w;
     float band = st->cover_band_height;
-    /* The band reaches past the trim into the bleed (press output keeps 3 mm). */
-    float bleed = 9;
+    /* The band reaches past the trim into the bleed (press output keeps the style's
+     * bleed), and half a point further, so that no hairline of paper shows at the
+     * bleed's edge. */
+    float bleed = st->bleed + 0.5f;
     if (!dl_rect_add(d, page, -bleed, -bleed, g->pw + 2 * bleed, band + bleed, st->cover_band))
         return -1;
     dl_color white = dl_cmyk(0, 0, 0, 0);
     style_text org = st->cover_org, org_en = st->cover_org_en;
     org.color = white;
     org_en.color = white;
-    float y = band * 0.45f;
+    float y = band * st->cover_name_baseline;
     if (text_at(t, m->association, &org, d, page, left, y, g->text_w, AL_LEFT))
         return -1;
-    y += org.size * 1.4f;
+    y += org.size * st->cover_name_en_gap;
     if (text_at(t, m->association_en, &org_en, d, page, left, y, g->text_w, AL_LEFT))
         return -1;
 
     /* The title, large, with the issue's number line under a rule. */
     const style_text *title = &st->cover_title;
-    y = band + title->size * 1.25f;
+    y = band + title->size * st->cover_title_baseline;
     if (text_at(t, m->title, title, d, page, left, y, g->text_w, AL_LEFT))
         return -1;
     char month[64];
@@ -125,10 +127,10 @@ int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d
     const style_text *info = &st->toc_section;
     if (text_at(t, month, info, d, page, left, y, g->text_w, AL_RIGHT))
         return -1;
-    y += title->size * 0.35f;
-    if (!dl_rule_add(d, page, left, y, right, y, 2.0f, st->accent))
+    y += title->size * st->cover_title_rule_gap;
+    if (!dl_rule_add(d, page, left, y, right, y, st->cover_title_rule, st->accent))
         return -1;
-    y += info->size * 1.9f;
+    y += info->size * st->cover_number_gap;
     if (text_at(t, m->number, info, d, page, left, y, g->text_w, AL_LEFT) ||
         text_at(t, m->issue, info, d, page, left, y, g->text_w, AL_RIGHT))
         return -1;
@@ -136,16 +138,17 @@ int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d
     /* 本期要目: the sections and their first articles, between the masthead and the
      * editorial box — what a reader sees of the issue before opening it. */
     const style_text *ci = &st->cover_info;
-    float lead = ci->leading > 0 ? ci->leading : ci->size * 1.8f;
-    float box_h = 4 * lead;
+    float lead = ci->leading;
+    float box_h = (float)st->cover_box_lines * lead;
     float by = g->top + flow_text_h(g) - box_h;
-    y += info->size * 2.0f;
+    y += info->size * st->cover_contents_gap;
     if (highlights(t, g, d, page, left, y, by - 2 * lead))
         return -1;
 
     /* The editorial box at the foot of the page. */
-    if (!dl_rule_add(d, page, left, by, right, by, 0.75f, st->accent) ||
-        !dl_rule_add(d, page, left, by + box_h, right, by + box_h, 0.75f, st->accent))
+    if (!dl_rule_add(d, page, left, by, right, by, st->cover_box_rule, st->accent) ||
+        !dl_rule_add(d, page, left, by + box_h, right, by + box_h, st->cover_box_rule,
+                     st->accent))
         return -1;
     char line[512];
     float half = g->text_w / 2;

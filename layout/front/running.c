@@ -26,6 +26,28 @@ static int put(typeset_ctx *t, const char *tmpl, const char *const *vals, const 
     return rc;
 }
 
+/* A footer template splits at its first run of 2+ spaces into a left and a right
+ * part; each part is expanded once (a value that itself holds braces or spaces is
+ * printed as it is). Without such a run the footer goes to the outer side. */
+static int put_footer(typeset_ctx *t, const char *tmpl, const char *const *vals,
+                      const style_text *fs, dl_doc *d, int page, float x, float y, float w,
+                      bool recto)
+{
+    const char *gap = strstr(tmpl, "  ");
+    if (!gap)
+        return put(t, tmpl, vals, fs, d, page, x, y, w, recto ? AL_RIGHT : AL_LEFT);
+    char *left = strndup(tmpl, (size_t)(gap - tmpl));
+    if (!left)
+        return -1;
+    const char *right = gap;
+    while (*right == ' ')
+        right++;
+    int rc = put(t, left, vals, fs, d, page, x, y, w, AL_LEFT) ||
+             put(t, right, vals, fs, d, page, x, y, w, AL_RIGHT);
+    free(left);
+    return rc ? -1 : 0;
+}
+
 int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d)
 {
     d->role = DL_ROLE_RUNNING;
@@ -39,8 +61,8 @@ int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc 
                                pg->label ? pg->label : "", "website", m->website,
                                "association", m->association, NULL, NULL };
         float x = flow_left(g, p), w = g->text_w;
-        float hy = g->top - hs->size * 1.3f;
-        float rule_y = g->top - hs->size * 0.75f;
+        float hy = g->top - hs->size * st->header_gap;
+        float rule_y = g->top - hs->size * st->header_rule_gap;
         const char *hl = recto ? st->header_odd_left : st->header_even_left;
         const char *hr = recto ? st->header_odd_right : st->header_even_right;
         if (put(t, hl, vals, hs, d, p, x, hy, w, AL_LEFT) ||
@@ -49,27 +71,11 @@ int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc 
         if (st->header_rule > 0 &&
             !dl_rule_add(d, p, x, rule_y, x + w, rule_y, st->header_rule, st->rule))
             return -1;
-        float fy = g->top + flow_text_h(g) + fs->size * 2.2f;
+        float fy = g->top + flow_text_h(g) + fs->size * st->footer_gap;
         const char *ft = recto ? st->footer_odd : st->footer_even;
-        /* A footer template splits at a run of 2+ spaces into left … right parts. */
-        char *full = typeset_template(ft ? ft : "", vals);
-        if (!full)
-            return -1;
-        char *gap = strstr(full, "  ");
-        int rc = 0;
-        if (gap) {
-            *gap = 0;
-            char *rest = gap + 2;
-            while (*rest == ' ')
-                rest++;
-            rc = put(t, full, vals, fs, d, p, x, fy, w, AL_LEFT) ||
-                 put(t, rest, vals, fs, d, p, x, fy, w, AL_RIGHT);
-        } else {
-            rc = put(t, full, vals, fs, d, p, x, fy, w, recto ? AL_RIGHT : AL_LEFT);
-        }
-        free(full);
-        if (rc)
+        if (put_footer(t, ft ? ft : "", vals, fs, d, p, x, fy, w, recto))
             return -1;
     }
     return 0;
 }
+

@@ -29,11 +29,11 @@ static int draw_text(toc *c, const char *s, const style_text *ts, float x, float
     return 0;
 }
 
-/* Dot leaders: small squares on a 3 pt pitch, drawn as paths so that text
+/* Dot leaders: small squares on the style's pitch, drawn as paths so that text
  * extraction reads "title 12", not a row of periods. */
 static int leaders(toc *c, float x0, float x1, float base, dl_color col)
 {
-    float step = 3.0f, s = 0.7f;
+    float step = c->t->st->toc_leader_pitch, s = c->t->st->toc_leader_dot;
     float start = (float)((int)(x0 / step) + 1) * step;  /* aligned across entries */
     for (float x = start; x + s <= x1; x += step)
         if (!dl_rect_add(c->d, c->first + c->page, x, base - s, s, s, col))
@@ -61,13 +61,14 @@ static int heading(toc *c)
         return -1;
     style_text en = st->cover_org_en;
     en.color = st->accent;
-    if (draw_text(c, "CONTENTS", &en, x + w + ts->size * 0.6f, base, 0, AL_LEFT, NULL))
+    if (draw_text(c, "CONTENTS", &en, x + w + ts->size * st->toc_title_gap, base, 0, AL_LEFT,
+                  NULL))
         return -1;
-    c->y = ts->leading + ts->size * 0.4f;
+    c->y = ts->leading + ts->size * st->toc_rule_gap;
     if (c->draw && !dl_rule_add(c->d, c->first + c->page, x, c->g->top + c->y,
-                                x + c->g->text_w, c->g->top + c->y, 1.0f, st->accent))
+                                x + c->g->text_w, c->g->top + c->y, st->toc_rule, st->accent))
         return -1;
-    c->y += ts->size * 0.6f;
+    c->y += ts->size * st->toc_after_rule;
     return 0;
 }
 
@@ -77,7 +78,7 @@ static int article(toc *c, const dl_outline *o, const char *num)
 {
     const style *st = c->t->st;
     const style_text *ts = &st->toc;
-    float indent = ts->size, numw = 3 * ts->size;
+    float indent = st->toc_indent * ts->size, numw = st->toc_number_width * ts->size;
     float measure = c->g->text_w - indent - numw;
     para *p = typeset_plain(c->t, o->title, ts);
     if (!p)
@@ -104,8 +105,9 @@ static int article(toc *c, const dl_outline *o, const char *num)
                 float nw = 0;
                 rc = draw_text(c, num, ts, x + c->g->text_w - numw, base, numw, AL_RIGHT, &nw);
                 if (rc == 0)
-                    rc = leaders(c, end + ts->size * 0.5f, x + c->g->text_w - nw - ts->size * 0.5f,
-                                 base, ts->color);
+                    rc = leaders(c, end + ts->size * st->toc_leader_gap,
+                                 x + c->g->text_w - nw - ts->size * st->toc_leader_gap, base,
+                                 ts->color);
             }
         }
         dl_item *lk = rc == 0 ? dl_item_add(c->d, page, DL_LINK) : NULL;

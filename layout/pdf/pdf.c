@@ -19,6 +19,7 @@
 
 #include "layout/base/strbuf.h"
 #include "layout/base/utf8.h"
+#include "layout/image/image.h"
 #include "layout/pdf/pdffont.h"
 #include "layout/pdf/pdfx.h"
 
@@ -460,6 +461,35 @@ static int make_pages(writer *w)
     return 0;
 }
 
+/* Plain output: a JPEG's bytes go in unchanged (DCTDecode); a PNG is decoded here and
+ * stored with Flate, its alpha as a soft mask. */
+static HPDF_Image plain_image(writer *w, const image_file *f, const char *path)
+{
+    if (f->info.kind == IMAGE_JPEG) {
+        HPDF_Image img = HPDF_LoadJpegImageFromMem(w->pdf, f->data, (HPDF_UINT)f->len);
+        if (!img)
+            fail(w, "libharu could not store image %s", path);
+        return img;
+    }
+    image_raster r;
+    char why[300];
+    if (image_decode(f, &r, why, sizeof why)) {
+        fail(w, "image %s %s", path, why);
+        return NULL;
+    }
+    HPDF_ColorSpace cs = r.nc == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB;
+    HPDF_Image img = HPDF_LoadRawImageFromMem(w->pdf, r.px, r.w, r.h, cs, 8);
+    HPDF_Image mask = img && r.alpha ? HPDF_LoadRawImageFromMem(w->pdf, r.alpha, r.w, r.h,
+                                                               HPDF_CS_DEVICE_GRAY, 8)
+                                     : NULL;
+    if (!img || (r.alpha && (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK))) {
+        fail(w, "libharu could not store image %s", path);
+        img = NULL;
+    }
+    image_raster_free(&r);
+    return img;
+}
+
 static int load_images(writer *w)
 {
     w->images = calloc((size_t)(w->d->nimages ? w->d->nimages : 1), sizeof *w->images);
@@ -467,8 +497,13 @@ static int load_images(writer *w)
         return fail(w, "out of memory");
     for (int i = 0; i < w->d->nimages; i++) {
         const char *path = w->d->images[i].path;
-        HPDF_Image img = w->x ? pdfx_load_image(w->x, w->pdf, path, w->err, w->errlen)
-                              : pdfx_load_image_plain(w->pdf, path, w->err, w->errlen);
+        image_file f;
+        char why[300];
+        if (image_file_read(path, &f, why, sizeof why))
+            return fail(w, "image %s %s", path, why);
+        HPDF_Image img = w->x ? pdfx_load_image(w->x, w->pdf, &f, path, w->err, w->errlen)
+                              : plain_image(w, &f, path);
+        image_file_free(&f);
         if (!img)
             return fail(w, "cannot load image %s", path);
         w->images[i] = img;

@@ -9,12 +9,10 @@
  *   - a trailer /ID that is an MD5 of the content, so equal input gives equal bytes. */
 #include "layout/pdf/pdfx.h"
 #include "layout/base/fileio.h"
-#include "layout/base/path.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +25,7 @@
 #include <hpdf_encrypt.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
-#include <jpeglib.h>
 #include <lcms2.h>
-#include <png.h>
 
 /* Crop marks: 0.25 pt lines, starting MARK_GAP outside the bleed, MARK_LEN long, with
  * MARK_PAD of paper beyond them. */
@@ -42,9 +38,6 @@
 #define INK_LIMIT 3.0f
 #define INK_LIMIT8 765
 
-/* Images larger than this are refused rather than risking overflow or a huge PDF. */
-#define IMAGE_MAX_SIDE 30000u
-#define IMAGE_MAX_PIXELS (1u << 27)
 
 #define DEFAULT_CONDITION "FOGRA39"
 #define DEFAULT_CONDITION_INFO "Coated FOGRA39 (ISO 12647-2:2004)"
@@ -713,233 +706,19 @@ int pdfx_finish(pdfx_state *x, const dl_doc *d, char *err, size_t errlen)
 
 /* ---- images ---- */
 
-/* Decoded samples: 8 bits, nc components (1 gray, 3 RGB, 4 CMYK), alpha already
- * flattened; icc is the file's embedded profile, if any. */
-typedef struct {
-    unsigned char *px;
-    unsigned w, h;
-    int nc;
-    unsigned char *icc;
-    size_t icc_len;
-} raster;
-
-static void raster_free(raster *r)
-{
-    free(r->px);
-    free(r->icc);
-    memset(r, 0, sizeof *r);
-}
-
-static int check_size(unsigned w, unsigned h, const char *path, char *err, size_t errlen)
-{
-    if (w == 0 || h == 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE ||
-        (uint64_t)w * h > IMAGE_MAX_PIXELS) {
-        snprintf(err, errlen, "image %s: %ux%u pixels is empty or too large", path, w, h);
-        return -1;
-    }
-    return 0;
-}
-
-/* Composites gray+alpha or RGB+alpha onto white, in place: PDF/X-1a has no soft
- * masks, and paper is white. */
-static void flatten_alpha(raster *r, int with_alpha)
+/* Composites the alpha plane onto white, in place: PDF/X-1a has no soft masks, and
+ * paper is white. */
+static void flatten_alpha(image_raster *r)
 {
     size_t npx = (size_t)r->w * r->h;
-    int nc = with_alpha - 1;
     for (size_t i = 0; i < npx; i++) {
-        const unsigned char *s = r->px + i * (size_t)with_alpha;
-        unsigned a = s[nc];
-        unsigned char *o = r->px + i * (size_t)nc;
-        for (int k = 0; k < nc; k++)
-            o[k] = (unsigned char)((s[k] * a + 255 * (255 - a) + 127) / 255);
+        unsigned a = r->alpha[i];
+        unsigned char *o = r->px + i * (size_t)r->nc;
+        for (int k = 0; k < r->nc; k++)
+            o[k] = (unsigned char)((o[k] * a + 255 * (255 - a) + 127) / 255);
     }
-    r->nc = nc;
-}
-
-typedef struct {
-    png_structp png;
-    png_infop info;
-    png_bytep *rows;
-    char msg[200];
-} png_ctx;
-
-static void png_on_error(png_structp p, png_const_charp msg)
-{
-    png_ctx *c = png_get_error_ptr(p);
-    snprintf(c->msg, sizeof c->msg, "%s", msg);
-    png_longjmp(p, 1);
-}
-
-static void png_on_warning(png_structp p, png_const_charp msg) { (void)p, (void)msg; }
-
-static int read_png(FILE *f, const char *path, raster *r, char *err, size_t errlen)
-{
-    png_ctx c = { 0 };
-    c.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_on_error, png_on_warning);
-    c.info = c.png ? png_create_info_struct(c.png) : NULL;
-    if (!c.info) {
-        png_destroy_read_struct(&c.png, NULL, NULL);
-        snprintf(err, errlen, "image %s: out of memory", path);
-        return -1;
-    }
-    if (setjmp(png_jmpbuf(c.png))) {
-        free(c.rows);
-        png_destroy_read_struct(&c.png, &c.info, NULL);
-        raster_free(r);
-        snprintf(err, errlen, "image %s: broken PNG: %s", path, c.msg[0] ? c.msg : "unknown");
-        return -1;
-    }
-    png_init_io(c.png, f);
-    png_read_info(c.png, c.info);
-    png_uint_32 w = png_get_image_width(c.png, c.info), h = png_get_image_height(c.png, c.info);
-    if (check_size(w, h, path, err, errlen)) {
-        png_destroy_read_struct(&c.png, &c.info, NULL);
-        return -1;
-    }
-    int type = png_get_color_type(c.png, c.info);
-    /* Everything becomes 8-bit gray, gray+alpha, RGB or RGBA. */
-    if (type == PNG_COLOR_TYPE_PALETTE)
-        png_set_palette_to_rgb(c.png);
-    if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(c.png, c.info) < 8)
-        png_set_expand_gray_1_2_4_to_8(c.png);
-    if (png_get_valid(c.png, c.info, PNG_INFO_tRNS))
-        png_set_tRNS_to_alpha(c.png);
-    png_set_strip_16(c.png);
-    png_set_interlace_handling(c.png);
-    png_read_update_info(c.png, c.info);
-    int ch = png_get_channels(c.png, c.info);
-    if (ch < 1 || ch > 4 || png_get_rowbytes(c.png, c.info) != (size_t)w * ch) {
-        png_destroy_read_struct(&c.png, &c.info, NULL);
-        snprintf(err, errlen, "image %s: unsupported PNG layout", path);
-        return -1;
-    }
-    png_charp name;
-    int comp;
-    png_bytep prof;
-    png_uint_32 plen;
-    if (png_get_iCCP(c.png, c.info, &name, &comp, &prof, &plen) && plen > 0) {
-        r->icc = malloc(plen);
-        if (r->icc) {
-            memcpy(r->icc, prof, plen);
-            r->icc_len = plen;
-        }
-    }
-    r->w = w;
-    r->h = h;
-    r->px = malloc((size_t)w * h * ch);
-    c.rows = malloc(h * sizeof *c.rows);
-    if (!r->px || !c.rows) {
-        free(c.rows);
-        png_destroy_read_struct(&c.png, &c.info, NULL);
-        raster_free(r);
-        snprintf(err, errlen, "image %s: out of memory", path);
-        return -1;
-    }
-    for (png_uint_32 y = 0; y < h; y++)
-        c.rows[y] = r->px + (size_t)y * w * ch;
-    png_read_image(c.png, c.rows);
-    free(c.rows);
-    png_destroy_read_struct(&c.png, &c.info, NULL);
-    r->nc = ch;
-    if (ch == 2 || ch == 4)
-        flatten_alpha(r, ch);
-    return 0;
-}
-
-typedef struct {
-    struct jpeg_error_mgr pub;
-    jmp_buf jb;
-    char msg[JMSG_LENGTH_MAX];
-} jpg_err;
-
-static void jpg_on_error(j_common_ptr ci)
-{
-    jpg_err *e = (jpg_err *)ci->err;
-    (*ci->err->format_message)(ci, e->msg);
-    longjmp(e->jb, 1);
-}
-
-static void jpg_on_message(j_common_ptr ci) { (void)ci; }
-
-typedef struct {
-    struct jpeg_decompress_struct ci;
-    jpg_err je;
-} jpg_ctx;
-
-static int read_jpeg(FILE *f, const char *path, raster *r, char *err, size_t errlen)
-{
-    jpg_ctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errlen, "image %s: out of memory", path);
-        return -1;
-    }
-    c->ci.err = jpeg_std_error(&c->je.pub);
-    c->je.pub.error_exit = jpg_on_error;
-    c->je.pub.output_message = jpg_on_message;
-    if (setjmp(c->je.jb)) {
-        snprintf(err, errlen, "image %s: broken JPEG: %s", path, c->je.msg);
-        jpeg_destroy_decompress(&c->ci);
-        free(c);
-        raster_free(r);
-        return -1;
-    }
-    jpeg_create_decompress(&c->ci);
-    jpeg_stdio_src(&c->ci, f);
-    jpeg_save_markers(&c->ci, JPEG_APP0 + 2, 0xFFFF); /* ICC_PROFILE chunks */
-    jpeg_read_header(&c->ci, TRUE);
-    JOCTET *icc = NULL;
-    unsigned icc_len = 0;
-    if (jpeg_read_icc_profile(&c->ci, &icc, &icc_len) && icc) {
-        r->icc = icc;
-        r->icc_len = icc_len;
-    }
-    switch (c->ci.jpeg_color_space) {
-    case JCS_GRAYSCALE: c->ci.out_color_space = JCS_GRAYSCALE; break;
-    case JCS_CMYK:
-    case JCS_YCCK: c->ci.out_color_space = JCS_CMYK; break;
-    default: c->ci.out_color_space = JCS_RGB; break;
-    }
-    jpeg_start_decompress(&c->ci);
-    unsigned w = c->ci.output_width, h = c->ci.output_height;
-    int nc = c->ci.output_components;
-    if (nc != 1 && nc != 3 && nc != 4)
-        snprintf(err, errlen, "image %s: unsupported JPEG with %d components", path, nc);
-    if (err[0] || check_size(w, h, path, err, errlen)) {
-        jpeg_destroy_decompress(&c->ci);
-        free(c);
-        raster_free(r);
-        return -1;
-    }
-    r->w = w;
-    r->h = h;
-    r->nc = nc;
-    r->px = malloc((size_t)w * h * nc);
-    if (!r->px) {
-        jpeg_destroy_decompress(&c->ci);
-        free(c);
-        raster_free(r);
-        snprintf(err, errlen, "image %s: out of memory", path);
-        return -1;
-    }
-    while (c->ci.output_scanline < h) {
-        JSAMPROW row = r->px + (size_t)c->ci.output_scanline * w * nc;
-        if (jpeg_read_scanlines(&c->ci, &row, 1) != 1) {
-            snprintf(err, errlen, "image %s: JPEG data ends early", path);
-            jpeg_destroy_decompress(&c->ci);
-            free(c);
-            raster_free(r);
-            return -1;
-        }
-    }
-    /* Adobe's CMYK JPEGs store inverted samples. */
-    bool inverted = nc == 4 && c->ci.saw_Adobe_marker;
-    jpeg_finish_decompress(&c->ci);
-    jpeg_destroy_decompress(&c->ci);
-    free(c);
-    if (inverted)
-        for (size_t i = 0; i < (size_t)w * h * 4; i++)
-            r->px[i] = (unsigned char)(255 - r->px[i]);
-    return 0;
+    free(r->alpha);
+    r->alpha = NULL;
 }
 
 /* The CMYK profile images are converted to: the output intent's, or — when the
@@ -973,7 +752,7 @@ static cmsHPROFILE conversion_profile(pdfx_state *x, const char *img, char *err,
 /* RGB → CMYK with lcms2: the image's own profile when it has an RGB one, else sRGB;
  * relative colorimetric with black point compensation (the usual prepress choice for
  * photographs and charts alike). */
-static int rgb_to_cmyk(pdfx_state *x, raster *r, const char *path, char *err, size_t errlen)
+static int rgb_to_cmyk(pdfx_state *x, image_raster *r, const char *path, char *err, size_t errlen)
 {
     cmsHPROFILE out = conversion_profile(x, path, err, errlen);
     if (!out)
@@ -1012,7 +791,7 @@ static int rgb_to_cmyk(pdfx_state *x, raster *r, const char *path, char *err, si
 }
 
 /* Total ink ≤ 300 % per pixel: CMY scaled down, K kept. */
-static void ink_limit(raster *r)
+static void ink_limit(image_raster *r)
 {
     size_t npx = (size_t)r->w * r->h;
     for (size_t i = 0; i < npx; i++) {
@@ -1026,58 +805,32 @@ static void ink_limit(raster *r)
     }
 }
 
-HPDF_Image pdfx_load_image(pdfx_state *x, HPDF_Doc pdf, const char *path, char *err,
-                           size_t errlen)
+HPDF_Image pdfx_load_image(pdfx_state *x, HPDF_Doc pdf, const image_file *f, const char *path,
+                           char *err, size_t errlen)
 {
     err[0] = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open image %s: %s", path, strerror(errno));
+    image_raster r;
+    char why[300];
+    if (image_decode(f, &r, why, sizeof why)) {
+        snprintf(err, errlen, "image %s %s", path, why);
         return NULL;
     }
-    unsigned char magic[8] = { 0 };
-    size_t got = fread(magic, 1, sizeof magic, f);
-    raster r = { 0 };
-    int rc;
-    if (fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(err, errlen, "cannot read image %s: %s", path, strerror(errno));
-        rc = -1;
-    } else if (got == 8 && png_sig_cmp(magic, 0, 8) == 0) {
-        rc = read_png(f, path, &r, err, errlen);
-    } else if (got >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
-        rc = read_jpeg(f, path, &r, err, errlen);
-    } else {
-        snprintf(err, errlen, "image %s is neither PNG nor JPEG", path);
-        rc = -1;
-    }
-    fclose(f);
-    if (rc == 0 && r.nc == 3)
-        rc = rgb_to_cmyk(x, &r, path, err, errlen);
+    if (r.alpha)
+        flatten_alpha(&r);
+    int rc = r.nc == 3 ? rgb_to_cmyk(x, &r, path, err, errlen) : 0;
     if (rc) {
-        raster_free(&r);
+        image_raster_free(&r);
         return NULL;
     }
     if (r.nc == 4)
         ink_limit(&r);
-    md5_bytes(&x->images, r.px, (size_t)r.w * r.h * r.nc);
+    md5_bytes(&x->images, r.px, (size_t)r.w * r.h * (size_t)r.nc);
     HPDF_Image img = HPDF_LoadRawImageFromMem(pdf, r.px, r.w, r.h,
                                               r.nc == 4 ? HPDF_CS_DEVICE_CMYK
                                                         : HPDF_CS_DEVICE_GRAY,
                                               8);
     if (!img)
         snprintf(err, errlen, "libharu could not store image %s", path);
-    raster_free(&r);
-    return img;
-}
-
-HPDF_Image pdfx_load_image_plain(HPDF_Doc pdf, const char *path, char *err, size_t errlen)
-{
-    HPDF_Image img = NULL;
-    if (path_has_suffix(path, ".jpg") || path_has_suffix(path, ".jpeg"))
-        img = HPDF_LoadJpegImageFromFile(pdf, path);
-    else
-        img = HPDF_LoadPngImageFromFile(pdf, path);
-    if (!img)
-        snprintf(err, errlen, "cannot load image %s", path);
+    image_raster_free(&r);
     return img;
 }

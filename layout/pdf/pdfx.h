@@ -11,7 +11,8 @@
 
 #include "layout/base/strbuf.h"
 #include "layout/dlist/dlist.h"
-#include "layout/pdf/pdf.h"
+#include "layout/image/image.h"
+#include "layout/pdf/pdf_options.h"
 
 typedef struct pdfx_state pdfx_state;
 
@@ -47,10 +48,10 @@ int pdfx_page_epilogue(pdfx_state *x, HPDF_Page page, int index, float trim_w, f
 /* Output intent, identification, trailer ID. */
 int pdfx_finish(pdfx_state *x, const dl_doc *d, char *err, size_t errlen);
 
-/* Loads a PNG or JPEG as an image XObject: press output converts RGB to CMYK and
- * flattens alpha; plain output passes JPEG through and keeps PNG as it is. */
-HPDF_Image pdfx_load_image(pdfx_state *x, HPDF_Doc pdf, const char *path, char *err,
-                           size_t errlen);
-HPDF_Image pdfx_load_image_plain(HPDF_Doc pdf, const char *path, char *err, size_t errlen);
+/* An image XObject for press output: RGB converted to CMYK with lcms2 (the image's
+ * own profile, else sRGB), alpha flattened on white, ink limited. NULL with the
+ * reason in err. */
+HPDF_Image pdfx_load_image(pdfx_state *x, HPDF_Doc pdf, const image_file *f, const char *path,
+                           char *err, size_t errlen);
 
 #endif

@@ -216,6 +216,10 @@ const char *pf_str_of(pf *p, qpdf_oh o, char *buf, size_t n);
 bool pf_rect_of(pf *p, qpdf_oh a, double r[4]);
 bool pf_contains(const double outer[4], const double inner[4]);
 bool pf_intersects(const double a[4], const double b[4]);
+/* The keys of a dictionary, copied (the C API has one key iterator, which any nested
+ * walk would reset); NULL with *n 0 for anything else. Free with pf_dict_keys_free. */
+char **pf_dict_keys(pf *p, qpdf_oh dict, size_t *n);
+void pf_dict_keys_free(char **keys, size_t n);
 /* An action dictionary that runs JavaScript. */
 bool pf_is_js_action(pf *p, qpdf_oh a);
 /* A size for messages: "32 MB", "100 KB", "512 bytes"; buf has room for 32. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "layout/base/strbuf.h"
+#include "layout/base/vec.h"
 #include "layout/preflight/pf_qpdf.h"
 
 qpdf_oh pf_key(pf *p, qpdf_oh dict, const char *k)
@@ -122,6 +123,33 @@ bool pf_spend_object(pf *p)
     }
     p->objects++;
     return true;
+}
+
+char **pf_dict_keys(pf *p, qpdf_oh dict, size_t *n)
+{
+    char **keys = NULL;
+    size_t cap = 0;
+    *n = 0;
+    if (!qpdf_oh_is_dictionary(p->q, dict))
+        return NULL;
+    qpdf_oh_begin_dict_key_iter(p->q, dict);
+    while (qpdf_oh_dict_more_keys(p->q)) {
+        const char *k = qpdf_oh_dict_next_key(p->q);
+        char *copy = k ? strdup(k) : NULL;
+        if (!copy || !VEC_PUSH_ROOM(keys, cap, *n)) {
+            free(copy);
+            break;
+        }
+        keys[(*n)++] = copy;
+    }
+    return keys;
+}
+
+void pf_dict_keys_free(char **keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
 }
 
 /* ---- a set of ids (open addressing, grown at half full) ---- */

@@ -5,10 +5,7 @@
  * objects budget. */
 #include "layout/preflight/pf_int.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-#include "layout/base/vec.h"
 
 /* Halftones inside a type 5 halftone (one per colorant) are followed this deep. */
 #define HALFTONE_DEPTH 1
@@ -62,28 +59,17 @@ static void check_halftone(pf *p, qpdf_oh ht, int id, int depth)
         pf_find(p, PFK_HALFTONE, id, "halftone with a HalftoneName");
     if (has_key(p, ht, "/TransferFunction"))
         pf_find(p, PFK_TRANSFER, id, "transfer function in a halftone");
-    if (type != 5 || depth >= HALFTONE_DEPTH || !qpdf_oh_is_dictionary(p->q, ht))
+    if (type != 5 || depth >= HALFTONE_DEPTH)
         return;
-    qpdf_oh_begin_dict_key_iter(p->q, ht);
-    char **keys = NULL;
-    size_t n = 0, cap = 0;
-    while (qpdf_oh_dict_more_keys(p->q) && pf_spend_object(p)) {
-        const char *k = qpdf_oh_dict_next_key(p->q);
-        char *copy = k ? strdup(k) : NULL;
-        if (!copy || !VEC_PUSH_ROOM(keys, cap, n)) {
-            free(copy);
-            break;
-        }
-        keys[n++] = copy;
-    }
-    for (size_t i = 0; i < n; i++) {
+    size_t n;
+    char **keys = pf_dict_keys(p, ht, &n);
+    for (size_t i = 0; i < n && pf_spend_object(p); i++) {
         qpdf_oh c = qpdf_oh_get_key(p->q, ht, keys[i]);
         if (qpdf_oh_is_dictionary(p->q, c) || qpdf_oh_is_stream(p->q, c))
             check_halftone(p, c, id, depth + 1);
         qpdf_oh_release(p->q, c);
-        free(keys[i]);
     }
-    free(keys);
+    pf_dict_keys_free(keys, n);
 }
 
 static void check_extgstate(pf *p, qpdf_oh gs)
@@ -131,29 +117,14 @@ typedef void (*entry_fn)(pf *p, qpdf_oh value, qpdf_oh res);
 static void each_entry(pf *p, qpdf_oh res, const char *category, entry_fn fn)
 {
     qpdf_oh d = pf_key(p, res, category);
-    if (!qpdf_oh_is_dictionary(p->q, d))
-        return;
-    /* Keys first: the C API has one key iterator, which a nested call would reset. */
-    char **keys = NULL;
-    size_t n = 0, cap = 0;
-    qpdf_oh_begin_dict_key_iter(p->q, d);
-    while (qpdf_oh_dict_more_keys(p->q) && pf_spend_object(p)) {
-        const char *k = qpdf_oh_dict_next_key(p->q);
-        char *copy = k ? strdup(k) : NULL;
-        if (!copy || !VEC_PUSH_ROOM(keys, cap, n)) {
-            free(copy);
-            break;
-        }
-        keys[n++] = copy;
-    }
-    for (size_t i = 0; i < n; i++) {
+    size_t n;
+    char **keys = pf_dict_keys(p, d, &n);
+    for (size_t i = 0; i < n && pf_spend_object(p); i++) {
         qpdf_oh v = qpdf_oh_get_key(p->q, d, keys[i]);
-        if (!p->stop)
-            fn(p, v, res);
+        fn(p, v, res);
         qpdf_oh_release(p->q, v);
-        free(keys[i]);
     }
-    free(keys);
+    pf_dict_keys_free(keys, n);
     qpdf_oh_release(p->q, d);
 }
 

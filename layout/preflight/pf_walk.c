@@ -7,8 +7,8 @@
  * of the budget. Handles are let go as soon as they are done with. */
 #include "layout/preflight/pf_int.h"
 
+#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "layout/base/vec.h"
 
@@ -63,25 +63,14 @@ static bool push(walk *w, qpdf_oh h, bool dict)
     pf *p = w->p;
     frame f = { h, dict, 0, 0, NULL };
     if (dict) {
-        size_t cap = 0, n = 0;
-        qpdf_oh_begin_dict_key_iter(p->q, h);
-        while (qpdf_oh_dict_more_keys(p->q)) {
-            const char *k = qpdf_oh_dict_next_key(p->q);
-            char *copy = k ? strdup(k) : NULL;
-            if (!copy || !VEC_PUSH_ROOM(f.keys, cap, n)) {
-                free(copy);
-                break;
-            }
-            f.keys[n++] = copy;
-        }
-        f.n = (int)n;
+        size_t n;
+        f.keys = pf_dict_keys(p, h, &n);
+        f.n = n > INT_MAX ? INT_MAX : (int)n;
     } else {
         f.n = qpdf_oh_get_array_n_items(p->q, h);
     }
     if (!VEC_PUSH_ROOM(w->stack, w->capstack, w->nstack)) {
-        for (int i = 0; f.keys && i < f.n; i++)
-            free(f.keys[i]);
-        free(f.keys);
+        pf_dict_keys_free(f.keys, f.keys ? (size_t)f.n : 0);
         return false;
     }
     w->stack[w->nstack++] = f;
@@ -91,9 +80,7 @@ static bool push(walk *w, qpdf_oh h, bool dict)
 static void pop(walk *w)
 {
     frame *f = &w->stack[--w->nstack];
-    for (int i = 0; f->keys && i < f->n; i++)
-        free(f->keys[i]);
-    free(f->keys);
+    pf_dict_keys_free(f->keys, f->keys ? (size_t)f->n : 0);
     qpdf_oh_release(w->p->q, f->h);
 }
 

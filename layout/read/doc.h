@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "layout/base/diag.h"
+#include "layout/image/image.h"
 
 typedef enum {
     IN_BOLD = 1,
@@ -88,6 +89,7 @@ typedef struct {
 
 typedef struct {
     char *path;               /* resolved: relative to the issue directory */
+    image_info info;          /* checked by the reader: every sample decodes */
     doc_text caption;         /* the image's alt text */
 } doc_figure;
 

@@ -14,6 +14,7 @@
 
 #include <md4c.h>
 
+#include "layout/base/fileio.h"
 #include "layout/read/reader_int.h"
 
 /* UTF-8 errors reported before giving up on a file that is not UTF-8 at all. */
@@ -396,7 +397,7 @@ static void make_figures(rd *r)
         b->figure->caption = im->alt;
         im->alt = (doc_text){ 0 };
         /* NULL after a reported problem: the document is not returned then. */
-        b->figure->path = reader_image(r->src, r->dir, im->path, im->at, r->d);
+        b->figure->path = reader_image(r->src, r->dir, im->path, im->at, r->d, &b->figure->info);
     }
 }
 
@@ -1299,7 +1300,7 @@ doc *doc_read(const char *path, diag *d)
     src_file *src = src_file_read(file);
     doc *dc = NULL;
     if (!src)
-        diag_error(d, file, 0, 0, "cannot read the issue: %s", strerror(errno));
+        diag_error(d, file, 0, 0, "cannot read the issue: %s", fileio_error(errno));
     else
         dc = read_src(src, dir, d);
     free(file);

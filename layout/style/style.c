@@ -3,9 +3,10 @@
  * A style sheet is read in two steps. inih splits the file into (section, key, value)
  * and each value is kept as text with its position; then every setting is resolved
  * in a fixed order, because ems, lines and multiples depend on the body size and
- * leading, which a file may set after (or never). The built-in house style is the
- * same kind of text (house_style, equal to styles/zasto.ini): a setting the file does
- * not give comes from it, still as text, so "2em" follows a changed body size. */
+ * leading, which a file may set after (or never). The built-in house style is
+ * styles/zasto.ini itself, built into the program by the Makefile (style_house.h):
+ * a setting the file does not give comes from it, still as text, so "2em" follows a
+ * changed body size. */
 #include "layout/style/style.h"
 
 #include <errno.h>
@@ -19,8 +20,10 @@
 
 #include <ini.h>
 
+#include "layout/base/fileio.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
+#include "layout/style/style_house.h"
 
 /* ---- the settings --------------------------------------------------------------- */
 
@@ -45,6 +48,7 @@ typedef enum {
     V_RULES,
     V_PRESS,
     V_PAGESIZE,               /* sets page_w and page_h */
+    V_RATIO,                  /* a plain number or a percentage: 1.4, 45% */
 } vkind;
 
 typedef struct {
@@ -113,6 +117,40 @@ static const key_def running_keys[] = {
     { "footer-odd", V_TEMPLATE, SK(footer_odd), 0, 0 },
     { "footer-even", V_TEMPLATE, SK(footer_even), 0, 0 },
     { "rule", V_LENGTH, SK(header_rule), 0, 0 },
+    { "header-gap", V_RATIO, SK(header_gap), 0, 0 },
+    { "rule-gap", V_RATIO, SK(header_rule_gap), 0, 0 },
+    { "footer-gap", V_RATIO, SK(footer_gap), 0, 0 },
+};
+static const key_def script_keys[] = {
+    { "size", V_RATIO, SK(script_size), 0, 0 },
+    { "rise", V_RATIO, SK(script_rise), 0, 0 },
+    { "drop", V_RATIO, SK(script_drop), 0, 0 },
+};
+static const key_def quote_keys[] = {
+    { "inset", V_LENGTH, SK(quote_inset), 0, 0 },
+};
+static const key_def list_step_keys[] = {
+    { "step", V_LENGTH, SK(list_step), 0, 0 },
+};
+static const key_def break_keys[] = {
+    { "width", V_LENGTH, SK(break_width), 0, 0 },
+    { "weight", V_LENGTH, SK(break_weight), 0, 0 },
+};
+static const key_def figure_keys[] = {
+    { "span-aspect", V_RATIO, SK(figure_span_aspect), 0, 0 },
+    { "max-height", V_RATIO, SK(figure_max_height), 0, 0 },
+    { "caption-gap", V_RATIO, SK(figure_caption_gap), 0, 0 },
+};
+static const key_def toc_keys[] = {
+    { "title-gap", V_RATIO, SK(toc_title_gap), 0, 0 },
+    { "rule", V_LENGTH, SK(toc_rule), 0, 0 },
+    { "rule-gap", V_RATIO, SK(toc_rule_gap), 0, 0 },
+    { "after-rule", V_RATIO, SK(toc_after_rule), 0, 0 },
+    { "entry-indent", V_RATIO, SK(toc_indent), 0, 0 },
+    { "number-width", V_RATIO, SK(toc_number_width), 0, 0 },
+    { "leader-gap", V_RATIO, SK(toc_leader_gap), 0, 0 },
+    { "leader-pitch", V_LENGTH, SK(toc_leader_pitch), 0, 0 },
+    { "leader-dot", V_LENGTH, SK(toc_leader_dot), 0, 0 },
 };
 static const key_def table_keys[] = {
     { "rules", V_RULES, SK(table_rules), 0, 0 },
@@ -122,6 +160,16 @@ static const key_def table_keys[] = {
 static const key_def cover_keys[] = {
     { "band-color", V_COLOR, SK(cover_band), 0, 0 },
     { "band-height", V_LENGTH, SK(cover_band_height), 0, 0 },
+    { "name-baseline", V_RATIO, SK(cover_name_baseline), 0, 0 },
+    { "name-en-gap", V_RATIO, SK(cover_name_en_gap), 0, 0 },
+    { "title-baseline", V_RATIO, SK(cover_title_baseline), 0, 0 },
+    { "title-rule", V_LENGTH, SK(cover_title_rule), 0, 0 },
+    { "title-rule-gap", V_RATIO, SK(cover_title_rule_gap), 0, 0 },
+    { "number-gap", V_RATIO, SK(cover_number_gap), 0, 0 },
+    { "contents-gap", V_RATIO, SK(cover_contents_gap), 0, 0 },
+    { "box-lines", V_INT, SK(cover_box_lines), 1, 20 },
+    { "box-rule", V_LENGTH, SK(cover_box_rule), 0, 0 },
+    { "highlights", V_INT, SK(cover_highlights), 0, 20 },
 };
 static const key_def press_keys[] = {
     { "standard", V_PRESS, SK(press), 0, 0 },
@@ -159,11 +207,15 @@ static const section_def sections[] = {
     { "caption", SK(caption), NULL, 0 },
     { "table", SK(table), KEYS(table_keys) },
     { "table-head", SK(table_head), NULL, 0 },
-    { "quote", SK(quote), NULL, 0 },
+    { "quote", SK(quote), KEYS(quote_keys) },
+    { "list", NO_TEXT, KEYS(list_step_keys) },
+    { "break", NO_TEXT, KEYS(break_keys) },
+    { "figure", NO_TEXT, KEYS(figure_keys) },
+    { "script", NO_TEXT, KEYS(script_keys) },
     { "source", SK(source), NULL, 0 },
     { "header", SK(header), NULL, 0 },
     { "footer", SK(footer), NULL, 0 },
-    { "toc", SK(toc), NULL, 0 },
+    { "toc", SK(toc), KEYS(toc_keys) },
     { "toc-section", SK(toc_section), NULL, 0 },
     { "cover-title", SK(cover_title), NULL, 0 },
     { "cover-org", SK(cover_org), NULL, 0 },
@@ -772,6 +824,8 @@ static const char *accepted(const key_def *k, int section)
         return "none, x1a or x4";
     case V_PAGESIZE:
         return "A4, A5, B5 or letter (or set width and height)";
+    case V_RATIO:
+        return "a number such as 1.4 or a percentage such as 45%";
     default:
         return "a value";
     }
@@ -933,6 +987,18 @@ static bool resolve_value(resolver *rs, const raw_value *rv, const char *file)
             *(style_press *)dst = (style_press)i;
         return i >= 0;
     }
+    case V_RATIO: {
+        const char *p = skip_blanks(v);
+        if (!parse_number(&p, &m) || m < 0)
+            return false;
+        p = skip_blanks(p);
+        if (*p == '%')
+            m /= 100, p = skip_blanks(p + 1);
+        if (*p)
+            return false;
+        *(float *)dst = (float)m;
+        return true;
+    }
     case V_PAGESIZE: {
         static const struct {
             const char *name;
@@ -1065,70 +1131,6 @@ static bool copy_text(style_text *dst, const style_text *src)
     return dst->family && dst->style;
 }
 
-/* ---- the house style -------------------------------------------------------------- */
-
-/* The same settings as styles/zasto.ini (a test keeps them equal). */
-static const char house_style[] =
-    "[page]\nsize = A4\nmargin-top = 20mm\nmargin-bottom = 20mm\nmargin-inner = 18mm\n"
-    "margin-outer = 18mm\ncolumns = 2\ncolumn-gap = 2em\ncolumn-rule = 0.3pt\n"
-    "section-new-page = yes\nwidows = yes\n"
-    "[fonts]\nlatin = Noto Serif CJK SC\nlatin-style = Regular\n"
-    "bold = Noto Sans CJK SC\nbold-style = Bold\nemphasis = LXGW WenKai\n"
-    "emphasis-style = Regular\nmono = Noto Sans Mono CJK SC\nmono-style = Regular\n"
-    "fallback = Noto Sans CJK SC, DejaVu Sans, DejaVu Serif\n"
-    "[body]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 五号\nleading = 1.47\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 2em\nalign = justify\n"
-    "[section]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 二号\nleading = 1.4\n"
-    "color = accent\nspace-before = 0\nspace-after = 1 line\nindent = 0\nalign = left\n"
-    "[article]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小三\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 1.5 lines\nspace-after = 0.5 lines\nindent = 0\n"
-    "align = justify\n"
-    "[h3]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小四\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[h4]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[h5]\nfamily = Noto Serif CJK SC\nstyle = Bold\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[h6]\nfamily = Noto Serif CJK SC\nstyle = Bold\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = justify\n"
-    "[caption]\nfamily = LXGW WenKai\nstyle = Regular\nsize = 小五\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[table]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 小五\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "rules = three-line\nmin-size = 6.5pt\npadding = 0.3em\n"
-    "[table-head]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小五\nleading = 1.4\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[quote]\nfamily = LXGW WenKai\nstyle = Regular\nsize = 五号\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 2em\nalign = justify\n"
-    "[source]\nfamily = LXGW WenKai\nstyle = Regular\nsize = 小五\nleading = 1 line\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = right\n"
-    "[header]\nfamily = Noto Sans CJK SC\nstyle = Regular\nsize = 小五\nleading = 1.2\n"
-    "color = gray 0.25\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[footer]\nfamily = Noto Sans CJK SC\nstyle = Regular\nsize = 小五\nleading = 1.2\n"
-    "color = gray 0.25\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[toc]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 五号\nleading = 1.75\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[toc-section]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 小四\nleading = 1.5\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0.5 lines\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[cover-title]\nfamily = Noto Serif CJK SC\nstyle = Bold\nsize = 80pt\nleading = 1.2\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[cover-org]\nfamily = Noto Sans CJK SC\nstyle = Bold\nsize = 二号\nleading = 1.3\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[cover-org-en]\nfamily = Noto Serif CJK SC\nstyle = Regular\nsize = 小四\nleading = 1.3\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = center\n"
-    "[cover-info]\nfamily = Noto Sans CJK SC\nstyle = Regular\nsize = 五号\nleading = 1.6\n"
-    "color = cmyk 0 0 0 1\nspace-before = 0\nspace-after = 0\nindent = 0\nalign = left\n"
-    "[clreq]\nstrictness = strict\ncompress = yes\nhanging = no\nhan-latin = 0.25em\n"
-    "han-latin-min = 0.125em\nhan-latin-max = 0.333em\nlast-line-min = 2\n"
-    "[running]\nheader-odd-left = {title}  {issue}\nheader-odd-right = {section}\n"
-    "header-even-left = {section}\nheader-even-right = {title}  {issue}\n"
-    "footer-odd = {website}    {page}\nfooter-even = {page}    {website}\nrule = 0.5pt\n"
-    "[cover]\nband-color = cmyk 1 0.6 0 0.2\nband-height = 62mm\n"
-    "[press]\nstandard = none\nprofile =\ncondition = FOGRA39\n"
-    "condition-info = Coated FOGRA39 (ISO 12647-2:2004)\nbleed = 3mm\ncrop-marks = no\n"
-    "pad-to-4 = no\n"
-    "[colors]\naccent = cmyk 1 0.6 0 0.2\nrule = gray 0.4\n";
-
 /* ---- entry points --------------------------------------------------------------- */
 
 /* The house style with src's settings on top (src NULL: the house style alone). */
@@ -1137,7 +1139,7 @@ static style *style_build(const src_file *src, diag *d)
     int errors = d->errors;
     raw_set house = { 0 }, file = { 0 };
     msg_list m = { 0 };
-    src_file *hs = src_file_new("<built-in style>", house_style, sizeof house_style - 1);
+    src_file *hs = src_file_new("<built-in style>", style_house, style_house_len);
     style *s = calloc(1, sizeof *s);
     if (!hs || !s) {
         diag_error_general(d, "out of memory while reading the style");
@@ -1188,7 +1190,7 @@ style *style_read(const char *path, diag *d)
 {
     src_file *src = src_file_read(path);
     if (!src) {
-        diag_error(d, path, 0, 0, "cannot read the style sheet: %s", strerror(errno));
+        diag_error(d, path, 0, 0, "cannot read the style sheet: %s", fileio_error(errno));
         return NULL;
     }
     style *s = style_build(src, d);

@@ -93,6 +93,26 @@ typedef struct {
     char *header_odd_left, *header_odd_right, *header_even_left, *header_even_right;
     char *footer_odd, *footer_even;
     float header_rule;
+    float header_gap, header_rule_gap, footer_gap;   /* × the header's / footer's size */
+
+    /* [script] sub- and superscripts, × the size of the text they are in */
+    float script_size, script_rise, script_drop;
+
+    /* [quote] [list] [break] */
+    float quote_inset;        /* per level of quoting */
+    float list_step;          /* per level of nesting */
+    float break_width, break_weight;   /* the thematic break's rule */
+
+    /* [figure] */
+    float figure_span_aspect; /* wider than this (w/h) spans the columns */
+    float figure_max_height;  /* share of the text area's height */
+    float figure_caption_gap; /* × the caption's size */
+
+    /* [toc] own keys */
+    float toc_title_gap;      /* "CONTENTS" after "目录", × the heading's size */
+    float toc_rule, toc_rule_gap, toc_after_rule;   /* rule width; gaps × heading size */
+    float toc_indent, toc_number_width, toc_leader_gap;   /* × the entry's size */
+    float toc_leader_pitch, toc_leader_dot;
 
     /* [table] */
     style_table_rules table_rules;
@@ -102,6 +122,14 @@ typedef struct {
     /* [cover] */
     dl_color cover_band;
     float cover_band_height;
+    float cover_name_baseline;  /* share of the band's height */
+    float cover_name_en_gap;    /* × the name's size */
+    float cover_title_baseline; /* below the band, × the title's size */
+    float cover_title_rule, cover_title_rule_gap;   /* rule width; gap × the title's size */
+    float cover_number_gap, cover_contents_gap;     /* × the info line's size */
+    int cover_box_lines;        /* height of the editorial box, in its lines */
+    float cover_box_rule;
+    int cover_highlights;       /* articles shown per section in 本期要目 */
 
     /* [colors] */
     dl_color accent, rule;

@@ -14,6 +14,7 @@
 
 #define BU_COL 231.0f         /* one of two columns on A4 */
 #define BU_FULL 482.0f        /* the text area */
+#define BU_MAXH 725.0f        /* a column's height */
 
 static inline style_text bu_text(const char *family, const char *face, float size, float leading,
                           style_align al)
@@ -58,6 +59,12 @@ static inline void bu_style(style *s)
     s->table_padding = 4;
     s->accent = dl_cmyk(1, 0.55f, 0, 0.15f);
     s->rule = dl_gray(0);
+    s->figure_span_aspect = 1.6f;
+    s->figure_max_height = 0.6f;
+    s->figure_caption_gap = 0.6f;
+    s->script_size = 0.62f;
+    s->script_rise = 0.36f;
+    s->script_drop = 0.14f;
 }
 
 /* ---- documents built by hand ---- */

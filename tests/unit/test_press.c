@@ -606,7 +606,7 @@ static void test_refusals(void **state)
     dl_page_add(d);
     dl_image_add(d, path, 1, 1); /* a PDF */
     assert_int_equal(pdf_write(d, lib, &o, path, err, sizeof err), -1);
-    assert_non_null(strstr(err, "is neither PNG nor JPEG"));
+    assert_non_null(strstr(err, "is not a PNG or JPEG image"));
     assert_non_null(strstr(err, path));
     dl_doc_free(d);
 }

@@ -138,12 +138,44 @@ static void test_house_style(void **state)
     assert_string_equal(s->footer_odd, "{website}    {page}");
     assert_string_equal(s->footer_even, "{page}    {website}");
     assert_near(s->header_rule, 0.5);
+    assert_near(s->header_gap, 1.3);
+    assert_near(s->header_rule_gap, 0.75);
+    assert_near(s->footer_gap, 2.2);
+    assert_near(s->script_size, 0.62);
+    assert_near(s->script_rise, 0.36);
+    assert_near(s->script_drop, 0.14);
+    assert_near(s->quote_inset, 21);
+    assert_near(s->list_step, 21);
+    assert_near(s->break_width, 42);
+    assert_near(s->break_weight, 0.5);
+    assert_near(s->figure_span_aspect, 1.6);
+    assert_near(s->figure_max_height, 0.6);
+    assert_near(s->figure_caption_gap, 0.6);
+    assert_near(s->toc_title_gap, 0.6);
+    assert_near(s->toc_rule, 1);
+    assert_near(s->toc_rule_gap, 0.4);
+    assert_near(s->toc_after_rule, 0.6);
+    assert_near(s->toc_indent, 1);
+    assert_near(s->toc_number_width, 3);
+    assert_near(s->toc_leader_gap, 0.5);
+    assert_near(s->toc_leader_pitch, 3);
+    assert_near(s->toc_leader_dot, 0.7);
 
     assert_int_equal(s->table_rules, TABLE_THREE_LINE);
     assert_near(s->table_min_size, 6.5);
     assert_near(s->table_padding, 0.3 * 10.5);
     assert_color(s->cover_band, DL_CMYK, 1, 0.6f, 0, 0.2f);
     assert_near(s->cover_band_height, MM(62));
+    assert_near(s->cover_name_baseline, 0.45);
+    assert_near(s->cover_name_en_gap, 1.4);
+    assert_near(s->cover_title_baseline, 1.25);
+    assert_near(s->cover_title_rule, 2);
+    assert_near(s->cover_title_rule_gap, 0.35);
+    assert_near(s->cover_number_gap, 1.9);
+    assert_near(s->cover_contents_gap, 2);
+    assert_int_equal(s->cover_box_lines, 4);
+    assert_near(s->cover_box_rule, 0.75);
+    assert_int_equal(s->cover_highlights, 3);
     assert_color(s->accent, DL_CMYK, 1, 0.6f, 0, 0.2f);
     assert_color(s->rule, DL_GRAY, 0.4f, 0, 0, 0);
 
@@ -197,8 +229,8 @@ static void assert_same_style(const style *a, const style *b)
     assert_memory_equal(&x, &y, sizeof x);
 }
 
-/* styles/zasto.ini says exactly what the built-in house style says, and an empty
- * file gives the house style. */
+/* The built-in house style is styles/zasto.ini as the Makefile builds it in: reading
+ * the file gives the same style, and so does an empty file on top of it. */
 static void test_zasto_ini(void **state)
 {
     (void)state;
@@ -349,7 +381,12 @@ static void test_other_values(void **state)
                           "[press]\n"
                           "standard = X4\n"
                           "profile = /usr/share/color/icc/FOGRA39L_coated.icc\n"
-                          "crop-marks = true\n",
+                          "crop-marks = true\n"
+                          "[cover]\n"
+                          "name-baseline = 50 %\n"
+                          "name-en-gap = 1.5\n"
+                          "[script]\n"
+                          "size = 0.7\n",
                           NULL);
     assert_non_null(s);
     assert_near(s->page_w, MM(180));
@@ -371,6 +408,9 @@ static void test_other_values(void **state)
     assert_int_equal(s->press, PRESS_X4);
     assert_string_equal(s->press_profile, "/usr/share/color/icc/FOGRA39L_coated.icc");
     assert_true(s->crop_marks);
+    assert_near(s->cover_name_baseline, 0.5);
+    assert_near(s->cover_name_en_gap, 1.5);
+    assert_near(s->script_size, 0.7);
     style_free(s);
 
     s = read_style("[page]\nsize = letter\n", NULL);
@@ -422,7 +462,9 @@ static void test_errors(void **state)
                           "bleed = 3mm\n"
                           "[fonts]\n"
                           "fallback = a,,b\n"
-                          "latin =\n",
+                          "latin =\n"
+                          "[figure]\n"
+                          "max-height = sixty\n",
                           &msgs);
     assert_null(s);
     assert_string_equal(msgs,
@@ -460,7 +502,9 @@ static void test_errors(void **state)
         "t.ini:31:1: error: bad value 'a,,b' for fallback in [fonts]; use a comma-separated list "
         "of font families\n"
         "t.ini:32:1: error: bad value '' for latin in [fonts]; use a name such as Noto Serif CJK "
-        "SC\n");
+        "SC\n"
+        "t.ini:34:1: error: bad value 'sixty' for max-height in [figure]; use a number such as "
+        "1.4 or a percentage such as 45%\n");
     free(msgs);
 }
 

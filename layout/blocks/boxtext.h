@@ -1,11 +1,11 @@
-/* box_impl — what the table, figure and chart layouts share; private to box.c,
- * table.c, figure.c and chart.c.
+/* boxtext — what the table, figure and chart layouts share: the box shell, messages
+ * at the block's source line, captions and box_text; private to this folder.
  *
  * box_text is a piece of text (a cell, a caption, a chart label) shaped once in one
  * style and composed to a measure through typeset_compose, so every box obeys the
  * same clreq rules as running text. */
-#ifndef JB_BOX_IMPL_H
-#define JB_BOX_IMPL_H
+#ifndef JB_BOXTEXT_H
+#define JB_BOXTEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -66,9 +66,5 @@ bool box_text_nonempty(const doc_text *dt);
 
 /* A copy of ts at another size; pitch and spacing scale with it. */
 style_text box_style_at(const style_text *ts, float size);
-
-box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
-box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
-box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
 
 #endif
