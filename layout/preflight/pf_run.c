@@ -47,32 +47,25 @@ static void set_error(preflight_report *r, const char *fmt, const char *a, const
         snprintf(r->error, n, fmt, a, b);
 }
 
-/* The whole file, when it is a regular file within the limit (a FIFO would block the
- * read, /dev/zero would never end); NULL with r->error set otherwise. stat comes before
- * the open, so only what was a regular file a moment ago is opened (base/fileio reads
- * it, with the size limit again). */
+/* The whole file, when it is a regular file within the limit (base/fileio opens
+ * without blocking and reads nothing else: a FIFO would block, /dev/zero never end);
+ * NULL with r->error set otherwise, saying what the input is. */
 static unsigned char *read_pdf(const char *path, size_t max, size_t *len, preflight_report *r)
 {
+    unsigned char *data = fileio_read(path, max, len);
+    if (data)
+        return data;
+    int err = errno;
     struct stat st;
-    if (stat(path, &st) != 0) {
-        set_error(r, "cannot open: %s%s", strerror(errno), "");
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        set_error(r, "is %s, not a PDF file%s", file_kind(st.st_mode), "");
-        return NULL;
-    }
     char limit[32];
-    if ((uintmax_t)st.st_size > max) {
+    if (err == EINVAL && stat(path, &st) == 0)
+        set_error(r, "is %s, not a PDF file%s", file_kind(st.st_mode), "");
+    else if (err == EFBIG)
         set_error(r, "larger than %s: not checked (a limit of preflight)%s", pf_size(max, limit),
                   "");
-        return NULL;
-    }
-    unsigned char *data = fileio_read(path, max, len);
-    if (!data)
-        set_error(r, "cannot read: %s%s", errno == EFBIG ? "larger than the limit" : strerror(errno),
-                  "");
-    return data;
+    else
+        set_error(r, "cannot read: %s%s", fileio_error(err), "");
+    return NULL;
 }
 
 /* qpdf's warnings (a damaged file it could repair, streams it could not decode) are

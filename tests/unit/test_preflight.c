@@ -240,7 +240,7 @@ static void test_not_a_pdf(void **state)
     snprintf(path, sizeof path, "%s/missing.pdf", tu_tmpdir());
     out = run(path, NULL, &rc);
     assert_int_equal(rc, 2);
-    assert_non_null(strstr(out, ": error: cannot open: No such file or directory\n"));
+    assert_non_null(strstr(out, ": error: cannot read: No such file or directory\n"));
     free(out);
 }
 
