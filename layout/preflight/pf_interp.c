@@ -4,10 +4,10 @@
  * overprint), PR-06 (ink that crosses the trim must run into the bleed); text is in
  * pf_text.c (PR-05, PR-07), images and forms in pf_xobject.c (PR-06, PR-08).
  *
- * qpdf's tokenizer reads the stream (pf_qpdf.h); each operator is looked up in one
+ * qpdf's tokenizer reads the stream (pf_qpdf_int.h); each operator is looked up in one
  * sorted table that says how many numbers it takes and which function handles it.
  * Every token read costs one of the tokens budget. */
-#include "layout/preflight/pf_interp.h"
+#include "layout/preflight/pf_interp_int.h"
 
 #include <math.h>
 #include <stdlib.h>

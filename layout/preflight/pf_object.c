@@ -9,7 +9,7 @@
 
 #include "layout/base/strbuf.h"
 #include "layout/base/vec.h"
-#include "layout/preflight/pf_qpdf.h"
+#include "layout/preflight/pf_qpdf_int.h"
 
 qpdf_oh pf_key(pf *p, qpdf_oh dict, const char *k)
 {

@@ -1,4 +1,4 @@
-// pf_qpdf — see pf_qpdf.h.
+// pf_qpdf — see pf_qpdf_int.h.
 //
 // Content streams are split by QPDFTokenizer, the lexer qpdf's own content parser
 // uses; not by QPDFObjectHandle::parseContentStream, which needs the stream inside a
@@ -8,7 +8,7 @@
 // proportion to one operator, and nothing recurses, however deeply arrays nest.
 #define POINTERHOLDER_TRANSITION 4 // qpdf 11: no PointerHolder, no warning
 
-#include "layout/preflight/pf_qpdf.h"
+#include "layout/preflight/pf_qpdf_int.h"
 
 #include <cmath>
 #include <cstdlib>

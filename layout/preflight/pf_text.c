@@ -2,7 +2,7 @@
  * glyph with the font's own widths (so proportional Latin in a 2-byte CID font is as
  * wide as it prints) and checked against the trim (PR-07); its colour: black in K
  * only, overprinting, total ink, no vanishing white (PR-05). */
-#include "layout/preflight/pf_interp.h"
+#include "layout/preflight/pf_interp_int.h"
 
 #include <math.h>
 #include <string.h>

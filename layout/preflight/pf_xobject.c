@@ -2,7 +2,7 @@
  * decoded once per page and interpreted once per distinct graphics state it is drawn
  * in (a form drawn a million times in one place costs one interpretation); nesting is
  * bounded and cycles are refused. */
-#include "layout/preflight/pf_interp.h"
+#include "layout/preflight/pf_interp_int.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* pf_qpdf — what preflight takes from qpdf's C++ API, behind C (pf_qpdf.cc):
+/* pf_qpdf_int.h — what preflight takes from qpdf's C++ API, behind C (pf_qpdf.cc):
  *
  *  - reading content streams with qpdf's own tokenizer (QPDFTokenizer), handing each
  *    operator with its operands to C;
@@ -6,8 +6,8 @@
  *    API decodes a whole stream into memory, however large it inflates).
  *
  * Neither lets a C++ exception out. Private to layout/preflight/. */
-#ifndef JB_PF_QPDF_H
-#define JB_PF_QPDF_H
+#ifndef JB_PF_QPDF_INT_H
+#define JB_PF_QPDF_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
-/* pf_interp.h — the content interpreter's state and the functions its files share
+/* pf_interp_int.h — the content interpreter's state and the functions its files share
  * (private to layout/preflight/): pf_interp.c (paths, paint, colour, resources by
  * name, the operator table), pf_text.c (text), pf_xobject.c (images and forms). */
-#ifndef JB_PF_INTERP_H
-#define JB_PF_INTERP_H
+#ifndef JB_PF_INTERP_INT_H
+#define JB_PF_INTERP_INT_H
 
 #include "layout/preflight/pf_int.h"
-#include "layout/preflight/pf_qpdf.h"
+#include "layout/preflight/pf_qpdf_int.h"
 
 /* Below this (pt) an edge counts as on the trim or the bleed: writers round. */
 #define EDGE_EPS 0.1
