@@ -11,7 +11,7 @@ BUILD   ?= build
 CC      ?= cc
 PC_LIBS := harfbuzz harfbuzz-subset fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng libdeflate
 # Debian packages the build, the default issue and the tests need.
-DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfontconfig-dev \
+DEB_PKGS := gcc g++ make pkg-config libhpdf-dev libharfbuzz-dev libfontconfig-dev \
 	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
 	libdeflate-dev libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
 	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3 pandoc
@@ -42,11 +42,14 @@ OPT     ?= -O2
 Q       ?= @
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -Wall -Wextra -Werror \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -I. $(PC_CFLAGS) $(SAN)
-LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread
+# C++ only for small units behind a C header that use libqpdf's C++ API.
+CXXFLAGS += -std=c++17 $(OPT) -g -Wall -Wextra -Werror -Wshadow -I. $(PC_CFLAGS) $(SAN)
+LDLIBS  += $(PC_LDLIBS) -lhpdf -ljpeg -lm -lpthread -lstdc++
 LDFLAGS += $(SAN)
 
 LIB_SRC := $(filter-out layout/app/cli.c,$(wildcard fonts/*.c layout/*/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/style_house.o
+LIB_CXX := $(wildcard layout/*/*.cc)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/style_house.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -81,6 +84,11 @@ $(BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.cc $(wildcard layout/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	$(Q)$(CXX) $(CXXFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjianbao.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -121,7 +129,11 @@ FUZZ_SEEDS_reader := $(wildcard issues/*/)
 FUZZ_SEEDS_style  := styles
 FUZZ_CFLAGS   = $(CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/style_house.o
+# vptr and function checks need clang's C++ UBSan runtime, which the C link leaves out.
+FUZZ_CXXFLAGS = $(CXXFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize=vptr,function -fno-sanitize-recover=all
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(LIB_CXX:%.cc=$(FUZZ_BUILD)/%.o) \
+	$(FUZZ_BUILD)/gen/style_house.o
 
 .PHONY: fuzz-run
 .SECONDARY: $(FUZZ_OBJ)
@@ -141,6 +153,10 @@ $(FUZZ_BUILD)/gen/%.o: $(FUZZ_BUILD)/gen/%.c
 $(FUZZ_BUILD)/%.o: %.c $(wildcard fonts/*.h layout/*/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/%.o: %.cc $(wildcard layout/*/*.h)
+	@mkdir -p $(dir $@)
+	clang++ $(FUZZ_CXXFLAGS) -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS) $(LDLIBS)

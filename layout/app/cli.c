@@ -75,12 +75,18 @@ static const char *usage_import =
     "  --into DIR the issue folder to add the article to\n";
 
 static const char *usage_preflight =
-    "usage: jianbao preflight FILE.pdf\n"
+    "usage: jianbao preflight FILE.pdf [--target x1a|x4|auto] [--json]\n"
     "\n"
-    "Checks any PDF against the print-shop checklist (PR-01…PR-11: PDF/X identification,\n"
-    "output intent, embedded fonts, CMYK/gray colour, K-only black text, boxes and bleed,\n"
-    "safe margins, image resolution, transparency, encryption, version). One line per\n"
-    "finding, then a summary. Exit status: 0 passed, 1 failures, 2 unreadable file.\n";
+    "Checks any PDF against the print shop's checklist (PR-01…PR-11) and the PDF/X\n"
+    "standard: identification, output intent, fonts, colour, black text and ink, boxes\n"
+    "and bleed, text near the trim, image resolution, transparency, forbidden features,\n"
+    "version. Findings are grouped, with their pages and what to do.\n"
+    "\n"
+    "  --target x1a|x4|auto  the standard to check against (auto: the file's claim,\n"
+    "                        PDF/X-1a:2003 when it claims none)\n"
+    "  --json                the report as JSON (schema in the README)\n"
+    "\n"
+    "Exit status: 0 passed (warnings allowed), 1 failures, 2 unreadable file or usage.\n";
 
 static bool is_help(const char *a)
 {
@@ -211,22 +217,35 @@ static int cmd_import(int argc, char **argv)
 static int cmd_preflight(int argc, char **argv)
 {
     const char *file = NULL;
+    preflight_options po;
+    preflight_options_default(&po);
     for (int i = 0; i < argc; i++) {
-        if (is_help(argv[i])) {
+        const char *a = argv[i];
+        if (is_help(a)) {
             fputs(usage_preflight, stdout);
             return 0;
-        } else if (argv[i][0] == '-') {
-            return bad_usage("unknown option", argv[i], usage_preflight);
+        } else if (strcmp(a, "--json") == 0) {
+            po.json = true;
+        } else if (strcmp(a, "--target") == 0 && i + 1 < argc) {
+            const char *t = argv[++i];
+            if (strcmp(t, "x1a") == 0)
+                po.standard = PREFLIGHT_X1A;
+            else if (strcmp(t, "x4") == 0)
+                po.standard = PREFLIGHT_X4;
+            else if (strcmp(t, "auto") == 0)
+                po.standard = PREFLIGHT_AUTO;
+            else
+                return bad_usage("--target takes x1a, x4 or auto, not", t, usage_preflight);
+        } else if (a[0] == '-') {
+            return bad_usage("unknown option", a, usage_preflight);
         } else if (!file) {
-            file = argv[i];
+            file = a;
         } else {
-            return bad_usage("one PDF only; extra:", argv[i], usage_preflight);
+            return bad_usage("one PDF only; extra:", a, usage_preflight);
         }
     }
     if (!file)
         return bad_usage("no PDF given", NULL, usage_preflight);
-    preflight_options po;
-    preflight_options_default(&po);
     return preflight_run(file, stdout, &po);
 }
 

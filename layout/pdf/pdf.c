@@ -356,6 +356,10 @@ static int emit_page(writer *w, int p)
             break;
         }
         case DL_LINK: {
+            /* PDF/X allows no annotation inside the BleedBox but printer's marks and
+             * trap networks (ISO 15930): press output keeps the outline, not the links. */
+            if (w->o->standard != PDF_PLAIN)
+                break;
             HPDF_Rect r = { (HPDF_REAL)X(w, it->u.link.x),
                             (HPDF_REAL)Y(w, it->u.link.y + it->u.link.h),
                             (HPDF_REAL)X(w, it->u.link.x + it->u.link.w),
@@ -369,8 +373,6 @@ static int emit_page(writer *w, int p)
             HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(page, r, dst);
             if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0))
                 return fail(w, "libharu could not create a link");
-            if (w->x)
-                pdfx_fix_annot(w->x, a);
             break;
         }
         default:
