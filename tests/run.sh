@@ -1,10 +1,18 @@
 #!/bin/sh
 # Runs every test program and integration script; the last line counts them all.
 # JIANBAO: the binary under test; BUILD: where the unit-test programs are.
+# With folders as arguments (make test-long: tests/long), only their scripts run.
 : "${JIANBAO:=./jianbao}" "${BUILD:=build}"
 export JIANBAO
 pass=0 fail=0 failed=""
-for t in "$BUILD"/tests/test_*; do
+if [ $# -eq 0 ]; then
+    units="$BUILD/tests/test_*"
+    scripts="tests/integration/*.sh"
+else
+    units=""
+    scripts=$(for d in "$@"; do printf '%s/*.sh ' "$d"; done)
+fi
+for t in $units; do
     [ -x "$t" ] || continue
     out=$("$t" 2>&1); rc=$?
     printf '%s\n' "$out"
@@ -14,8 +22,9 @@ for t in "$BUILD"/tests/test_*; do
     if [ $rc -ne 0 ] && [ -z "$f" ]; then fail=$((fail + 1)); fi
     [ $rc -ne 0 ] && failed="$failed $(basename "$t")"
 done
-for t in tests/integration/*.sh; do
+for t in $scripts; do
     [ -f "$t" ] || continue
+    case "$t" in */lib.sh) continue ;; esac
     out=$(sh "$t" 2>&1); rc=$?
     printf '%s\n' "$out"
     p=$(printf '%s\n' "$out" | grep -c '^ok ')

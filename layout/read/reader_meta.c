@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/suggest.h"
 #include "layout/read/reader_int.h"
 
 static const struct {
@@ -126,8 +127,16 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
         kend--;
     int k = find_key(t + p, kend - p);
     if (k < 0) {
-        diag_error_at(d, src, p, "unknown front-matter key '%.*s'; valid keys: " VALID_KEYS,
-                      (int)(kend - p), t + p);
+        suggest sg;
+        suggest_init(&sg, t + p, kend - p);
+        for (size_t i = 0; i < NMETA; i++)
+            suggest_offer(&sg, meta_keys[i].name);
+        if (suggest_best(&sg))
+            diag_error_at(d, src, p, "unknown front-matter key '%.*s'; did you mean '%s'?",
+                          (int)(kend - p), t + p, suggest_best(&sg));
+        else
+            diag_error_at(d, src, p, "unknown front-matter key '%.*s'; valid keys: " VALID_KEYS,
+                          (int)(kend - p), t + p);
         return;
     }
     int line, col;
