@@ -48,6 +48,7 @@ typedef enum { RAW_NONE, RAW_CHART, RAW_HTML } raw_kind;
 typedef struct {
     const src_file *src;
     const char *dir;
+    bool allow_outside;       /* figures from anywhere (doc_options) */
     diag *d;
     doc *doc;
     size_t bcap;
@@ -401,7 +402,8 @@ static void make_figures(rd *r)
         b->figure->caption = im->alt;
         im->alt = (doc_text){ 0 };
         /* NULL after a reported problem: the document is not returned then. */
-        b->figure->path = reader_image(r->src, r->dir, im->path, im->at, r->d, &b->figure->info);
+        b->figure->path = reader_image(r->src, r->dir, r->allow_outside, im->path, im->at, r->d,
+                                       &b->figure->info);
     }
 }
 
@@ -1312,10 +1314,10 @@ static void reader_free_state(rd *r)
     reader_raw_free(&r->rawbuf);
 }
 
-static void read_body(doc *dc, size_t body, diag *d)
+static void read_body(doc *dc, size_t body, const doc_options *o, diag *d)
 {
-    rd r = { .src = dc->src, .dir = dc->dir, .d = d, .doc = dc, .cur = -1,
-             .caption_para = -1, .cursor = body };
+    rd r = { .src = dc->src, .dir = dc->dir, .allow_outside = o->allow_outside, .d = d,
+             .doc = dc, .cur = -1, .caption_para = -1, .cursor = body };
     size_t len = dc->src->len - body;
     if (len > UINT_MAX) {
         diag_error_at(d, dc->src, body, "the issue is larger than 4 GB; split it");
@@ -1367,7 +1369,7 @@ static bool is_blank_file(const src_file *src)
 }
 
 /* Takes src (freed on failure). */
-static doc *read_src(src_file *src, const char *dir, diag *d)
+static doc *read_src(src_file *src, const char *dir, const doc_options *o, diag *d)
 {
     int errors = d->errors;
     doc *dc = calloc(1, sizeof *dc);
@@ -1385,7 +1387,8 @@ static doc *read_src(src_file *src, const char *dir, diag *d)
                           "'key: value' lines, '---') followed by its Markdown text");
         } else {
             size_t body = reader_front_matter(src, d, &dc->meta);
-            read_body(dc, body, d);
+            if (!o->front_matter_only)
+                read_body(dc, body, o, d);
         }
     }
     if (d->errors > errors) {
@@ -1402,11 +1405,20 @@ doc *doc_read_mem(const char *name, const char *text, size_t len, const char *di
         diag_error_general(d, "out of memory while reading %s", name ? name : "the issue");
         return NULL;
     }
-    return read_src(src, dir ? dir : ".", d);
+    static const doc_options defaults;
+    return read_src(src, dir ? dir : ".", &defaults, d);
 }
 
 doc *doc_read(const char *path, diag *d)
 {
+    return doc_read_with(path, NULL, d);
+}
+
+doc *doc_read_with(const char *path, const doc_options *o, diag *d)
+{
+    static const doc_options defaults;
+    if (!o)
+        o = &defaults;
     struct stat st;
     bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
     size_t n = strlen(path);
@@ -1439,7 +1451,7 @@ doc *doc_read(const char *path, diag *d)
     if (!src)
         diag_error(d, file, 0, 0, "cannot read the issue: %s", fileio_error(errno));
     else
-        dc = read_src(src, dir, d);
+        dc = read_src(src, dir, o, d);
     free(file);
     free(dir);
     return dc;

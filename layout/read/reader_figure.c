@@ -89,8 +89,19 @@ static void not_found(const src_file *src, const char *dir, const char *path, co
     free(near);
 }
 
-char *reader_image(const src_file *src, const char *dir, const char *path, size_t at, diag *d,
-                   image_info *info)
+/* True when file, symbolic links followed, lies inside dir. */
+static bool inside(const char *file, const char *dir)
+{
+    char *f = realpath(file, NULL), *d = realpath(dir, NULL);
+    size_t n = d ? strlen(d) : 0;
+    bool in = f && d && strncmp(f, d, n) == 0 && (f[n] == '/' || (n == 1 && d[0] == '/'));
+    free(f);
+    free(d);
+    return in;
+}
+
+char *reader_image(const src_file *src, const char *dir, bool allow_outside, const char *path,
+                   size_t at, diag *d, image_info *info)
 {
     if (!path[0]) {
         diag_error_at(d, src, at, "the image has no path; write ![caption](figures/name.png)");
@@ -110,6 +121,14 @@ char *reader_image(const src_file *src, const char *dir, const char *path, size_
     struct stat st;
     if (stat(file, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
         not_found(src, dir, path, file, at, d);
+        free(file);
+        return NULL;
+    }
+    if (!allow_outside && !inside(file, dir)) {
+        diag_error_at(d, src, at,
+                      "image %s is outside the issue folder %s (figures are read only from "
+                      "inside it, symbolic links followed); copy it into %s/figures/, or build "
+                      "with --allow-outside", path, dir, dir);
         free(file);
         return NULL;
     }

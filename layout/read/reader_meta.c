@@ -168,6 +168,12 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
         return;
     }
     *meta_field(m, (size_t)k) = val;
+    if (strcmp(meta_keys[k].name, "issue") == 0)
+        m->issue_at = v;
+    if (strcmp(meta_keys[k].name, "month") == 0)
+        m->month_at = v;
+    if (strcmp(meta_keys[k].name, "style") == 0)
+        m->style_at = v;
     if (strcmp(meta_keys[k].name, "month") == 0 && !valid_date(val, false))
         diag_error_at(d, src, v, "month '%s' must be YYYY-MM, e.g. 2019-03", val);
     if (strcmp(meta_keys[k].name, "date") == 0 && !valid_date(val, true))
