@@ -142,8 +142,9 @@ char *issue_data_dir(void)
     if (!exe[0])
         return NULL;
     /* A checkout (./jianbao beside styles/), an installation (<prefix>/bin/jianbao and
-     * <prefix>/share/jianbao/styles), the test programs (build/tests/). */
-    const char *const rel[] = { "", "/../share/jianbao", "/../.." };
+     * <prefix>/share/jianbao/styles), a build folder (build-asan/jianbao), the test
+     * programs (build/tests/). */
+    const char *const rel[] = { "", "/../share/jianbao", "/..", "/../.." };
     for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
         char *d = strbuf_format("%s%s", exe, rel[i]);
         char *s = d ? strbuf_format("%s/styles", d) : NULL;

@@ -87,7 +87,7 @@ static void test_caret(void **state)
     assert_non_null(strstr(col, "\033[1;32m^\033[0m"));
     free(col);
     /* A long line is shown around the column, cut with … */
-    char longline[600] = "---\n";
+    char longline[1024] = "---\n";
     for (int i = 0; i < 100; i++)
         strcat(longline, "珠海");
     strcat(longline, "X");
