@@ -9,7 +9,8 @@
 #   make issues  rebuild every issue under issues/
 #   make install PREFIX=/usr/local  the program, its man page, the house style and
 #                profile, bash completion (DESTDIR for staging)
-# Everything builds in parallel: make -j"$(nproc)" test.
+# Everything compiles on all cores (make -j1 for one at a time), and the tests run in
+# parallel too.
 
 ISSUE   ?= issues/2019-03
 BUILD   ?= build
@@ -24,7 +25,7 @@ DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libf
 .PHONY: all deps build test test-only test-long asan bench fuzz issues install install-files clean
 
 all: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(SUBJOBS) build
 	@$(MAKE) --no-print-directory out/$(notdir $(ISSUE)).pdf
 
 # Installs only what is missing; apt-get update runs once, and only then.
@@ -39,6 +40,11 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing \
 		|| { echo "jianbao: could not install: $$missing" >&2; exit 1; }; \
 	fi
+
+# The sub-makes compile on every core unless make was given -j itself (make -j1: one at
+# a time); read at recipe time, when MAKEFLAGS holds the command line's -j.
+JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
+SUBJOBS  = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS))
 
 # ---- everything below runs in a sub-make, after deps, so pkg-config sees the libraries ----
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
@@ -101,28 +107,28 @@ out/%.pdf: jianbao FORCE
 FORCE:
 
 test: deps
-	@$(MAKE) --no-print-directory test-only
+	@$(MAKE) --no-print-directory $(SUBJOBS) test-only
 
 test-only: $(BIN) $(TEST_BIN)
 	@JIANBAO=./$(BIN) BUILD=$(BUILD) sh tests/run.sh
 
 # The slow cases, apart so that make test stays short on a busy machine.
 test-long: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(SUBJOBS) build
 	@JIANBAO=./$(BIN) sh tests/run.sh tests/long
 
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/jianbao OPT=-O1 \
+	@$(MAKE) --no-print-directory $(SUBJOBS) BUILD=build-asan BIN=build-asan/jianbao OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test-only
 
 bench: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(SUBJOBS) build
 	@sh tests/bench.sh ./jianbao $(ISSUE)
 	@sh tests/bench_watch.sh ./jianbao $(ISSUE)
 
 issues: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(SUBJOBS) build
 	./jianbao build issues/*
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c) over every library source, each run for
@@ -163,7 +169,8 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 # $(PREFIX)/share/jianbao wherever it runs.
 PREFIX  ?= /usr/local
 DATADIR := $(DESTDIR)$(PREFIX)/share/jianbao
-install: build
+install: deps
+	@$(MAKE) --no-print-directory $(SUBJOBS) build
 	@$(MAKE) --no-print-directory install-files
 
 # The copying alone (the tests install the binary they test).
