@@ -332,13 +332,18 @@ static char *find_profile(const char *name, const char *style_path, bool allow_o
         found = name[0] == '/' || !sdir ? strdup(name) : strbuf_format("%s/%s", sdir, name);
         struct stat st;
         const char *sp = style_path ? style_path : "<built-in style>";
-        if (found && !allow_outside && !(sdir && inside(found, sdir))) {
+        if (found && stat(found, &st) != 0) {
+            diag_error(d, sp, 0, 0, "the output profile %s is not there (%s): a path in the "
+                                    "style is relative to the style's folder", name, found);
+            free(found);
+            found = NULL;
+        } else if (found && !allow_outside && !(sdir && inside(found, sdir))) {
             diag_error(d, sp, 0, 0,
                        "the output profile %s lies outside the style's folder; profiles are "
                        "read only from there: copy it in, or build with --allow-outside", name);
             free(found);
             found = NULL;
-        } else if (found && stat(found, &st) == 0 && !S_ISREG(st.st_mode)) {
+        } else if (found && !S_ISREG(st.st_mode)) {
             diag_error(d, sp, 0, 0,
                        "the output profile %s is not a regular file (a FIFO, a device or a "
                        "folder); name the .icc file itself", name);
@@ -395,7 +400,7 @@ static int check_output(const char *out, const char *folder, char *const *inputs
         }
     }
     char *odir = strdup(out), *slash = odir ? strrchr(odir, '/') : NULL;
-    if (slash == odir)
+    if (slash && slash == odir)
         slash[1] = 0;         /* "/x.pdf": the root */
     else if (slash)
         *slash = 0;

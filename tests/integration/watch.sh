@@ -76,6 +76,8 @@ sed -i 's/^isue: 总第29期/issue: 总第29期/; s/大幅增长/持续增长/' 
 wait_lines 4
 line_is "fixed: it builds again" 4 ' built out.pdf in '
 check "... with the latest text" sh -c "pdftotext out.pdf - | grep -q 持续增长"
+"$BIN" build issue -o cold.pdf 2>/dev/null
+check "... the same bytes as a build of its own (fonts kept across builds change nothing)" cmp -s cold.pdf out.pdf
 
 # Its own PDF being written does not set off another build; other files in the folder
 # that are not inputs (an editor's swap file) do not either.
