@@ -28,9 +28,9 @@ LOGS=$(mktemp -d /tmp/jbrun.XXXXXX)
 trap 'rm -rf "$LOGS"' EXIT
 # One test: its output and status in $LOGS, under its path with / as _.
 printf '%s\n' $tests | xargs -P "$JOBS" -I{} sh -c '
-    t=$1; log=$2/$(printf %s "$t" | tr / _)
+    t=$1; log=$2/$(printf %s "$t" | tr / _); start=$(date +%s)
     case "$t" in *.sh) sh "$t" > "$log.out" 2>&1 ;; *) "$t" > "$log.out" 2>&1 ;; esac
-    echo $? > "$log.rc"' sh {} "$LOGS"
+    echo $? > "$log.rc"; echo "$(( $(date +%s) - start )) s $t" > "$log.time"' sh {} "$LOGS"
 pass=0 fail=0 failed=""
 for t in $tests; do
     log=$LOGS/$(printf %s "$t" | tr / _)
@@ -48,6 +48,8 @@ for t in $tests; do
     if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then fail=$((fail + 1)); fi
     [ "$rc" -ne 0 ] && failed="$failed $(basename "$t")"
 done
+# Where the time went (information, never a test): the five slowest.
+echo "slowest: $(cat "$LOGS"/*.time 2>/dev/null | sort -rn | head -5 | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
 [ -n "$failed" ] && echo "failing:$failed"
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
