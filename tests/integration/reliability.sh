@@ -127,7 +127,7 @@ kill $holder 2>/dev/null; wait $holder 2>/dev/null
 rm -f .out.pdf.jianbao-tmp-live12
 cp good.pdf out.pdf
 whole=1
-for delay in 0.05 0.2 0.4 0.6 0.8 1.0 1.5; do
+for delay in 0.1 0.4 0.8 1.2; do
     "$BIN" build iss -o out.pdf >/dev/null 2>&1 &
     p=$!
     sleep $delay
