@@ -680,17 +680,15 @@ static int keep_words(ctx *x)
 /* More lines than this is running text set as a heading: its ordinary breaks do. */
 #define BALANCE_LINES 8
 
-/* CL-PA-09: a heading's lines as even as its breaks allow, in as few lines as the
- * measure needs. The narrowest width W that still takes no more lines (found by
- * halving, each step a first fit); then, of the breaks that keep every line within
- * W, those with the least squared room left at the lines' ends (the last line's too;
- * in ems, × 100) plus the squared break penalties, a longer line above a shorter on a
- * tie. Returns the line count; -1 when there is nothing to balance (one line, or a
- * part wider than the measure: the ordinary breaks then); -2 when memory runs out. */
-static int balance_run(const ctx *x, size_t **brk_out, size_t *nbrk, double *demerits)
+/* The breaks of `lines` lines as even as the allowed breaks make them: the narrowest
+ * width W that still takes no more lines (found by halving, each step a first fit);
+ * then, of the breaks that keep every line within W, those with the least squared
+ * room left at the lines' ends (the last line's too; in ems, × 100) plus the squared
+ * break penalties, a longer line above a shorter on a tie. Returns the line count, -1
+ * when the allowed breaks need more lines, -2 when memory runs out. */
+static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerits)
 {
-    int lines = fit_count(x, x->o->measure);
-    if (lines <= 1 || lines > BALANCE_LINES)
+    if (fit_count(x, x->o->measure) != lines)
         return -1;
     double lo = 0, hi = x->o->measure;
     while (hi - lo > 0.01) {
@@ -747,13 +745,67 @@ static int balance_run(const ctx *x, size_t **brk_out, size_t *nbrk, double *dem
         br[l - 1] = from[(size_t)l * stride + br[l]];
     *demerits = cost[(size_t)lines * stride + n];
     *brk_out = br;
-    *nbrk = (size_t)lines + 1;
     br = NULL;
     rc = lines;
 out:
     free(cost);
     free(from);
     free(br);
+    return rc;
+}
+
+/* A break where a heading's phrase ends: after a pause or stop mark (，、；：。？！) or
+ * at a space. */
+static bool phrase_end(const ctx *x, size_t i)
+{
+    para_class a = x->p->u[i - 1].cls;
+    return a == PC_PAUSE || a == PC_STOP || a == PC_SPACE;
+}
+
+/* CL-PA-09: a heading's lines as even as its breaks allow, in as few lines as the
+ * measure needs — breaking only where a phrase ends when that still leaves its
+ * shortest line phrase_balance of its longest ("六、进出口总额创历史新高，|贸易结构不断
+ * 优化" rather than the even "…创历史|新高，…"). Returns the line count; -1 when there
+ * is nothing to balance (one line, or a part wider than the measure: the ordinary
+ * breaks then); -2 when memory runs out. */
+static int balance_run(ctx *x, size_t **brk_out, size_t *nbrk, double *demerits)
+{
+    int lines = fit_count(x, x->o->measure);
+    if (lines <= 1 || lines > BALANCE_LINES)
+        return -1;
+    if (x->o->phrase_balance > 0) {
+        bool *was = malloc(x->n * sizeof *was);
+        if (!was)
+            return -2;
+        for (size_t i = 1; i < x->n; i++) {
+            was[i] = x->c[i].brk;
+            x->c[i].brk = was[i] && phrase_end(x, i);
+        }
+        size_t *br = NULL;
+        int rc = balance_at(x, lines, &br, demerits);
+        for (size_t i = 1; i < x->n; i++)
+            x->c[i].brk = was[i];
+        free(was);
+        if (rc == -2)
+            return -2;
+        if (rc > 0) {
+            double lo = DBL_MAX, hi = 0;
+            for (int l = 0; l < lines; l++) {
+                double w = ragged_width(x, l, br[l], br[l + 1]);
+                lo = w < lo ? w : lo;
+                hi = w > hi ? w : hi;
+            }
+            if (lo >= x->o->phrase_balance * hi) {
+                *brk_out = br;
+                *nbrk = (size_t)lines + 1;
+                return lines;
+            }
+            free(br);
+        }
+    }
+    int rc = balance_at(x, lines, brk_out, demerits);
+    if (rc > 0)
+        *nbrk = (size_t)lines + 1;
     return rc;
 }
 

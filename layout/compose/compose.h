@@ -56,6 +56,9 @@ typedef struct {
                                  line (CL-LB-14) */
     bool balance;             /* ragged lines as even as the breaks allow, no line added
                                  (CL-PA-09; not with a looseness) */
+    float phrase_balance;     /* balanced lines break where a phrase ends (after ，、；：。
+                                 or at a space) when the shortest line is still this share
+                                 of the longest (0: the even breaks only) */
 } compose_opts;
 
 typedef struct {

@@ -205,6 +205,7 @@ static void style_opts(const typeset_ctx *t, const style_text *ts, float measure
     o->keep_brackets = ts->keep_brackets;
     o->keep_words = ts->keep_words;
     o->balance = ts->balance;
+    o->phrase_balance = ts->phrase_balance;
 }
 
 /* Where unit u of p came from in the source. */

@@ -80,6 +80,7 @@ static const key_def text_keys[] = {
 #define HEADING_KEYS(t)                                                   \
     {                                                                     \
         { "balance", V_BOOL, SK(t.balance), 0, 0 },                       \
+        { "phrase-balance", V_RATIO, SK(t.phrase_balance), 0, 0 },        \
         { "keep-brackets", V_INT, SK(t.keep_brackets), 0, 1000 },         \
         { "keep-words", V_BOOL, SK(t.keep_words), 0, 0 },                 \
     }

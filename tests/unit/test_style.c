@@ -111,6 +111,7 @@ static void test_house_style(void **state)
                                   &s->h[4], &s->h[5], &s->h[6] };
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         assert_true(heads[i]->balance);
+        assert_near(heads[i]->phrase_balance, 0.6);
         assert_int_equal(heads[i]->keep_brackets, 16);
         assert_true(heads[i]->keep_words);
     }
@@ -118,6 +119,7 @@ static void test_house_style(void **state)
                                    &s->toc, &s->source, &s->signature };
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
         assert_false(others[i]->balance);
+        assert_near(others[i]->phrase_balance, 0);
         assert_int_equal(others[i]->keep_brackets, 0);
         assert_false(others[i]->keep_words);
     }
@@ -451,11 +453,14 @@ static void test_heading_keys(void **state)
 {
     (void)state;
     style *s = read_style("[h3]\nbalance = no\nkeep-brackets = 0\nkeep-words = off\n"
-                          "[article]\nkeep-brackets = 24\n", NULL);
+                          "phrase-balance = 0\n[article]\nkeep-brackets = 24\n"
+                          "phrase-balance = 0.75\n", NULL);
     assert_non_null(s);
     assert_false(s->h[3].balance);
     assert_int_equal(s->h[3].keep_brackets, 0);
     assert_false(s->h[3].keep_words);
+    assert_near(s->h[3].phrase_balance, 0);
+    assert_near(s->article.phrase_balance, 0.75);
     assert_true(s->article.balance);
     assert_int_equal(s->article.keep_brackets, 24);
     assert_int_equal(s->h[2].keep_brackets, 24);

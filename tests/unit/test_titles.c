@@ -249,6 +249,32 @@ static void test_words_never_cost_a_line(void **state)
     drop(&t);
 }
 
+/* A heading of two clauses breaks after the comma, where its phrase ends, while the
+ * shorter line is still 60 % of the longer; the even break would cut a phrase in two
+ * (创历史|新高). */
+static void test_phrase_ends(void **state)
+{
+    (void)state;
+    const char *six = "六、进出口总额创历史新高，贸易结构不断优化";
+    title t;
+    set_title(&t, six, &st->h[3], geom.colw);
+    assert_lines(&t, (const char *const[]){ "六、进出口总额创历史新高，", "贸易结构不断优化", NULL });
+    assert_ragged(&t, geom.colw);
+    drop(&t);
+    style_text even = st->h[3];
+    even.phrase_balance = 0;
+    set_title(&t, six, &even, geom.colw);
+    assert_lines(&t, (const char *const[]){ "六、进出口总额创历史", "新高，贸易结构不断优化", NULL });
+    drop(&t);
+    /* Too uneven after 、 (12 characters, then 29): the even break between words. */
+    set_title(&t, "服贸新动态|全国人大代表、广东省省长马兴瑞就“推动广东高质量发展走在全国前列”作答",
+              &st->article, geom.text_w);
+    assert_lines(&t, (const char *const[]){ "服贸新动态|全国人大代表、广东省省长马兴瑞就",
+                                            "“推动广东高质量发展走在全国前列”作答", NULL });
+    assert_balanced(&t, 85);
+    drop(&t);
+}
+
 static bool starts_with_any(const char *s, const char *const *set)
 {
     for (int i = 0; set[i]; i++)
@@ -352,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_body_unaffected),
         cmocka_unit_test(test_group_wider_than_line),
         cmocka_unit_test(test_words_never_cost_a_line),
+        cmocka_unit_test(test_phrase_ends),
         cmocka_unit_test(test_every_heading),
     };
     return cmocka_run_group_tests_name("titles", tests, setup, teardown);
