@@ -29,10 +29,10 @@ typedef struct {
 } title;
 
 /* text composed in style s at measure, as the flow composes headings (no indent). */
-static void set_title(title *t, const char *text, const style_text *s, float measure)
+static void set_text(title *t, const doc_text *text, const style_text *s, float measure)
 {
     memset(t, 0, sizeof *t);
-    t->p = typeset_plain(&ts, text, s);
+    t->p = typeset_para(&ts, text, s);
     assert_non_null(t->p);
     assert_int_equal(typeset_compose(&ts, t->p, s, measure, 0, &t->r), 0);
     assert_true(t->r.n < 16);
@@ -47,6 +47,13 @@ static void set_title(title *t, const char *text, const style_text *s, float mea
         }
         *o = 0;
     }
+}
+
+static void set_title(title *t, const char *text, const style_text *s, float measure)
+{
+    doc_inline in = { (char *)text, 0, NULL, 0, false };
+    doc_text dt = { &in, 1 };
+    set_text(t, &dt, s, measure);
 }
 
 static void drop(title *t)
@@ -113,15 +120,22 @@ static void assert_balanced(const title *t, float pct)
 
 /* The longest line set at measure with the same text, not balanced: how many lines the
  * measure needs. */
-static int lines_unbalanced(const char *text, const style_text *s, float measure)
+static int lines_unbalanced(const doc_text *text, const style_text *s, float measure)
 {
     style_text plain = *s;
     plain.balance = false;
     title t;
-    set_title(&t, text, &plain, measure);
+    set_text(&t, text, &plain, measure);
     int n = t.r.n;
     drop(&t);
     return n;
+}
+
+static int lines_plain(const char *text, const style_text *s, float measure)
+{
+    doc_inline in = { (char *)text, 0, NULL, 0, false };
+    doc_text dt = { &in, 1 };
+    return lines_unbalanced(&dt, s, measure);
 }
 
 /* Across the text: the title of 总第29期's second notice, its document number whole on
@@ -136,7 +150,7 @@ static void test_shangjian_text_width(void **state)
                                             "平台经济的指导意见（商建函〔2019〕61号）", NULL });
     assert_ragged(&t, geom.text_w);
     assert_balanced(&t, 90);
-    assert_int_equal(t.r.n, lines_unbalanced(SHANGJIAN, &st->article, geom.text_w));
+    assert_int_equal(t.r.n, lines_plain(SHANGJIAN, &st->article, geom.text_w));
     drop(&t);
 }
 
@@ -151,7 +165,7 @@ static void test_shangjian_column(void **state)
                                             "意见（商建函〔2019〕61号）", NULL });
     assert_ragged(&t, geom.colw);
     assert_balanced(&t, 70);
-    assert_int_equal(t.r.n, lines_unbalanced(SHANGJIAN, &st->article, geom.colw));
+    assert_int_equal(t.r.n, lines_plain(SHANGJIAN, &st->article, geom.colw));
     drop(&t);
 }
 
@@ -283,17 +297,80 @@ static bool starts_with_any(const char *s, const char *const *set)
     return false;
 }
 
-/* Every heading of 总第29期, at the text width and at a column: balancing adds no line;
- * no line starts with a closing or pause/stop mark or a dash (CL-LB-01…03, strict) or
- * ends with an opening mark (CL-LB-04); a last line of two lines or more holds two
- * characters (CL-PA-05); every line ragged. */
-static void test_every_heading(void **state)
+/* text set in style s at measure against every rule: ragged; no more lines than
+ * without balancing; no line starting with a closing or pause/stop mark or a dash
+ * (CL-LB-01…03, strict) or ending with an opening mark (CL-LB-04); a last line of two
+ * lines or more holding two characters (CL-PA-05); every bracketed group of up to
+ * keep-brackets characters that fits the measure on one line (CL-LB-14). Returns the
+ * line count. */
+static int check_text(const doc_text *dt, const style_text *s, float measure)
 {
-    (void)state;
     static const char *const no_start[] = { "，", "。", "、", "：", "；", "！", "？", "）", "”",
                                             "’", "》", "】", "」", "』", "〕", "·", "—", "…",
                                             "%", ",", ".", NULL };
     static const char *const no_end[] = { "（", "“", "‘", "《", "【", "「", "『", "〔", NULL };
+    title t;
+    set_text(&t, dt, s, measure);
+    const char *text = t.p->text;
+    assert_ragged(&t, measure);
+    if (t.r.n != lines_unbalanced(dt, s, measure))
+        fail_msg("\"%s\" at %.1f pt: %d lines balanced, %d not", text, (double)measure, t.r.n,
+                 lines_unbalanced(dt, s, measure));
+    for (int l = 0; l < t.r.n; l++) {
+        const char *ln = t.lines[l];
+        size_t len = strlen(ln);
+        if (l > 0 && starts_with_any(ln, no_start))
+            fail_msg("line starts with a forbidden mark: \"%s\"", ln);
+        for (int e = 0; no_end[e] && l + 1 < t.r.n; e++) {
+            size_t el = strlen(no_end[e]);
+            if (len >= el && strcmp(ln + len - el, no_end[e]) == 0)
+                fail_msg("line ends with an opening mark: \"%s\"", ln);
+        }
+    }
+    if (t.r.n > 1) {
+        int chars = 0;
+        const compose_line *ln = &t.r.lines[t.r.n - 1];
+        for (uint32_t u = ln->u0; u < ln->u1; u++)
+            chars += t.p->u[u].line >= 0 && (t.p->u[u].cls == PC_HAN || t.p->u[u].cls == PC_LATIN ||
+                                             t.p->u[u].cls == PC_DIGIT);
+        if (chars < 2)
+            fail_msg("\"%s\" at %.1f pt: one character on the last line", text, (double)measure);
+    }
+    size_t open[32];
+    int depth = 0;
+    for (size_t i = 0; i < t.p->nu; i++) {
+        const para_unit *u = &t.p->u[i];
+        if (u->cls == PC_OPEN && depth < 32) {
+            open[depth++] = i;
+        } else if (u->cls == PC_CLOSE && depth > 0) {
+            size_t a = open[--depth];
+            float w = 0;
+            for (size_t k = a; k <= i; k++)
+                w += t.p->u[k].w;
+            if (i - a + 1 <= (size_t)s->keep_brackets && w <= measure &&
+                t.p->u[a].line != u->line)
+                fail_msg("\"%s\" at %.1f pt: the group at byte %u is split", text,
+                         (double)measure, t.p->u[a].t0);
+        }
+    }
+    int n = t.r.n;
+    drop(&t);
+    return n;
+}
+
+static const style_text *heading_style(const doc_block *blk)
+{
+    int lv = blk->level < 3 ? 3 : blk->level > 6 ? 6 : blk->level;
+    return blk->kind == DOC_SECTION   ? &st->section
+           : blk->kind == DOC_ARTICLE ? &st->article
+           : blk->kind == DOC_HEADING ? &st->h[lv]
+                                      : NULL;
+}
+
+/* Every heading of 总第29期 at the text width and at a column, against every rule. */
+static void test_every_heading(void **state)
+{
+    (void)state;
     diag d;
     FILE *null = fopen("/dev/null", "w");
     diag_init(&d, null);
@@ -302,49 +379,67 @@ static void test_every_heading(void **state)
     int checked = 0, multi = 0;
     const float measures[] = { geom.text_w, geom.colw };
     for (int b = 0; b < src->nblocks; b++) {
-        const doc_block *blk = &src->blocks[b];
-        const style_text *s = blk->kind == DOC_SECTION   ? &st->section
-                              : blk->kind == DOC_ARTICLE ? &st->article
-                              : blk->kind == DOC_HEADING ? &st->h[blk->level < 3 ? 3 : blk->level > 6 ? 6 : blk->level]
-                                                         : NULL;
+        const style_text *s = heading_style(&src->blocks[b]);
         if (!s)
             continue;
-        char *text = doc_text_plain(&blk->text);
         for (int k = 0; k < 2; k++) {
-            title t;
-            set_title(&t, text, s, measures[k]);
-            assert_ragged(&t, measures[k]);
-            assert_int_equal(t.r.n, lines_unbalanced(text, s, measures[k]));
-            for (int l = 0; l < t.r.n; l++) {
-                const char *ln = t.lines[l];
-                size_t len = strlen(ln);
-                if (l > 0 && starts_with_any(ln, no_start))
-                    fail_msg("line starts with a forbidden mark: \"%s\"", ln);
-                for (int e = 0; no_end[e] && l + 1 < t.r.n; e++) {
-                    size_t el = strlen(no_end[e]);
-                    if (len >= el && strcmp(ln + len - el, no_end[e]) == 0)
-                        fail_msg("line ends with an opening mark: \"%s\"", ln);
-                }
-            }
-            if (t.r.n > 1) {
-                int chars = 0;
-                const compose_line *ln = &t.r.lines[t.r.n - 1];
-                for (uint32_t u = ln->u0; u < ln->u1; u++)
-                    chars += t.p->u[u].line >= 0 && (t.p->u[u].cls == PC_HAN ||
-                                                     t.p->u[u].cls == PC_LATIN ||
-                                                     t.p->u[u].cls == PC_DIGIT);
-                assert_true(chars >= 2);
-                multi++;
-            }
+            multi += check_text(&src->blocks[b].text, s, measures[k]) > 1;
             checked++;
-            drop(&t);
         }
-        free(text);
     }
     assert_true(checked > 300);
     assert_true(multi > 30);
     doc_free(src);
     fclose(null);
+}
+
+/* The article titles at every measure from 6 to 34 of their characters: the rules
+ * hold however the lines fall. */
+static void test_titles_every_measure(void **state)
+{
+    (void)state;
+    diag d;
+    FILE *null = fopen("/dev/null", "w");
+    diag_init(&d, null);
+    doc *src = doc_read("issues/2019-03", &d);
+    assert_non_null(src);
+    int checked = 0;
+    for (int b = 0; b < src->nblocks; b++) {
+        if (src->blocks[b].kind != DOC_ARTICLE)
+            continue;
+        for (int m = 6; m <= 34; m++) {
+            check_text(&src->blocks[b].text, &st->article, (float)m * st->article.size);
+            checked++;
+        }
+    }
+    assert_int_equal(checked, 25 * 29);
+    doc_free(src);
+    fclose(null);
+}
+
+/* Latin words, numbers and a hard line break in a heading, at every measure from 6 to
+ * 30 of its characters: the rules hold, and a line ends at the hard break. */
+static void test_mixed_and_hard_break(void **state)
+{
+    (void)state;
+    doc_inline in[] = {
+        { "关于印发《Python 3.12迁移指南》的通知", 0, NULL, 0, false },
+        { " ", IN_BR, NULL, 0, false },
+        { "附件：各地区跨境电子商务综合试验区名单及联系方式（2019年版）", 0, NULL, 0, false },
+    };
+    doc_text dt = { in, 3 };
+    const style_text *s = &st->h[3];
+    for (int m = 6; m <= 30; m++) {
+        float measure = (float)m * s->size;
+        check_text(&dt, s, measure);
+        title t;
+        set_text(&t, &dt, s, measure);
+        bool at_break = false;
+        for (int l = 0; l < t.r.n; l++)
+            at_break |= t.r.lines[l].hard;
+        assert_true(at_break);
+        drop(&t);
+    }
 }
 
 static int setup(void **state)
@@ -380,6 +475,8 @@ int main(void)
         cmocka_unit_test(test_words_never_cost_a_line),
         cmocka_unit_test(test_phrase_ends),
         cmocka_unit_test(test_every_heading),
+        cmocka_unit_test(test_titles_every_measure),
+        cmocka_unit_test(test_mixed_and_hard_break),
     };
     return cmocka_run_group_tests_name("titles", tests, setup, teardown);
 }
