@@ -101,7 +101,7 @@ static int set_info(dl_doc *out, const doc_meta *m, const doc *dc)
     char *kw = m->keywords ? strdup(m->keywords) : join_sections(dc);
     int rc = dl_set_str(&out->title, title) || dl_set_str(&out->subject, m->number) ||
              dl_set_str(&out->author, m->association) || dl_set_str(&out->keywords, kw) ||
-             dl_set_str(&out->creator, "jianbao");
+             dl_set_str(&out->creator, "jianbao") || dl_set_str(&out->lang, m->lang);
     free(kw);
     return rc ? -1 : 0;
 }
@@ -308,9 +308,10 @@ int issue_build(const char *issue_dir, const issue_opts *o, diag *d)
             po.output_condition = b.st->press_condition;
             po.output_condition_info = b.st->press_condition_info;
             po.overprint_black = true;
-            if (po.date < 0)
-                po.date = meta_date(&b.dc->meta);
         }
+        /* Info and XMP dates: the build's, else the issue's own (never the clock). */
+        if (po.date < 0)
+            po.date = meta_date(&b.dc->meta);
         char err[512];
         long long t0 = typeset_now_ns();
         if (pdf_write(b.out, b.fonts, &po, out, err, sizeof err)) {

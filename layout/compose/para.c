@@ -8,6 +8,7 @@
 #include "layout/base/script.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
+#include "layout/read/doc.h"
 
 para *para_new(void) { return calloc(1, sizeof(para)); }
 
@@ -212,7 +213,8 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
                 break;
             const para_span *s2 = &p->spans[u->span];
             if (p->g[u->g0].f != f || s2->size != sp->size || s2->rise != sp->rise ||
-                memcmp(&s2->color, &sp->color, sizeof sp->color) != 0)
+                memcmp(&s2->color, &sp->color, sizeof sp->color) != 0 || s2->href != sp->href ||
+                ((s2->flags ^ sp->flags) & IN_CODE))
                 break;
             ng += u->g1 - u->g0;
             j++;
@@ -238,9 +240,16 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
             }
         }
         uint32_t t1 = p->u[j - 1].t1;
-        if (!dl_text_add(d, page, font_id(f), sp->size, sp->color, x0 + run_x, y, buf, n,
-                         p->text + t0, t1 - t0))
+        dl_item *it = dl_text_add(d, page, font_id(f), sp->size, sp->color, x0 + run_x, y, buf,
+                                  n, p->text + t0, t1 - t0);
+        if (!it) {
             rc = -1;
+        } else {
+            /* Marked for tagged output: Link and Code elements. */
+            if (sp->href && (sp->flags & IN_LINK))
+                it->u.text.link = dl_uri_add(d, sp->href);
+            it->u.text.code = sp->flags & IN_CODE;
+        }
         i = j;
     }
     free(buf);

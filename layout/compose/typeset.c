@@ -119,6 +119,7 @@ para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts)
         add_fallbacks(t, &sp);
         sp.src = in->src;
         sp.src_verbatim = in->src_verbatim;
+        sp.href = in->href;
         if (para_add(p, in->text, strlen(in->text), &sp)) {
             para_free(p);
             return NULL;

@@ -103,6 +103,8 @@ typedef struct {
     bool alt_known;           /* alt_* evaluated (they do not change between passes) */
     bool alt_ok[2];           /* one line fewer [0] / more [1] is possible… */
     double alt_cost[2];       /* …at this many more demerits */
+    int elem, lbl;            /* structure elements of its text and list marker */
+    uint32_t lbl_bytes;       /* the marker's bytes at the start of the text */
 } setter;
 
 /* A place where the columns could not be filled to within a line, found during a
@@ -143,6 +145,7 @@ typedef struct {
     int *settled;             /* pages whose problem could not be fixed */
     int nsettled;
     size_t capsettled;
+    int elem, lbl;            /* structure elements of the block being added */
 } flow;
 
 static piece *add_piece(flow *f, piece_kind kind, float h)
@@ -184,6 +187,8 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
     s->indent = indent;
     s->x_off = x_off;
     s->align = ts->align;
+    s->elem = f->elem;
+    s->lbl = f->lbl;
     if (typeset_compose(f->t, p, ts, measure, indent, &s->r)) {
         para_free(p);
         return -1;
@@ -277,6 +282,7 @@ static int add_para(flow *f, const doc_block *b)
     float x_off = inset;
     doc_text text = b->text;
     doc_inline *tmp = NULL;
+    uint32_t lbl_bytes = 0;
     char mk[64];                      /* the item's marker; lives as long as the text */
     if (b->kind == DOC_ITEM) {
         /* A hanging indent: the item's text aligns at the paragraph indent (deeper
@@ -298,6 +304,7 @@ static int add_para(flow *f, const doc_block *b)
         if (!tmp)
             return -1;
         tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
+        lbl_bytes = (uint32_t)strlen(mk);
         memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
@@ -308,6 +315,7 @@ static int add_para(flow *f, const doc_block *b)
         return -1;
     if (b->kind == DOC_SOURCE)
         f->set[si].align = AL_RIGHT;
+    f->set[si].lbl_bytes = lbl_bytes;
     return add_lines(f, si);
 }
 
@@ -323,6 +331,8 @@ static int add_box(flow *f, const doc_block *b)
     }
     int bi = f->nboxes++;
     f->boxes[bi] = bx;
+    if (box_tag(bx, b, f->d, f->elem))
+        return -1;
     for (int r = 0; r < bx->nrows; r++) {
         piece *p = add_piece(f, bx->span ? PK_SPANROW : PK_ROW, bx->row_h[r]);
         if (!p)
@@ -350,12 +360,22 @@ static int add_section(flow *f, const doc_block *b)
     return add_heading(f, b, &f->t->st->section, PK_SPAN, 0);
 }
 
+/* Structure element types of the source's blocks (tagged PDF). */
+static const uint8_t block_tags[] = {
+    [DOC_SECTION] = DL_S_SECT, [DOC_ARTICLE] = DL_S_ART,   [DOC_HEADING] = DL_S_H,
+    [DOC_PARA] = DL_S_P,       [DOC_ITEM] = DL_S_LI,       [DOC_SOURCE] = DL_S_P,
+    [DOC_TABLE] = DL_S_TABLE,  [DOC_FIGURE] = DL_S_FIGURE, [DOC_CHART] = DL_S_FIGURE,
+    [DOC_RULE] = DL_S_NONE,
+};
+
 static int build_pieces(flow *f)
 {
     const style *st = f->t->st;
     for (int i = 0; i < f->doc->nblocks; i++) {
         const doc_block *b = &f->doc->blocks[i];
         int rc = 0;
+        /* Elements are made here, once and in source order, whatever the passes do. */
+        f->elem = dl_tag_block(f->d, (dl_stype)block_tags[b->kind], b->level, b->quote, &f->lbl);
         switch (b->kind) {
         case DOC_SECTION:
             rc = add_section(f, b);
@@ -660,12 +680,19 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
                                      [PK_SPAN] = DL_ROLE_TITLE,   [PK_SPANROW] = DL_ROLE_BOX,
                                      [PK_SECTION] = DL_ROLE_NONE };
     f->d->role = roles[p->kind];
+    bool text = p->kind == PK_LINE || p->kind == PK_HEAD || p->kind == PK_SPAN;
+    f->d->elem = text ? f->set[p->obj].elem : DL_ARTIFACT;
     switch (p->kind) {
     case PK_LINE: {
         const setter *s = &f->set[p->obj];
         float base = y + typeset_baseline(f->g->pitch, s->ts->size);
-        return typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
-                                 s->align);
+        uint32_t n0 = f->d->pages[page].n;
+        if (typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
+                              s->align))
+            return -1;
+        if (p->line == 0 && s->lbl >= 0)
+            dl_tag_split(f->d, page, n0, s->lbl_bytes, s->lbl);
+        return 0;
     }
     case PK_HEAD:
     case PK_SPAN:
@@ -734,6 +761,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
                 note_line(f, p, ps->page, q->col);
         }
         f->d->col = -1;
+        f->d->elem = DL_ARTIFACT;
         if (rc)
             return -1;
         if (p->section >= 0 && p->section != ps->section) {

@@ -147,6 +147,7 @@ typedef struct {
     char *website;            /* http://www.zasto.org.cn */
     char *style;              /* style sheet name in styles/ (default "zasto") */
     char *keywords;
+    char *lang;               /* language of the text, a BCP 47 tag (default "zh-CN") */
 } doc_meta;
 
 typedef struct {
