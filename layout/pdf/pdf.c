@@ -854,7 +854,7 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
                 goto done;
     if (make_outline(&w) || page_labels(&w) || doc_info(&w) || catalog_prefs(&w))
         goto done;
-    if (w.tag && pdftag_finish(w.tag, w.pdf, w.pages, w.npages, err, errlen))
+    if (w.tag && pdftag_finish(w.tag, w.pdf, w.pages, w.npages, true, err, errlen))
         goto done;
     bool ua = w.tag && pdftag_ua(w.tag) && ua_text(&w);
     if (w.x ? pdfx_finish(w.x, d, ua, err, errlen) : plain_xmp(&w, ua))
@@ -862,6 +862,8 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
     /* Tagged plain output is PDF 1.7: PDF/UA-1 builds on ISO 32000-1, and page /Tabs
      * needs 1.5. */
     w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : w.tag ? HPDF_VER_17 : HPDF_VER_14;
+    if (w.tag && pdftag_pack(w.tag, err, errlen))
+        goto done;
     rc = save_atomically(&w, path);
 done:
     if (rc && !err[0])

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include <hpdf_doc.h>
+#include <hpdf_list.h>
 #include <hpdf_objects.h>
+#include <hpdf_streams.h>
 
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
@@ -57,8 +59,18 @@ typedef struct {
     int elem, page;
 } wannot;
 
+/* Elements per object stream (at most 256: the index is one byte in the hidden
+ * cross-reference stream); readers parse a whole stream to reach one object. */
+#define PACK_PER_STREAM 200
+
 struct pdftag {
     const dl_doc *d;
+    HPDF_Doc pdf;             /* from pdftag_finish on */
+    bool pack;                /* elements go into object streams (pdftag_pack) */
+    HPDF_Dict root;           /* the StructTreeRoot (packed too: its ParentTree is big) */
+    HPDF_Dict xrefstm;        /* the hidden cross-reference stream listing them */
+    HPDF_UINT first;          /* the first element's object number */
+    int npacked;
     bool links;
     welem *el;
     int nel;
@@ -229,10 +241,19 @@ void pdftag_free(pdftag *t)
 {
     if (!t)
         return;
+    if (t->pdf && t->pdf->trailer && t->pdf->trailer->attr == t) {
+        t->pdf->trailer->before_write_fn = NULL;
+        t->pdf->trailer->attr = NULL;
+    }
     for (int i = 0; i < t->nel; i++) {
         free(t->el[i].kids);
         strbuf_free(&t->el[i].text);
+        /* Packed elements are in no cross-reference table: libharu never frees them. */
+        if (t->pack && t->el[i].dict)
+            HPDF_Dict_Free(t->el[i].dict);
     }
+    if (t->pack && t->root)
+        HPDF_Dict_Free(t->root);
     free(t->el);
     for (int p = 0; p < t->npages && t->pages; p++)
         free(t->pages[p].elem);
@@ -534,24 +555,37 @@ static bool ua_rules(const pdftag *t)
     return ok;
 }
 
-int pdftag_finish(pdftag *t, HPDF_Doc pdf, const HPDF_Page *pages, int npages, char *err,
-                  size_t errlen)
+int pdftag_finish(pdftag *t, HPDF_Doc pdf, const HPDF_Page *pages, int npages, bool pack,
+                  char *err, size_t errlen)
 {
     HPDF_MMgr mm = pdf->mmgr;
     if (t->oom || npages < t->npages) {
         snprintf(err, errlen, "out of memory building the structure tree");
         return -1;
     }
+    t->pdf = pdf;
+    t->pack = pack && pdf->trailer && !pdf->trailer->before_write_fn && !pdf->trailer->attr;
     mark_kept(t);
-    HPDF_Dict root = HPDF_Dict_New(mm);
-    if (!root || HPDF_Xref_Add(pdf->xref, root) ||
-        HPDF_Dict_AddName(root, "Type", "StructTreeRoot"))
+    HPDF_Dict root = t->root = HPDF_Dict_New(mm);
+    if (!root)
+        goto fail;
+    if (t->pack)
+        root->header.obj_id = HPDF_OTYPE_INDIRECT;
+    else if (HPDF_Xref_Add(pdf->xref, root))
+        goto fail;
+    if (HPDF_Dict_AddName(root, "Type", "StructTreeRoot"))
         goto fail;
     for (int i = 0; i < t->nel; i++) {
         if (!t->el[i].keep)
             continue;
-        t->el[i].dict = HPDF_Dict_New(mm);
-        if (!t->el[i].dict || HPDF_Xref_Add(pdf->xref, t->el[i].dict))
+        HPDF_Dict d = t->el[i].dict = HPDF_Dict_New(mm);
+        if (!d)
+            goto fail;
+        /* A packed element is referred to by number like any indirect object (libharu
+         * writes "n 0 R" for it); pdftag_pack gives the numbers. */
+        if (t->pack)
+            d->header.obj_id = HPDF_OTYPE_INDIRECT;
+        else if (HPDF_Xref_Add(pdf->xref, d))
             goto fail;
     }
     for (int i = 0; i < t->nel; i++)
@@ -571,3 +605,153 @@ fail:
 }
 
 bool pdftag_ua(const pdftag *t) { return t->ua; }
+
+/* ---- packing ---- */
+
+/* Objects objs[0..n) as one object stream: "number offset" pairs, then the objects as
+ * libharu writes them. */
+static int pack_stream(pdftag *t, HPDF_Dict stm, const HPDF_Dict *objs, int n)
+{
+    HPDF_Stream body = HPDF_MemStream_New(t->pdf->mmgr, 4096);
+    strbuf head = { 0 };
+    int rc = body ? 0 : -1;
+    for (int j = 0; j < n && rc == 0; j++) {
+        HPDF_Dict d = objs[j];
+        strbuf_printf(&head, "%u %u ", (unsigned)(d->header.obj_id & 0x00FFFFFF),
+                      (unsigned)body->size);
+        if (HPDF_Obj_WriteValue(d, body, NULL) || HPDF_Stream_WriteStr(body, "\n"))
+            rc = -1;
+    }
+    strbuf_chr(&head, '\n');
+    if (rc || head.oom || HPDF_Dict_AddName(stm, "Type", "ObjStm") ||
+        HPDF_Dict_AddNumber(stm, "N", n) || HPDF_Dict_AddNumber(stm, "First", (HPDF_INT32)head.n) ||
+        HPDF_Stream_Write(stm->stream, (const HPDF_BYTE *)head.p, (HPDF_UINT)head.n) ||
+        HPDF_Stream_WriteToStream(body, stm->stream, HPDF_STREAM_FILTER_NONE, NULL))
+        rc = -1;
+    stm->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (body)
+        HPDF_Stream_Free(body);
+    strbuf_free(&head);
+    return rc;
+}
+
+/* The hidden cross-reference stream's Filter and Length, written by the dict's write
+ * hook: a cross-reference stream's Length must be direct (ISO 32000-1 7.5.8.2), and
+ * libharu writes a stream's Length only as an indirect object. */
+static HPDF_STATUS xref_stream_keys(HPDF_Dict d, HPDF_Stream s)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "/Filter /FlateDecode\n/Length %u\n", (unsigned)d->stream->size);
+    return HPDF_Stream_WriteStr(s, buf);
+}
+
+/* The hidden cross-reference stream, before the elements are numbered: a dict with
+ * the indirect Length libharu needs to write a stream, kept out of the output. */
+static HPDF_Dict xref_stream_new(HPDF_Doc pdf)
+{
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Dict xs = HPDF_Dict_New(mm);
+    if (!xs || HPDF_Xref_Add(pdf->xref, xs))
+        return NULL;
+    HPDF_Number len = HPDF_Number_New(mm, 0);
+    if (!len || HPDF_Xref_Add(pdf->xref, len) || HPDF_Dict_Add(xs, "Length", len) ||
+        !(xs->stream = HPDF_MemStream_New(mm, 4096)))
+        return NULL;
+    for (HPDF_UINT i = 0; i < xs->list->count; i++) {
+        HPDF_DictElement e = HPDF_List_ItemAt(xs->list, i);
+        if (strcmp(e->key, "Length") == 0)
+            ((HPDF_Obj_Header *)e->value)->obj_id |= HPDF_OTYPE_HIDDEN;
+    }
+    xs->filter = HPDF_STREAM_FILTER_NONE;   /* the data is compressed already */
+    xs->write_fn = xref_stream_keys;
+    return xs;
+}
+
+/* Its rows: for each packed element (type 2) its object stream and index there,
+ * compressed through a libharu memory stream. */
+static int xref_stream_fill(pdftag *t, HPDF_Dict xs, const HPDF_Dict *stm)
+{
+    HPDF_MMgr mm = t->pdf->mmgr;
+    HPDF_Array w = HPDF_Array_New(mm), idx = HPDF_Array_New(mm);
+    if (!w || !idx || HPDF_Dict_AddName(xs, "Type", "XRef") || HPDF_Dict_Add(xs, "W", w) ||
+        HPDF_Array_AddNumber(w, 1) || HPDF_Array_AddNumber(w, 4) || HPDF_Array_AddNumber(w, 1) ||
+        HPDF_Dict_Add(xs, "Index", idx) || HPDF_Array_AddNumber(idx, (HPDF_INT32)t->first) ||
+        HPDF_Array_AddNumber(idx, t->npacked) ||
+        HPDF_Dict_AddNumber(xs, "Size", (HPDF_INT32)(t->first + (HPDF_UINT)t->npacked)))
+        return -1;
+    HPDF_Stream raw = HPDF_MemStream_New(mm, 4096);
+    int rc = raw ? 0 : -1;
+    for (int j = 0; j < t->npacked && rc == 0; j++) {
+        HPDF_UINT s = stm[j / PACK_PER_STREAM]->header.obj_id & 0x00FFFFFF;
+        HPDF_BYTE row[6] = { 2, (HPDF_BYTE)(s >> 24), (HPDF_BYTE)(s >> 16), (HPDF_BYTE)(s >> 8),
+                             (HPDF_BYTE)s, (HPDF_BYTE)(j % PACK_PER_STREAM) };
+        rc = HPDF_Stream_Write(raw, row, sizeof row) ? -1 : 0;
+    }
+    if (rc == 0 && HPDF_Stream_WriteToStream(raw, xs->stream, HPDF_STREAM_FILTER_FLATE_DECODE, NULL))
+        rc = -1;
+    if (raw)
+        HPDF_Stream_Free(raw);
+    return rc;
+}
+
+/* Written with the trailer, when every object has its offset: the hidden stream's
+ * place and the objects it adds to the classic table's. */
+static HPDF_STATUS trailer_hook(HPDF_Dict trailer)
+{
+    pdftag *t = trailer->attr;
+    HPDF_Xref x = t->pdf->xref;
+    /* An object made after pdftag_pack would have taken a packed element's number. */
+    if (x->start_offset + x->entries->count != t->first)
+        return HPDF_INVALID_OBJECT;
+    /* (libharu 2.3.0's HPDF_Xref_GetEntryByObjectId rejects every valid number.) */
+    HPDF_XrefEntry e = HPDF_List_ItemAt(x->entries, (t->xrefstm->header.obj_id & 0x00FFFFFF) -
+                                                        x->start_offset);
+    if (!e)
+        return HPDF_INVALID_OBJECT;
+    HPDF_STATUS st = HPDF_Dict_AddNumber(trailer, "Size",
+                                         (HPDF_INT32)(t->first + (HPDF_UINT)t->npacked));
+    return st ? st : HPDF_Dict_AddNumber(trailer, "XRefStm", (HPDF_INT32)e->byte_offset);
+}
+
+int pdftag_pack(pdftag *t, char *err, size_t errlen)
+{
+    if (!t->pack)
+        return 0;
+    HPDF_Doc pdf = t->pdf;
+    HPDF_Dict *objs = malloc((size_t)(t->nel + 1) * sizeof *objs);
+    int n = 0;
+    for (int i = 0; objs && i < t->nel; i++)
+        if (t->el[i].keep)
+            objs[n++] = t->el[i].dict;
+    if (objs)
+        objs[n++] = t->root;
+    int nstm = (n + PACK_PER_STREAM - 1) / PACK_PER_STREAM;
+    HPDF_Dict *stm = objs ? calloc((size_t)(nstm ? nstm : 1), sizeof *stm) : NULL;
+    int rc = stm ? 0 : -1;
+    for (int s = 0; s < nstm && rc == 0; s++)
+        rc = (stm[s] = HPDF_DictStream_New(pdf->mmgr, pdf->xref)) ? 0 : -1;
+    if (rc == 0 && !(t->xrefstm = xref_stream_new(pdf)))
+        rc = -1;
+    if (rc == 0) {
+        /* The numbers after the last object of the classic table. */
+        t->first = pdf->xref->start_offset + pdf->xref->entries->count;
+        t->npacked = n;
+        for (int j = 0; j < n; j++)
+            objs[j]->header.obj_id = HPDF_OTYPE_INDIRECT | (t->first + (HPDF_UINT)j);
+        for (int s = 0; s < nstm && rc == 0; s++)
+            rc = pack_stream(t, stm[s], objs + s * PACK_PER_STREAM,
+                             n - s * PACK_PER_STREAM < PACK_PER_STREAM ? n - s * PACK_PER_STREAM
+                                                                       : PACK_PER_STREAM);
+        if (rc == 0)
+            rc = xref_stream_fill(t, t->xrefstm, stm);
+    }
+    if (rc == 0) {
+        pdf->trailer->attr = t;
+        pdf->trailer->before_write_fn = trailer_hook;
+    }
+    free(objs);
+    free(stm);
+    if (rc)
+        snprintf(err, errlen, "libharu could not pack the structure tree");
+    return rc;
+}

@@ -43,9 +43,18 @@ int pdftag_annot(pdftag *t, int page, int key, HPDF_Annotation a);
 
 /* Writes the structure tree: every element with content (table cells even when empty),
  * the ParentTree, each page's StructParents, the catalog's StructTreeRoot and MarkInfo.
- * pages: the page objects, by index. Returns 0, or -1 with err. */
-int pdftag_finish(pdftag *t, HPDF_Doc pdf, const HPDF_Page *pages, int npages, char *err,
-                  size_t errlen);
+ * pages: the page objects, by index. pack: the elements are to go into object streams
+ * (pdftag_pack; the file must be PDF 1.5 or later). Returns 0, or -1 with err. */
+int pdftag_finish(pdftag *t, HPDF_Doc pdf, const HPDF_Page *pages, int npages, bool pack,
+                  char *err, size_t errlen);
+
+/* Last step before saving, when no other object will be made: puts the elements into
+ * compressed object streams listed by a hidden cross-reference stream that the trailer
+ * points to (/XRefStm: a hybrid-reference file, ISO 32000-1 7.5.8.4). libharu writes a
+ * classic cross-reference table only, where each of an issue's ~1,400 elements would be
+ * an uncompressed object of some 75 bytes. The objects are libharu's, written by
+ * libharu. Returns 0 (also when not packing), or -1 with err. */
+int pdftag_pack(pdftag *t, char *err, size_t errlen);
 
 /* After finish: the tree meets PDF/UA-1's machine-checkable rules on its side — every
  * Figure has Alt text, headings start at H1 and skip no level, every link annotation has

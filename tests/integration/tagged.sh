@@ -54,6 +54,13 @@ check "XMP: title, creator, language, producer, the issue's dates, PDF/UA-1" sh 
     grep -q '<pdf:Producer>jianbao (libharu 2.3.0)</pdf:Producer>' '$TMP/xmp.txt' &&
     grep -q '<xmp:CreateDate>2019-03-01T00:00:00Z</xmp:CreateDate>' '$TMP/xmp.txt' &&
     grep -q '<pdfuaid:part>1</pdfuaid:part>' '$TMP/xmp.txt'"
+# The ~1,400 elements sit in object streams behind a hidden cross-reference stream
+# (hybrid-reference file): not one uncompressed object each in the classic table.
+check "elements packed in object streams (/XRefStm), read by poppler, qpdf, mutool and gs" sh -c "
+    qpdf --show-object=trailer '$PDF' | grep -q '/XRefStm' &&
+    test \$(grep -a -A1 '^xref' '$PDF' | sed -n '2s/^0 //p') -lt 700 &&
+    ! pdfinfo '$PDF' 2>&1 | grep -qi error && ! mutool info '$PDF' 2>&1 | grep -qi error &&
+    gs -q -o /dev/null -sDEVICE=nullpage -dFirstPage=1 -dLastPage=3 '$PDF' 2>&1 | { ! grep -qi error; }"
 SOURCE_DATE_EPOCH=1553990400 "$JIANBAO" build issues/2019-03 -o "$TMP/dated.pdf" 2>/dev/null
 check "XMP dates follow SOURCE_DATE_EPOCH like Info's" sh -c "
     pdfinfo -meta '$TMP/dated.pdf' | grep -q '<xmp:ModifyDate>2019-03-31T00:00:00Z</xmp:ModifyDate>' &&
