@@ -107,8 +107,9 @@ static int article(toc *c, const dl_outline *o, const char *num)
     float top = c->g->top + c->y;
     int rc = 0;
     if (c->draw && c->page < c->npages) {
-        /* TOCI → Link: the title, its page number and the link annotation. */
-        int link = dl_elem_add(c->d, DL_S_LINK, dl_elem_add(c->d, DL_S_TOCI, c->toc));
+        /* TOCI → P → Link: the title, its page number and the link annotation. */
+        int toci = dl_elem_add(c->d, DL_S_TOCI, c->toc);
+        int link = dl_elem_add(c->d, DL_S_LINK, dl_elem_add(c->d, DL_S_P, toci));
         c->d->elem = link;
         for (int l = 0; l < r.n && rc == 0; l++) {
             float base = top + l * ts->leading + typeset_baseline(ts->leading, ts->size);
