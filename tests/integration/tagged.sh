@@ -22,6 +22,26 @@ else
     not_ok "struct text covers the source: $(cat "$TMP/cov.txt") (< 99.5)"
 fi
 check "struct text: sections and articles in source order" $TC order "$PDF" issues/2019-03/issue.md
+check "paragraphs continued on the next page are one element ($(sed -n 's/^elements on more than one page: //p' "$TMP/tree.txt") such)" sh -c "
+    test \$(sed -n 's/^elements on more than one page: //p' '$TMP/tree.txt') -gt 10"
+# A chart that does not fit at the foot of its column waits for the next one while the
+# paragraph after it fills this one: the page shows them out of source order, the
+# structure tree does not.
+mkdir -p "$TMP/float"
+{ awk 'NR == 1, /^---$/ && NR > 1' issues/2019-03/issue.md
+  printf '\n# 协会动态\n\n## 浮动\n\n'
+  i=0; while [ $i -lt 192 ]; do printf '填满栏目的正文文字，'; i=$((i + 1)); done
+  printf '。\n\n```chart\ntype: bar\ntitle: 浮动的图表\nunit: 个\nlabels: 甲, 乙, 丙, 丁\nseries: 数量 | 1, 2, 3, 4\n```\n\n浮动图后的段落：'
+  i=0; while [ $i -lt 60 ]; do printf '后文'; i=$((i + 1)); done; printf '。\n'
+} > "$TMP/float/issue.md"
+"$JIANBAO" build "$TMP/float" -o "$TMP/float.pdf" 2>/dev/null
+pdftotext -raw "$TMP/float.pdf" - | tr -d ' \n' > "$TMP/float.raw"
+$TC text "$TMP/float.pdf" > "$TMP/float.st"
+check "a floated chart: after the next paragraph on the page, before it in the tree" python3 -c "
+raw, st = open('$TMP/float.raw').read(), open('$TMP/float.st').read()
+p, f = '浮动图后的段落', '图1'
+assert 0 <= raw.find(p) < raw.find(f), 'the chart did not float'
+assert 0 <= st.find(f) < st.find(p), 'the tree follows the page, not the source'"
 # Every article: an Art whose first child is its title as H2, in source order.
 grep '^## ' issues/2019-03/issue.md | sed 's/^## /H2 /' > "$TMP/arts.want"
 $TC arts "$PDF" > "$TMP/arts.got"

@@ -9,7 +9,8 @@
                              content in an artifact, and paints nothing outside marked
                              content; annotations have /Contents, their pages /Tabs /S.
                              Prints one line per problem and a summary: element counts
-                             by type, figures with Alt, annotations.
+                             by type, figures with Alt, annotations, elements whose
+                             content is on more than one page.
   tagcheck.py alt PDF        the /Alt of every Figure, one a line, in tree order.
   tagcheck.py cells PDF      every table cell as pdfinfo -struct-text shows it, one a line:
                              "TH RowSpan=3 Scope=Column 单位"; "Table" before each table.
@@ -260,6 +261,8 @@ def cmd_tree(pdf):
     print('elements:', ' '.join(f'{k[1:]}={v}' for k, v in sorted(counts.items())))
     print(f'figures: {len(figures)}, with Alt: {len(with_alt)}')
     print(f'annotations: {annots_total}')
+    spread = sum(len({pg for pg, _ in lst}) > 1 for lst in mcrs.values())
+    print(f'elements on more than one page: {spread}')
     print(f'tree: {len(problems)} problems')
     return 1 if problems else 0
 
