@@ -35,10 +35,13 @@ struct box {
 };
 
 /* Lays out a block of kind DOC_TABLE, DOC_FIGURE or DOC_CHART for a column of width
- * col_w inside a text area of width full_w: it may choose the full width (span).
- * Problems are reported through t->d at the block's source position. Returns NULL
- * on failure. */
-box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
+ * col_w inside a text area of width full_w (it may choose the full width: span) and
+ * height max_h: no row is taller. A figure or chart that would be is scaled down,
+ * keeping its aspect, with a warning; a table row that would be is an error, as is a
+ * box that cannot be made to fit. Problems are reported through t->d at the block's
+ * source position. Returns NULL on failure. */
+box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+             int number);
 void box_free(box *b);
 /* Calls the box's tag hook: once, in source order, before the box is drawn. Returns -1
  * when memory ran out (d->tag_failed). */

@@ -159,11 +159,13 @@ float box_text_pref(box_text *bt, typeset_ctx *t)
     return w;
 }
 
-/* True when p composes at measure without an overfull line or first-fit. */
+/* True when p composes at measure without an overfull line, first-fit or a word
+ * broken inside (the composer's last resort, not a width to plan for). */
 static bool fits_at(typeset_ctx *t, para *p, const style_text *ts, float measure)
 {
     compose_result r;
-    bool ok = compose_as(t, p, ts, measure, true, &r) == 0 && !r.overfull && !r.fallback;
+    bool ok = compose_as(t, p, ts, measure, true, &r) == 0 && !r.overfull && !r.fallback &&
+              !r.emergency;
     compose_result_free(&r);
     return ok;
 }

@@ -67,6 +67,7 @@ typedef struct {
     bool legend;              /* pie: labels in a legend */
     bool is_pie;
     float h;
+    float xoff;               /* a chart narrowed to fit a column sits centred in it */
     int title_text;           /* the text that is the title "图N　…" (-1: none) */
     int elem, caption_elem;   /* structure: the Figure, the title's Caption */
 } chart_layout;
@@ -1113,6 +1114,7 @@ static int chart_draw(const box *b, dl_doc *d, int page, float x, float y, int r
     const chart_layout *cl = b->data;
     if (r0 > 0 || r1 < 1)
         return 0;
+    x += cl->xoff;
     for (int i = 0; i < cl->nops; i++) {
         const chart_op *o = &cl->ops[i];
         /* Axes and grid lines are decoration; marks and labels are the figure. */
@@ -1262,7 +1264,8 @@ static void report_values(typeset_ctx *t, const doc_block *b)
                  ch->nseries);
 }
 
-box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number)
+box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+                  int number)
 {
     if (!check_data(t, b))
         return NULL;
@@ -1330,11 +1333,33 @@ box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
         legend_mode = true;
         w = col_w;
     }
-    c.quiet = false;
-    layout_clear(cl);
+    /* A chart taller than a column is laid out narrower (its height follows its
+     * width) until it fits, keeping its proportions. */
+    float w0 = w;
     bool fits = false;
     axis_fit af = { 0 };
-    int rc = cl->is_pie ? pie_chart(cl, &c, w, legend_mode, &fits) : axis_chart(cl, &c, w, &af);
+    int rc = 0;
+    for (int trial = 0; trial < 8; trial++) {
+        layout_clear(cl);
+        c.quiet = trial < 7;
+        rc = cl->is_pie ? pie_chart(cl, &c, w, legend_mode, &fits) : axis_chart(cl, &c, w, &af);
+        if (rc || cl->h <= max_h)
+            break;
+        w *= 0.97f * max_h / cl->h;
+    }
+    if (rc == 0 && cl->h > max_h) {
+        layout_free(cl);
+        box_error(t, b->src, "this chart does not fit a column even at a narrower width; give it "
+                             "fewer labels or a shorter title");
+        return NULL;
+    }
+    if (rc == 0 && w < w0) {
+        layout_clear(cl);
+        c.quiet = false;
+        rc = cl->is_pie ? pie_chart(cl, &c, w, legend_mode, &fits) : axis_chart(cl, &c, w, &af);
+        box_warn(t, b->src, "this chart is scaled down to %.0f%% to fit a column",
+                 (double)(100 * w / w0));
+    }
     if (rc) {
         layout_free(cl);
         box_error(t, b->src, "out of memory laying out a chart");
@@ -1346,9 +1371,10 @@ box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
         box_error(t, b->src, "out of memory laying out a chart");
         return NULL;
     }
-    bx->w = w;
+    cl->xoff = (w0 - w) / 2;
+    bx->w = w0;
     bx->row_h[0] = cl->h;
-    bx->span = w > col_w + 0.5f;
+    bx->span = w0 > col_w + 0.5f;
     bx->draw = chart_draw;
     bx->tag = chart_tag;
     bx->free = chart_free;

@@ -23,6 +23,7 @@ double chart_ticks(double lo, double hi, double *axis_lo, double *axis_hi);
 int chart_pie_slices(const box *b, bool *legend);
 
 /* The chart box of a DOC_CHART block (see box_new). */
-box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
+box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+                  int number);
 
 #endif

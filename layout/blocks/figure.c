@@ -94,7 +94,8 @@ static float text_height(const style *st)
     return h > 72 ? h : 841.89f - 2 * 72;
 }
 
-box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number)
+box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+                   int number)
 {
     const doc_figure *fig = b->figure;
     if (!fig || !fig->path || !fig->path[0]) {
@@ -151,6 +152,22 @@ box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_
             figure_layout_free(fl);
             return NULL;
         }
+    }
+    float cap_h = fl->has_caption ? fl->gap + box_text_h(&fl->caption) : 0;
+    if (fl->ih + cap_h > max_h) {
+        /* Taller than a column with its caption: smaller, keeping its aspect. */
+        float ih = max_h - cap_h;
+        if (ih < 0.2f * max_h) {
+            box_error(t, b->src, "figure %s: its caption is too long to leave room for the "
+                                 "picture in a column; shorten the caption", fig->path);
+            figure_layout_free(fl);
+            return NULL;
+        }
+        box_warn(t, b->src, "figure %s is scaled down to %.0f%% to fit a column with its caption",
+                 fig->path, (double)(100 * ih / fl->ih));
+        fl->ih = ih;
+        fl->iw = ih * aspect;
+        fl->ix = (m - fl->iw) / 2;
     }
     box *bx = box_alloc(1);
     if (!bx) {

@@ -14,6 +14,7 @@ double figure_ppi(const box *b);
 void figure_placed(const box *b, float *w, float *h);
 
 /* The figure box of a DOC_FIGURE block (see box_new). */
-box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
+box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+                   int number);
 
 #endif

@@ -747,7 +747,7 @@ static int choose_layout(table_layout *tl, typeset_ctx *t, const doc_block *b, c
     if (!fit)
         box_warn(t, b->src,
                  "this table is too wide for the page even at %.1f pt (%d columns); its cells "
-                 "overflow. Shorten the widest cells, or split the table",
+                 "break where they should not. Shorten the widest cells, or split the table",
                  (double)size, tl->ncols);
     return 0;
 }
@@ -956,7 +956,8 @@ static int make_caption(table_layout *tl, typeset_ctx *t, const doc_block *b, in
     return rc;
 }
 
-box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number)
+box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+                  int number)
 {
     const doc_table *dt = b->table;
     const style *st = t->st;
@@ -1026,6 +1027,23 @@ box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
     int hb = 0;
     while (hb < tl->nbands && tl->band0[hb + 1] <= tl->nhead)
         hb++;
+    /* A row is never split: one taller than a column cannot be set (nor may the
+     * caption, the header and the first row, which stay together). */
+    for (int k = hb; k < tl->nbands; k++) {
+        /* The first body row comes with the caption and header, the others with the
+         * header repeated at the top of a column. */
+        float lead = box_rows_h(bx, k == hb ? 0 : cap, cap + hb) + bx->row_h[cap + k];
+        if (lead > max_h) {
+            box_error(t, b->src,
+                      "row %d of this table is %.0f pt high%s, more than the %.0f pt of a "
+                      "column; split its longest cell into several rows",
+                      tl->band0[k] + 1, (double)bx->row_h[cap + k],
+                      k == hb && lead > bx->row_h[cap + k] ? " with the caption and header" : "",
+                      (double)max_h);
+            box_free_shell(bx);
+            goto fail;
+        }
+    }
     bx->w = tl->w;
     bx->caption_rows = cap;
     bx->nrepeat = tl->nhead < tl->nrows ? hb : 0;

@@ -14,6 +14,7 @@ int table_rows(const box *b, const float **rowy);
 float table_text_size(const box *b);
 
 /* The table box of a DOC_TABLE block (see box_new). */
-box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, int number);
+box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
+                  int number);
 
 #endif

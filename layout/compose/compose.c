@@ -57,6 +57,7 @@ typedef struct {
     cunit *c;
     size_t n;
     double *PN, *PSH, *PST;   /* prefix sums over units and the gaps before them */
+    int emergency;            /* a line would not fit: 1 break inside words too, 2 anywhere */
 } ctx;
 
 static bool is_cjkish(para_class c)
@@ -104,6 +105,9 @@ static bool no_end(const para_unit *u)
 static bool is_dash_char(uint32_t c) { return c == 0x2014 || c == 0x2026 || c == 0x2015; }
 
 /* Break opportunities before every unit. */
+/* The cost of breaking inside a word (no hyphen): far above any other break. */
+#define EMERGENCY_PENALTY 5000.0f
+
 static void find_breaks(ctx *x, const char *uax)
 {
     para *p = x->p;
@@ -127,6 +131,14 @@ static void find_breaks(ctx *x, const char *uax)
         /* CL-LB-05 (GB): a solidus in Chinese text does not end a line. */
         if (a->cp == '/' && (is_cjkish(b->cls) || (i >= 2 && is_cjkish(p->u[i - 2].cls))))
             ok = false;
+        /* Nothing may reach past the column: when a word, number or link is longer
+         * than a line, it breaks between any two of its characters — at a cost, so
+         * only where there is no other way. */
+        if (!ok && (x->emergency >= 2 || (x->emergency && is_latinish(a->cls) &&
+                                           is_latinish(b->cls)))) {
+            ok = true;
+            x->c[i].penalty = EMERGENCY_PENALTY;
+        }
         x->c[i].brk = ok;
         /* CL-LB-06: strict forbids ——/…… at a line start (no_start); basic avoids it. */
         if (b->cls == PC_DASH && (b->t1 - b->t0) > 3)
@@ -649,7 +661,7 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     memset(r, 0, sizeof *r);
     if (p->nu == 0)
         return 0;
-    ctx x = { p, o, NULL, p->nu, NULL, NULL, NULL };
+    ctx x = { p, o, NULL, p->nu, NULL, NULL, NULL, 0 };
     int rc = -1;
     char *uax = malloc(p->len + 1);
     float *tmp = malloc(4 * p->nu * sizeof *tmp);
@@ -672,22 +684,36 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         latin_pair = is_latinish(p->u[i - 1].cls) && is_latinish(p->u[i].cls);
     if (latin_pair)
         set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
-    find_breaks(&x, uax);
-    measure_units(&x);
-    prefix_sums(&x);
-    int lines = kp_run(&x, 1000, &br, &nbr, &r->demerits);
-    if (lines < 0)
-        lines = kp_run(&x, DBL_MAX, &br, &nbr, &r->demerits);
-    if (lines < 0) {
-        r->fallback = true;
-        lines = greedy(&x, &br, &nbr);
+    for (;;) {
+        find_breaks(&x, uax);
+        measure_units(&x);
+        prefix_sums(&x);
+        int lines = kp_run(&x, 1000, &br, &nbr, &r->demerits);
         if (lines < 0)
-            goto out;
+            lines = kp_run(&x, DBL_MAX, &br, &nbr, &r->demerits);
+        if (lines < 0) {
+            r->fallback = true;
+            lines = greedy(&x, &br, &nbr);
+            if (lines < 0)
+                goto out;
+        }
+        for (int l = 0; l < lines; l++)
+            if (set_line(&x, r, l, br[l], br[l + 1], tmp, tmp + p->nu, tmp + 2 * p->nu,
+                         tmp + 3 * p->nu))
+                goto out;
+        if (!r->overfull || x.emergency >= 2)
+            break;
+        /* A line is wider than the measure: again, with breaks inside long words, and
+         * then, when that is not enough, anywhere — even where clreq forbids (a
+         * too-narrow table cell): nothing may reach past its measure. */
+        compose_result_free(r);
+        memset(x.c, 0, p->nu * sizeof *x.c);
+        free(br);
+        br = NULL;
+        nbr = 0;
+        x.emergency = latin_pair && !x.emergency ? 1 : 2;
+        r->emergency = true;
     }
-    for (int l = 0; l < lines; l++)
-        if (set_line(&x, r, l, br[l], br[l + 1], tmp, tmp + p->nu, tmp + 2 * p->nu,
-                     tmp + 3 * p->nu))
-            goto out;
     rc = 0;
 out:
     free(br);

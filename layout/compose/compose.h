@@ -51,6 +51,7 @@ typedef struct {
     size_t cap;
     int overfull;             /* lines that could not be made to fit */
     bool fallback;            /* no feasible optimal breaks: first-fit was used */
+    bool emergency;           /* a word, number or link had to break inside itself */
     double demerits;          /* total demerits of the breaks chosen */
 } compose_result;
 

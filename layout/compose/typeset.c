@@ -169,6 +169,11 @@ int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float m
     t->ns_compose += typeset_now_ns() - t0;
     if (rc)
         return -1;
+    if (r->emergency && !r->overfull && t->src && p->nspans > 0)
+        diag_warning_at(t->d, t->src, p->spans[0].src,
+                        "a word, number or link in this text is longer than a line at %.1f pt "
+                        "and is broken inside; shorten it or let it break (a space, or / . -)",
+                        measure);
     if ((r->overfull || r->fallback) && t->src && p->nspans > 0) {
         size_t at = p->spans[0].src;
         diag_warning_at(t->d, t->src, at,

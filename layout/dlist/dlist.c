@@ -13,6 +13,7 @@ dl_doc *dl_doc_new(float width, float height)
         d->width = width;
         d->height = height;
         d->col = -1;
+        d->block = -1;
         d->elem = DL_ARTIFACT;
         d->tag.sect = d->tag.art = d->tag.quote = -1;
         for (int i = 0; i < 8; i++)
@@ -96,6 +97,7 @@ dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind)
     it->kind = kind;
     it->role = (uint8_t)d->role;
     it->col = (int16_t)d->col;
+    it->block = d->block;
     it->elem = d->elem;
     it->color = dl_gray(0);
     return it;

@@ -50,6 +50,7 @@ typedef struct {
     dl_kind kind;
     uint8_t role;             /* dl_role, from dl_doc.role when the item was added */
     int16_t col;              /* column of the flow (-1: none) */
+    int32_t block;            /* the document block it shows (-1: none), from dl_doc.block */
     int32_t elem;             /* structure element (dl_elem index), or DL_ARTIFACT… */
     dl_color color;           /* text fill, rule/stroke colour, rect fill */
     union {
@@ -195,6 +196,7 @@ typedef struct {
     /* stamped on items as they are added */
     dl_role role;
     int col;
+    int block;
     int elem;                 /* structure element or DL_ARTIFACT… (dl_item.elem) */
 } dl_doc;
 

@@ -86,6 +86,7 @@ typedef struct {
     int nlines;               /* lines of its paragraph */
     int outline;              /* outline entry placed with it, -1 */
     int section;              /* index of the section name it belongs to */
+    int block;                /* the document block it shows */
 } piece;
 
 /* A composed text: a paragraph, heading or title. */
@@ -140,6 +141,7 @@ typedef struct {
     piece *rc;                /* the recipe: pieces with whole paragraphs (PK_PARA) */
     int nrc;
     int band;                 /* bands drawn in this pass */
+    int block;                /* the block build_pieces is at */
     bool dry;                 /* a measuring pass: pages are made, nothing is drawn */
     flow_problem prob;
     int *settled;             /* pages whose problem could not be fixed */
@@ -159,6 +161,7 @@ static piece *add_piece(flow *f, piece_kind kind, float h)
     p->obj = p->line = -1;
     p->outline = -1;
     p->section = f->nsections - 1;
+    p->block = f->block;
     return p;
 }
 
@@ -266,6 +269,7 @@ static int expand(flow *f)
             p->line = l;
             p->nlines = s->r.n;
             p->section = r->section;
+            p->block = r->block;
             p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
         }
     }
@@ -322,7 +326,7 @@ static int add_para(flow *f, const doc_block *b)
 static int add_box(flow *f, const doc_block *b)
 {
     int number = b->kind == DOC_TABLE ? ++f->tables : ++f->figures;
-    box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, number);
+    box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, flow_text_h(f->g), number);
     if (!bx)
         return -1;
     if (!VEC_PUSH_ROOM(f->boxes, f->capboxes, f->nboxes)) {
@@ -374,6 +378,7 @@ static int build_pieces(flow *f)
     for (int i = 0; i < f->doc->nblocks; i++) {
         const doc_block *b = &f->doc->blocks[i];
         int rc = 0;
+        f->block = i;
         /* Elements are made here, once and in source order, whatever the passes do. */
         f->elem = dl_tag_block(f->d, (dl_stype)block_tags[b->kind], b->level, b->quote, &f->lbl);
         switch (b->kind) {
@@ -491,6 +496,7 @@ typedef struct {
     float colh[8];
     float over[8];            /* how much more the piece that broke the column needed */
     int ncols;                /* columns that hold something */
+    int left;                 /* a float that found no room (it waits for the next page) */
 } fill_stats;
 
 /* How far the shortest column that holds something falls below the tallest. */
@@ -502,24 +508,26 @@ static float spread(const fill_stats *s)
     return s->ncols ? s->used - lo : 0;
 }
 
-/* Fills `cols` columns of height H with pieces [i, end), keeping the last line of a
- * paragraph from opening a column when `widows` (CL-PA-06). Returns the first piece
- * that did not fit; the placement is written to pl (when not NULL). */
-static int fill(const flow *f, int i, int end, float H, bool widows, placement *pl,
+/* Fills `cols` columns of height H with pieces [i, end), after `carry` (a float that
+ * waited for this page; -1: none), keeping the last line of a paragraph from opening
+ * a column when `widows` (CL-PA-06). Returns the first piece that did not fit; a
+ * float the text went past that found no room is stats->left. The placement is
+ * written to pl (when not NULL). */
+static int fill(const flow *f, int i, int end, int carry, float H, bool widows, placement *pl,
                 fill_stats *stats)
 {
     int cols = f->g->cols > 8 ? 8 : f->g->cols;
-    fill_stats st = { 0 };
+    fill_stats st = { .left = -1 };
     int col = 0, k = i;
     float y = 0, maxy = 0;
-    int deferred = -1;               /* a figure waiting for the next column */
+    int deferred = carry;            /* a figure waiting for the next column */
     int compact_until = -1;          /* headings set without space before up to here */
     int last_in_col = -1;            /* index in pl of the column's last placement */
     if (pl)
         pl->n = 0;
     while (k < end && col < cols) {
         const piece *p = &f->pc[k];
-        if (y == 0 && deferred >= 0) {
+        if (y == 0 && deferred >= 0 && f->pc[deferred].h <= H + EPS) {
             if (pl && place(pl, deferred, col, 0, false, true))
                 return -1;
             y = f->pc[deferred].h;
@@ -545,7 +553,9 @@ static int fill(const flow *f, int i, int end, float H, bool widows, placement *
             need = h + keep_min(f, k, end);
             compact_until = chain_end(f, k, end);
         }
-        if (top + need <= H + EPS || (top == 0 && deferred < 0)) {
+        /* At a column's top a piece is set even when what must follow it does not fit
+         * too; the piece itself must fit: nothing goes below the foot. */
+        if (top + need <= H + EPS || (top == 0 && deferred < 0 && rep + h <= H + EPS)) {
             if (rep > 0) {
                 const box *bx = f->boxes[p->obj];
                 int r0 = k - p->line + bx->caption_rows;
@@ -589,7 +599,7 @@ static int fill(const flow *f, int i, int end, float H, bool widows, placement *
         last_in_col = -1;
         compact_until = -1;
     }
-    if (deferred >= 0 && col < cols) {
+    if (deferred >= 0 && col < cols && y + f->pc[deferred].h <= H + EPS) {
         if (pl && place(pl, deferred, col, y, false, y == 0))
             return -1;
         maxy = fmaxf(maxy, y + f->pc[deferred].h);
@@ -598,6 +608,7 @@ static int fill(const flow *f, int i, int end, float H, bool widows, placement *
             st.ncols = col + 1;
         deferred = -1;
     }
+    st.left = deferred;
     st.used = maxy;
     if (stats)
         *stats = st;
@@ -680,6 +691,7 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
                                      [PK_SPAN] = DL_ROLE_TITLE,   [PK_SPANROW] = DL_ROLE_BOX,
                                      [PK_SECTION] = DL_ROLE_NONE };
     f->d->role = roles[p->kind];
+    f->d->block = p->block;
     bool text = p->kind == PK_LINE || p->kind == PK_HEAD || p->kind == PK_SPAN;
     f->d->elem = text ? f->set[p->obj].elem : DL_ARTIFACT;
     switch (p->kind) {
@@ -752,6 +764,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
                 m++;
             const box *bx = f->boxes[p->obj];
             f->d->role = DL_ROLE_BOX;
+            f->d->block = p->block;
             rc = f->dry ? 0 : bx->draw(bx, f->d, ps->page, x, y0 + q->y, p->line,
                                        f->pc[pl->v[m].piece].line + 1);
             i = m;
@@ -761,6 +774,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
                 note_line(f, p, ps->page, q->col);
         }
         f->d->col = -1;
+        f->d->block = -1;
         f->d->elem = DL_ARTIFACT;
         if (rc)
             return -1;
@@ -833,13 +847,40 @@ static float total_h(const flow *f, int i, int j)
     return h;
 }
 
+/* Whether a fill took everything: all pieces, and no float left waiting. */
+static bool fill_all(int k, int j, const fill_stats *fs) { return k >= j && fs->left < 0; }
+
+/* The band height to fill with [i, j) when it all fits in room: the least height that
+ * still takes it all with columns within a line of each other. Widow control gives way
+ * when only it stands in the way (the columns' evenness is the stronger rule). */
+static float balance(const flow *f, int i, int j, int carry, float room, bool *widows)
+{
+    fill_stats fs;
+    float lo = snap(f, total_h(f, i, j) / f->g->cols) - 2 * f->g->pitch;
+    if (lo < f->g->pitch)
+        lo = f->g->pitch;
+    for (float h = lo; h < room + EPS; h += f->g->pitch)
+        for (int w = *widows ? 1 : 0; w >= 0; w--)
+            if (fill_all(fill(f, i, j, carry, h, w, NULL, &fs), j, &fs) &&
+                spread(&fs) <= f->g->pitch + EPS) {
+                *widows = w;
+                return h;
+            }
+    *widows = f->t->st->widows;
+    for (float h = lo; h < room - EPS; h += f->g->pitch)
+        if (fill_all(fill(f, i, j, carry, h, *widows, NULL, &fs), j, &fs))
+            return h;
+    return room;
+}
+
 /* Places the column pieces [i, j) from the page's current y, over as many pages as
- * needed; the last band is balanced. */
+ * needed; the last band is balanced. A float that finds no room on a page opens the
+ * next one. */
 static int flow_band(flow *f, page_state *ps, int i, int j)
 {
     placement pl = { 0 };
-    int rc = -1;
-    while (i < j) {
+    int rc = -1, carry = -1;
+    while (i < j || carry >= 0) {
         float room = flow_text_h(f->g) - ps->y;
         if (room < f->g->pitch - EPS) {
             if (new_page(f, ps, ps->section))
@@ -848,57 +889,37 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
         }
         bool widows = f->t->st->widows;
         fill_stats fs;
-        int k = fill(f, i, j, room, widows, NULL, &fs);
+        int k = fill(f, i, j, carry, room, widows, NULL, &fs);
         if (k < 0)
             goto out;
         float H = room;
-        if (k >= j) {
-            /* Everything fits: balance — the least height that still takes it all with
-             * columns within a line of each other. Widow control gives way when only
-             * it stands in the way (the columns' evenness is the stronger rule). */
-            float lo = snap(f, total_h(f, i, j) / f->g->cols) - 2 * f->g->pitch;
-            if (lo < f->g->pitch)
-                lo = f->g->pitch;
-            bool found = false;
-            for (float h = lo; h < room + EPS && !found; h += f->g->pitch) {
-                for (int w = widows ? 1 : 0; w >= 0 && !found; w--) {
-                    if (fill(f, i, j, h, w, NULL, &fs) >= j && spread(&fs) <= f->g->pitch + EPS) {
-                        H = h, widows = w, found = true;
-                    }
-                }
-            }
-            if (!found) {
-                widows = f->t->st->widows;
-                for (float h = lo; h < room - EPS; h += f->g->pitch)
-                    if (fill(f, i, j, h, widows, NULL, &fs) >= j) {
-                        H = h;
-                        break;
-                    }
-            }
+        if (fill_all(k, j, &fs)) {
+            H = balance(f, i, j, carry, room, &widows);
         } else if (widows && spread(&fs) > f->g->pitch + EPS) {
             /* A full page whose columns end unevenly: try without widow control. */
             fill_stats nw;
-            if (fill(f, i, j, room, false, NULL, &nw) >= 0 && spread(&nw) < spread(&fs))
+            if (fill(f, i, j, carry, room, false, NULL, &nw) >= 0 && spread(&nw) < spread(&fs))
                 widows = false;
         }
-        float used;
-        k = fill(f, i, j, H, widows, &pl, &fs);
+        k = fill(f, i, j, carry, H, widows, &pl, &fs);
         if (k < 0)
             goto out;
-        used = fs.used;
-        if (k == i) {
-            /* Nothing fits in what is left of the page. */
+        if (pl.n == 0) {
+            /* Nothing fits in what is left of the page; on an empty page that would be
+             * a piece taller than a column, which box_new never makes. */
             if (ps->y == 0) {
-                k = i + 1;         /* cannot happen with a forced first piece; be safe */
-            } else {
-                if (new_page(f, ps, ps->section))
-                    goto out;
-                continue;
+                diag_error_general(f->t->d, "internal: nothing fits on an empty page (page %d)",
+                                   ps->page + 1);
+                goto out;
             }
+            if (new_page(f, ps, ps->section))
+                goto out;
+            continue;
         }
-        if (draw_band(f, ps, &pl, k >= j ? snap(f, used) : H))
+        bool all = fill_all(k, j, &fs);
+        if (draw_band(f, ps, &pl, all ? snap(f, fs.used) : H))
             goto out;
-        if (k < j) {
+        if (!all) {
             /* A full page: a column that ends more than a line short is a gap to close. */
             for (int c = 0; c < fs.ncols; c++)
                 if (fs.colh[c] < H - f->g->pitch - EPS) {
@@ -909,11 +930,12 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
                 }
         }
         i = k;
-        if (i < j) {
+        carry = fs.left;
+        if (!all) {
             if (new_page(f, ps, ps->section))
                 goto out;
         } else {
-            ps->y += snap(f, used);
+            ps->y += snap(f, fs.used);
         }
     }
     rc = 0;
@@ -944,7 +966,10 @@ static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
         return 0;
     const box *bx = f->boxes[f->pc[piece_i].obj];
     f->d->role = DL_ROLE_BOX;
-    return bx->draw(bx, f->d, ps->page, flow_left(f->g, ps->page), f->g->top + ps->y, r0, r1);
+    f->d->block = f->pc[piece_i].block;
+    int rc = bx->draw(bx, f->d, ps->page, flow_left(f->g, ps->page), f->g->top + ps->y, r0, r1);
+    f->d->block = -1;
+    return rc;
 }
 
 /* A box set across all columns, from piece i (its first row): as many rows as fit on
@@ -992,10 +1017,12 @@ static int flow_span_box(flow *f, page_state *ps, int i)
         }
         float x = flow_left(f->g, ps->page), y = f->g->top + ps->y;
         f->d->role = DL_ROLE_BOX;
+        f->d->block = f->pc[i].block;
         if (!f->dry && cont && bx->draw(bx, f->d, ps->page, x, y, bx->caption_rows, head))
             return -1;
         if (!f->dry && bx->draw(bx, f->d, ps->page, x, y + rep, r0, f->pc[k - 1].line + 1))
             return -1;
+        f->d->block = -1;
         ps->y = snap(f, ps->y + used);
         i = k;
         if (i < end && new_page(f, ps, ps->section))
@@ -1054,6 +1081,7 @@ static int flow_pages(flow *f)
             float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;
             if (draw_piece(f, p, ps.page, x, y, top))
                 return -1;
+            f->d->block = -1;
             ps.y = snap(f, ps.y + h);
             page_empty = false;
             i++;

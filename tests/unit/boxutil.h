@@ -14,6 +14,7 @@
 
 #define BU_COL 231.0f         /* one of two columns on A4 */
 #define BU_FULL 482.0f        /* the text area */
+#define BU_MAXH 725.0f        /* a column's height */
 
 static inline style_text bu_text(const char *family, const char *face, float size, float leading,
                           style_align al)

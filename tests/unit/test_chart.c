@@ -64,7 +64,7 @@ static void ccase_open(ccase *c, doc_chart_type type, const char *title, const c
     c->ch.nseries = ns;
     c->blk.kind = DOC_CHART;
     c->blk.chart = &c->ch;
-    c->b = box_new(&c->t, &c->blk, col, full, number);
+    c->b = box_new(&c->t, &c->blk, col, full, BU_MAXH, number);
     c->d = dl_doc_new(595.276f, 841.89f);
     dl_page_add(c->d);
 }

@@ -309,14 +309,23 @@ static void test_looseness(void **state)
     }
 }
 
-/* An unbreakable run wider than the measure: reported, first-fit fallback. */
-static void test_overfull_reported(void **state)
+/* A run with no break wider than the measure breaks inside itself, as a last resort
+ * (flagged for a warning): no line is wider than the measure. */
+static void test_long_word_breaks(void **state)
 {
     (void)state;
     composed c;
     run(&c, "网址http://www.zasto.org.cn/abcdefghijklmnopqrstuvwxyz0123456789", 8, 0,
         STRICT_BASIC);
-    assert_true(c.r.fallback || c.r.overfull > 0);
+    assert_true(c.r.emergency);
+    assert_int_equal(c.r.overfull, 0);
+    assert_true(c.r.n >= 3);
+    for (int l = 0; l < c.r.n; l++)
+        assert_true(c.r.lines[l].x0 + c.r.lines[l].width <= 8 * EM + 0.01f);
+    done(&c);
+    /* Text that can break where it should never takes the last resort. */
+    run(&c, "网址http://www.zasto.org.cn/ 和珠海市服务贸易和外包行业协会", 16, 0, STRICT_BASIC);
+    assert_false(c.r.emergency);
     done(&c);
 }
 
@@ -350,7 +359,7 @@ int main(void)
         cmocka_unit_test(test_ju_shrink_order),
         cmocka_unit_test(test_ju_stretch_spaces_first),
         cmocka_unit_test(test_looseness),
-        cmocka_unit_test(test_overfull_reported),
+        cmocka_unit_test(test_long_word_breaks),
     };
     return cmocka_run_group_tests_name("compose", tests, setup, teardown);
 }

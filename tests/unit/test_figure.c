@@ -79,7 +79,7 @@ static void fcase_open(fcase *c, const char *path, const char *caption, float co
     c->blk.kind = DOC_FIGURE;
     c->blk.figure = &c->fig;
     c->blk.src = (size_t)(strstr(md, "![") - md);
-    c->b = box_new(&c->t, &c->blk, col, full, number);
+    c->b = box_new(&c->t, &c->blk, col, full, BU_MAXH, number);
 }
 
 static void fcase_close(fcase *c)

@@ -96,7 +96,7 @@ static void tcase_open(tcase *c, const char *caption, int nhead, int n, const ch
     c->tab = bu_table(caption, nhead, n, rows);
     c->blk.kind = DOC_TABLE;
     c->blk.table = c->tab;
-    c->b = box_new(&c->t, &c->blk, col, full, number);
+    c->b = box_new(&c->t, &c->blk, col, full, BU_MAXH, number);
     c->d = dl_doc_new(595.276f, 841.89f);
     dl_page_add(c->d);
     dl_page_add(c->d);
@@ -619,7 +619,7 @@ static void test_too_wide_warning(void **state)
     c.blk.kind = DOC_TABLE;
     c.blk.table = c.tab;
     c.blk.src = (size_t)(strstr(md, "| A") - md);
-    c.b = box_new(&c.t, &c.blk, BU_COL, BU_FULL, 3);
+    c.b = box_new(&c.t, &c.blk, BU_COL, BU_FULL, BU_MAXH, 3);
     c.d = dl_doc_new(595.276f, 841.89f);
     assert_non_null(c.b);
     bu_near(c.b->w, BU_FULL, 0.01);
@@ -642,15 +642,15 @@ static void test_bad_tables(void **state)
     typeset_ctx_init(&t, lib, &st, &bd.d, NULL);
     doc_block blk = { 0 };
     blk.kind = DOC_TABLE;
-    assert_null(box_new(&t, &blk, BU_COL, BU_FULL, 1));
+    assert_null(box_new(&t, &blk, BU_COL, BU_FULL, BU_MAXH, 1));
     assert_non_null(strstr(bu_diag_text(&bd), "error: this table has no rows"));
     doc_table empty = { 0 };
     blk.table = &empty;
-    assert_null(box_new(&t, &blk, BU_COL, BU_FULL, 1));
+    assert_null(box_new(&t, &blk, BU_COL, BU_FULL, BU_MAXH, 1));
     doc_row rows[2] = { { NULL, 0, true }, { NULL, 0, false } };
     doc_table nocells = { rows, 2, 0, { NULL, 0 } };
     blk.table = &nocells;
-    assert_null(box_new(&t, &blk, BU_COL, BU_FULL, 1));
+    assert_null(box_new(&t, &blk, BU_COL, BU_FULL, BU_MAXH, 1));
     assert_non_null(strstr(bu_diag_text(&bd), "error: this table has no cells"));
     assert_int_equal(bd.d.errors, 3);
     bu_diag_close(&bd);

@@ -148,7 +148,7 @@ static void test_table(void **state)
     doc_block blk = { 0 };
     blk.kind = DOC_TABLE;
     blk.table = bu_table("跨行跨列", 2, 5, rows);
-    box *b = box_new(&t, &blk, BU_FULL, BU_FULL, 1);
+    box *b = box_new(&t, &blk, BU_FULL, BU_FULL, BU_MAXH, 1);
     assert_non_null(b);
     dl_doc *d = dl_doc_new(595.276f, 841.89f);
     dl_page_add(d);
