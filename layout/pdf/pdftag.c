@@ -1,11 +1,11 @@
 /* pdftag — see pdftag.h.
  *
  * The dl_elem tree is mirrored here (same indices) and grows by the elements only the
- * writer sees: a Link for each linked text run, a Code for inline code. Each element
- * collects its kids in reading order: child elements first (the cover and contents
- * before the body, then source order), then, as pages are drawn, its marked-content
- * references and annotation references. Only elements with content under them are
- * written, so furniture-only elements and empty branches cost nothing. */
+ * writer sees: a Link for each linked text run, a Code for inline code. An element's
+ * kids are written in reading order: its own content as it was drawn (marked content,
+ * annotations, Link and Code runs), then its child elements (the cover and contents
+ * before the body, then source order). Only elements with content under them, and the
+ * cells of tables that have some, are written: empty branches cost nothing. */
 #include "layout/pdf/pdftag.h"
 
 #include <stdio.h>
