@@ -14,7 +14,7 @@ PC_LIBS := harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak md4c inih l
 DEB_PKGS := gcc make pkg-config libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev \
 	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
 	libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core \
-	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3
+	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3 pandoc
 
 .PHONY: all deps build test test-only asan bench fuzz issues clean
 

@@ -6,6 +6,7 @@
 
 #include "layout/app/batch.h"
 #include "layout/base/diag.h"
+#include "layout/base/path.h"
 #include "layout/import/import.h"
 #include "layout/app/issue.h"
 #include "layout/preflight/preflight.h"
@@ -21,6 +22,8 @@ static const char *usage_main =
     "  build ISSUE_DIR...   typeset issues (e.g. issues/2019-03) to out/<issue>.pdf\n"
     "  import FILE.txt -o issues/<yyyy-mm>/\n"
     "                       turn text extracted from a past issue's PDF into a source\n"
+    "  import ARTICLE.docx [--into ISSUE_DIR]\n"
+    "                       turn a Word article into Markdown for the issue (pandoc)\n"
     "  preflight FILE.pdf   check a PDF against the print shop's checklist\n"
     "\n"
     "  jianbao COMMAND --help   options of a command\n"
@@ -48,13 +51,28 @@ static const char *usage_build =
     "uses the issue's date). The same input always gives the same bytes.\n";
 
 static const char *usage_import =
-    "usage: jianbao import FILE.txt -o issues/<yyyy-mm>/\n"
+    "usage: jianbao import FILE.txt -o issues/<yyyy-mm>/ [--force] [-v]\n"
+    "       jianbao import ARTICLE.docx [--into issues/<yyyy-mm>/] [-v]\n"
     "\n"
     "Converts text extracted from a past issue's PDF into issue.md: drops running footers,\n"
     "rejoins paragraphs split at page breaks, turns tab-separated lines into tables, sets\n"
     "heading levels from the issue's own contents and Chinese numbering, and writes the\n"
-    "masthead as front matter. Every place it was unsure of is reported as file:line;\n"
-    "read those places before building.\n";
+    "masthead as front matter. The text may be UTF-8, GB 18030/GBK or UTF-16.\n"
+    "\n"
+    "It lists the places to check in issue.md (issue.md:LINE:1: warning: …): read those\n"
+    "before building. What it did on its own by a sure rule is counted as notices.\n"
+    "\n"
+    "  -o DIR     the issue folder to write issue.md into (created if needed)\n"
+    "  --force    replace an existing issue.md (by default it is kept: it may hold edits)\n"
+    "  -v         list the notices too\n"
+    "\n"
+    "A Word article (.docx) is read with pandoc (Debian package pandoc) into an article of\n"
+    "the issue: its headings become ## (the article) and ###…, its pictures figures in\n"
+    "figures/, its tables Markdown or HTML tables, its quotes, dashes and ellipses those of\n"
+    "Chinese text. With --into it is added at the end of ISSUE_DIR/issue.md (move it where\n"
+    "it belongs) and its pictures go to ISSUE_DIR/figures/; without, it is printed, and the\n"
+    "pictures go to figures/ here.\n"
+    "  --into DIR the issue folder to add the article to\n";
 
 static const char *usage_preflight =
     "usage: jianbao preflight FILE.pdf\n"
@@ -141,13 +159,20 @@ static int cmd_build(int argc, char **argv, const char *self)
 
 static int cmd_import(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *into = NULL;
+    import_opts o = { 0 };
     for (int i = 0; i < argc; i++) {
         if (is_help(argv[i])) {
             fputs(usage_import, stdout);
             return 0;
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out = argv[++i];
+        } else if (strcmp(argv[i], "--into") == 0 && i + 1 < argc) {
+            into = argv[++i];
+        } else if (strcmp(argv[i], "--force") == 0) {
+            o.force = true;
+        } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+            o.verbose = true;
         } else if (argv[i][0] == '-') {
             return bad_usage("unknown option", argv[i], usage_import);
         } else if (!in) {
@@ -156,14 +181,30 @@ static int cmd_import(int argc, char **argv)
             return bad_usage("one input file only; extra:", argv[i], usage_import);
         }
     }
-    if (!in || !out)
-        return bad_usage("needs an input file and -o DIR", NULL, usage_import);
     diag d;
     diag_init(&d, stderr);
-    int rc = import_run(in, out, &d);
+    import_counts n;
+    if (in && path_has_suffix(in, ".docx")) {
+        if (out)
+            return bad_usage("a Word article goes --into an issue folder (or is printed), not -o:", out,
+                             usage_import);
+        int rc = import_docx(in, into, stdout, &o, &n, &d);
+        if (rc == 0 && into)
+            fprintf(stderr, "jianbao: added the article to the end of %s/issue.md: %d place%s to check%s; "
+                    "%d notice%s%s\n", into, n.check, n.check == 1 ? "" : "s", n.check ? " (listed above)" : "",
+                    n.notices, n.notices == 1 ? "" : "s", o.verbose || !n.notices ? "" : " (-v lists them)");
+        return rc == 0 ? 0 : 1;
+    }
+    if (into)
+        return bad_usage("--into is for Word articles (.docx); a text file goes -o DIR:", into, usage_import);
+    if (!in || !out)
+        return bad_usage("needs an input file and -o DIR", NULL, usage_import);
+    int rc = import_run(in, out, &o, &n, &d);
     if (rc == 0)
-        fprintf(stderr, "jianbao: wrote %s/issue.md (%d place%s to check)\n", out, d.warnings,
-                d.warnings == 1 ? "" : "s");
+        fprintf(stderr, "jianbao: wrote %s%sissue.md: %d place%s to check%s; %d notice%s%s\n", out,
+                out[0] && out[strlen(out) - 1] == '/' ? "" : "/", n.check, n.check == 1 ? "" : "s",
+                n.check ? " (listed above)" : "", n.notices, n.notices == 1 ? "" : "s",
+                o.verbose || !n.notices ? "" : " (-v lists them)");
     return rc == 0 ? 0 : 1;
 }
 

@@ -151,3 +151,11 @@ void diag_note(diag *d, const char *fmt, ...)
     fputc('\n', d->out);
     va_end(ap);
 }
+
+void diag_notice(diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(d, file, line, col, "note", fmt, ap);
+    va_end(ap);
+}

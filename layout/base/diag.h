@@ -46,5 +46,9 @@ void diag_warning_at(diag *d, const src_file *f, size_t off, const char *fmt, ..
 /* A message about no particular place ("jianbao: error: …"). */
 void diag_error_general(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A remark that asks for nothing, about a place ("file:line:col: note: …") or, with line
+ * 0, a whole file ("file: note: …"). Counted as neither error nor warning. */
+void diag_notice(diag *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 #endif

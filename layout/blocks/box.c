@@ -3,6 +3,7 @@
 
 #include "layout/blocks/boxtext.h"
 #include "layout/blocks/chart.h"
+#include "layout/blocks/code.h"
 #include "layout/blocks/figure.h"
 #include "layout/blocks/table.h"
 
@@ -30,8 +31,11 @@ box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, floa
     case DOC_CHART:
         bx = chart_box_new(t, b, col_w, full_w, max_h, number);
         break;
+    case DOC_CODE:
+        bx = code_box_new(t, b, col_w, full_w);   /* one line a row: never too tall */
+        break;
     default:
-        box_error(t, b->src, "internal: this block is not a table, figure or chart");
+        box_error(t, b->src, "internal: this block is not a table, figure, chart or code");
         return NULL;
     }
     /* Nothing goes outside the frame: each kind fits itself, and this makes sure. */

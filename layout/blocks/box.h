@@ -1,4 +1,4 @@
-/* box — a laid-out block that is not running text: a table, a figure, a chart.
+/* box — a laid-out block that is not running text: a table, a figure, a chart, code.
  *
  * A box is laid out once for a width (the column measure, or the full text width when
  * it needs it) and then drawn wherever the flow puts it. A splittable box (a table)
@@ -34,12 +34,12 @@ struct box {
     void *data;
 };
 
-/* Lays out a block of kind DOC_TABLE, DOC_FIGURE or DOC_CHART for a column of width
- * col_w inside a text area of width full_w (it may choose the full width: span) and
- * height max_h: no row is taller. A figure or chart that would be is scaled down,
- * keeping its aspect, with a warning; a table row that would be is an error, as is a
- * box that cannot be made to fit. Problems are reported through t->d at the block's
- * source position. Returns NULL on failure. */
+/* Lays out a block of kind DOC_TABLE, DOC_FIGURE, DOC_CHART or DOC_CODE for a column
+ * of width col_w inside a text area of width full_w (it may choose the full width:
+ * span) and height max_h: no row is taller. A figure or chart that would be is scaled
+ * down, keeping its aspect, with a warning; a table row that would be is an error, as
+ * is a box that cannot be made to fit. Problems are reported through t->d at the
+ * block's source position. Returns NULL on failure. */
 box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
              int number);
 void box_free(box *b);

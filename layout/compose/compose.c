@@ -2,6 +2,7 @@
 #include "layout/compose/compose.h"
 
 #include "layout/base/vec.h"
+#include "layout/compose/compose_int.h"
 
 #include <float.h>
 #include <math.h>
@@ -24,6 +25,8 @@ void compose_opts_default(compose_opts *o, float measure, float em)
     o->hl_max = 1.0f / 3;
     o->last_min = 2;
     o->justify = true;
+    o->max_spread = 0.25f;
+    o->token_penalty = 50;
 }
 
 void compose_result_free(compose_result *r)
@@ -47,6 +50,7 @@ typedef struct {
     float hn, hsh, hst;       /* Han–Latin glue before the unit, pt */
     float sigma;              /* inter-character stretch of the gap before (0: none) */
     bool brk;                 /* a line may start at this unit */
+    bool forced;              /* a line must start here (after a hard break) */
     float penalty;            /* cost of starting a line here */
     bool countable;           /* counts as a character for CL-PA-05 */
 } cunit;
@@ -57,95 +61,14 @@ typedef struct {
     cunit *c;
     size_t n;
     double *PN, *PSH, *PST;   /* prefix sums over units and the gaps before them */
+    double *PS;               /* prefix sums of the inter-character stretches alone */
+    size_t label_end;         /* units [0, label_end) are a list label */
+    float label_pad;          /* fixed space between the label and its text, pt */
+    float hang;               /* how far a hanging label sticks out left of the text */
     int emergency;            /* a line would not fit: 1 break inside words too, 2 anywhere */
 } ctx;
 
-static bool is_cjkish(para_class c)
-{
-    return c == PC_HAN || para_is_mark(c) || c == PC_DASH || c == PC_OTHER;
-}
-
-static bool is_latinish(para_class c) { return c == PC_LATIN || c == PC_DIGIT; }
-
-/* CL-LB-01…03 (+06 strict): characters that must not start a line. */
-static bool no_start(const para_unit *u, style_strictness st)
-{
-    switch (u->cls) {
-    case PC_CLOSE: case PC_PAUSE: case PC_STOP: case PC_MIDDLE:
-        return true;
-    case PC_DASH:
-        /* A single dash is a connector (CL-LB-03); ——/…… only in strict mode. */
-        return st == STRICT_STRICT || u->cp == 0x2015 || (u->t1 - u->t0) <= 3;
-    default:
-        break;
-    }
-    switch (u->cp) {
-    case ',': case '.': case ':': case ';': case '!': case '?': case ')': case ']':
-    case '}': case '%': case 0xFF5E: case 0x301C: case '-': case 0x2013: case '/':
-    case 0xFF0F: case 0x2030: case 0x2103: case 0x00B0:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* CL-LB-04 (+05): characters that must not end a line. */
-static bool no_end(const para_unit *u)
-{
-    if (u->cls == PC_OPEN)
-        return true;
-    switch (u->cp) {
-    case '(': case '[': case '{': case 0xFF0F:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool is_dash_char(uint32_t c) { return c == 0x2014 || c == 0x2026 || c == 0x2015; }
-
-/* Break opportunities before every unit. */
-/* The cost of breaking inside a word (no hyphen): far above any other break. */
-#define EMERGENCY_PENALTY 5000.0f
-
-static void find_breaks(ctx *x, const char *uax)
-{
-    para *p = x->p;
-    for (size_t i = 1; i < x->n; i++) {
-        const para_unit *a = &p->u[i - 1], *b = &p->u[i];
-        bool ok;
-        if (b->cls == PC_SPACE)
-            ok = false;                     /* break after the space, not before */
-        else if (a->cls == PC_SPACE)
-            ok = !no_start(b, x->o->strictness);
-        else if (is_latinish(a->cls) && is_latinish(b->cls))
-            ok = uax[b->t0 - 1] == LINEBREAK_ALLOWBREAK;   /* UAX #14 inside Latin */
-        else
-            ok = !no_start(b, x->o->strictness) && !no_end(a);
-        /* CL-LB-07: ——/…… are one unit even when the font does not ligate them. */
-        if (is_dash_char(a->cp) && a->cp == b->cp)
-            ok = false;
-        /* CL-LB-10: a number stays with the unit or measure word that follows it. */
-        if (a->cls == PC_DIGIT && b->cls == PC_HAN)
-            ok = false;
-        /* CL-LB-05 (GB): a solidus in Chinese text does not end a line. */
-        if (a->cp == '/' && (is_cjkish(b->cls) || (i >= 2 && is_cjkish(p->u[i - 2].cls))))
-            ok = false;
-        /* Nothing may reach past the column: when a word, number or link is longer
-         * than a line, it breaks between any two of its characters — at a cost, so
-         * only where there is no other way. */
-        if (!ok && (x->emergency >= 2 || (x->emergency && is_latinish(a->cls) &&
-                                           is_latinish(b->cls)))) {
-            ok = true;
-            x->c[i].penalty = EMERGENCY_PENALTY;
-        }
-        x->c[i].brk = ok;
-        /* CL-LB-06: strict forbids ——/…… at a line start (no_start); basic avoids it. */
-        if (b->cls == PC_DASH && (b->t1 - b->t0) > 3)
-            x->c[i].penalty = 100;
-    }
-    x->c[0].brk = true;
-}
+static bool is_latinish(para_class c) { return compose_is_latinish(c); }
 
 static float half_blank(const para_unit *u, bool left)
 {
@@ -166,6 +89,77 @@ static uint8_t tier_of(const para_unit *u)
     }
 }
 
+/* A space's glue: between Han and a Latin letter or digit it becomes the Han–Latin
+ * glue (CL-MX-02); in code it is a rigid character; else a Western space. */
+static void space_glue(const ctx *x, size_t i, cunit *c)
+{
+    const para *p = x->p;
+    const compose_opts *o = x->o;
+    const para_unit *u = &p->u[i];
+    const para_unit *a = i ? &p->u[i - 1] : NULL, *b = i + 1 < x->n ? &p->u[i + 1] : NULL;
+    c->box = 0;
+    bool hl = !o->verbatim && a && b &&
+              ((a->cls == PC_HAN && compose_is_word(b)) ||
+               (compose_is_word(a) && b->cls == PC_HAN));
+    if (hl) {
+        float em = a->cls == PC_HAN ? a->em : b->em;
+        c->gn = o->hl * em;
+        c->gsh = (o->hl - o->hl_min) * em;
+        c->gst = (o->hl_max - o->hl) * em;
+        c->gtier = T_HLGLUE;
+    } else if (o->verbatim) {
+        c->gn = u->w;
+        c->gtier = T_SPACE;
+    } else {
+        c->gn = u->w;
+        c->gsh = u->w > u->em / 4 ? u->w - u->em / 4 : 0;
+        c->gst = u->em / 2 > u->w ? u->em / 2 - u->w : 0;
+        c->gtier = T_SPACE;
+    }
+}
+
+/* The gap before unit i: pair compression, Han–Latin glue, inter-character stretch. */
+static void gap_before(ctx *x, size_t i)
+{
+    const para *p = x->p;
+    const compose_opts *o = x->o;
+    const para_unit *a = &p->u[i - 1], *b = &p->u[i];
+    cunit *ca = &x->c[i - 1], *cb = &x->c[i];
+    if (i <= x->label_end) {
+        /* A label is never squeezed or spread, nor the gap after it: the text after
+         * every label starts at the same place. */
+        if (i == x->label_end)
+            cb->hn = x->label_pad;
+        return;
+    }
+    /* CL-PW-02: two adjacent marks take 1.5 em, brackets hugging their content; the
+     * half em left between them is not squeezed further (两个标点之间留半个字的空). */
+    if (ca->br > 0 && (cb->bl > 0 || cb->br > 0) && para_is_mark(b->cls)) {
+        ca->pr = ca->br;
+        ca->box -= ca->br;
+        ca->br = 0;
+        cb->bl = 0;
+    } else if (cb->bl > 0 && para_is_mark(a->cls)) {
+        cb->pl = cb->bl;
+        cb->box -= cb->bl;
+        cb->bl = 0;
+    }
+    if (o->verbatim || a->cls == PC_BREAK || b->cls == PC_BREAK)
+        return;
+    /* CL-MX-01: ¼ em between Han and Latin letters or digits — not punctuation (CL-MX-05). */
+    if ((a->cls == PC_HAN && compose_is_word(b)) || (compose_is_word(a) && b->cls == PC_HAN)) {
+        float em = a->cls == PC_HAN ? a->em : b->em;
+        cb->hn = o->hl * em;
+        cb->hsh = (o->hl - o->hl_min) * em;
+        cb->hst = (o->hl_max - o->hl) * em;
+    }
+    /* Inter-character stretch: never inside a Latin word or number, never next to
+     * a space (the space stretches), never inside ——/…… (one unit). */
+    bool latin_pair = is_latinish(a->cls) && is_latinish(b->cls);
+    if (!latin_pair && a->cls != PC_SPACE && b->cls != PC_SPACE)
+        cb->sigma = (a->em > b->em ? a->em : b->em) / 8;
+}
+
 /* Widths, compression, glue and stretch of every unit. */
 static void measure_units(ctx *x)
 {
@@ -177,67 +171,52 @@ static void measure_units(ctx *x)
         c->box = u->w;
         c->countable = u->cls == PC_HAN || u->cls == PC_LATIN || u->cls == PC_DIGIT ||
                        u->cls == PC_OTHER;
-        if (para_is_mark(u->cls) && o->compress) {
+        if (para_is_mark(u->cls) && o->compress && i >= x->label_end) {
             c->bl = half_blank(u, true);
             c->br = half_blank(u, false);
             c->tl = c->tr = tier_of(u);
         }
-        if (u->cls == PC_SPACE) {
-            c->box = 0;
-            const para_unit *a = i ? &p->u[i - 1] : NULL, *b = i + 1 < x->n ? &p->u[i + 1] : NULL;
-            bool hl = a && b &&
-                      ((a->cls == PC_HAN && is_latinish(b->cls)) ||
-                       (is_latinish(a->cls) && b->cls == PC_HAN));
-            if (hl) {                       /* CL-MX-02: the space becomes the glue */
-                float em = a->cls == PC_HAN ? a->em : b->em;
-                c->gn = o->hl * em;
-                c->gsh = (o->hl - o->hl_min) * em;
-                c->gst = (o->hl_max - o->hl) * em;
-                c->gtier = T_HLGLUE;
-            } else {
-                c->gn = u->w;
-                c->gsh = u->w > u->em / 4 ? u->w - u->em / 4 : 0;
-                c->gst = u->em / 2 > u->w ? u->em / 2 - u->w : 0;
-                c->gtier = T_SPACE;
-            }
-        }
+        if (u->cls == PC_SPACE)
+            space_glue(x, i, c);
     }
-    for (size_t i = 1; i < x->n; i++) {
-        const para_unit *a = &p->u[i - 1], *b = &p->u[i];
-        cunit *ca = &x->c[i - 1], *cb = &x->c[i];
-        /* CL-PW-02: two adjacent marks take 1.5 em, brackets hugging their content. */
-        if (ca->br > 0 && (cb->bl > 0 || cb->br > 0) && para_is_mark(b->cls)) {
-            ca->pr = ca->br;
-            ca->box -= ca->br;
-            ca->br = 0;
-        } else if (cb->bl > 0 && para_is_mark(a->cls)) {
-            cb->pl = cb->bl;
-            cb->box -= cb->bl;
-            cb->bl = 0;
-        }
-        /* CL-MX-01: ¼ em between Han and Latin letters or digits. */
-        if ((a->cls == PC_HAN && is_latinish(b->cls)) || (is_latinish(a->cls) && b->cls == PC_HAN)) {
-            float em = a->cls == PC_HAN ? a->em : b->em;
-            cb->hn = o->hl * em;
-            cb->hsh = (o->hl - o->hl_min) * em;
-            cb->hst = (o->hl_max - o->hl) * em;
-        }
-        /* Inter-character stretch: never inside a Latin word or number, never next to
-         * a space (the space stretches), never inside ——/…… (one unit). */
-        bool latin_pair = is_latinish(a->cls) && is_latinish(b->cls);
-        if (!latin_pair && a->cls != PC_SPACE && b->cls != PC_SPACE)
-            cb->sigma = (a->em > b->em ? a->em : b->em) / 8;
-    }
+    for (size_t i = 1; i < x->n; i++)
+        gap_before(x, i);
+}
+
+/* CL-PA-08: a list label at the paragraph's start (IN_LABEL): its box is its own
+ * width and a gap (none after a full-width mark, which brings its blank half), at
+ * least label_min when it hangs. */
+static void find_label(ctx *x)
+{
+    const para *p = x->p;
+    if (!(compose_flags(p, 0) & IN_LABEL))
+        return;
+    size_t k = 0;
+    double w = 0;
+    while (k < x->n && (compose_flags(p, k) & IN_LABEL) && p->u[k].cls != PC_BREAK)
+        w += p->u[k++].w;
+    if (k == 0)
+        return;
+    const para_unit *last = &p->u[k - 1];
+    bool full = para_is_mark(last->cls) && (last->blank & PA_RIGHT);
+    double box = w + (full ? 0 : x->o->label_gap);
+    bool hang = compose_flags(p, 0) & IN_HANG;
+    if (hang && box < x->o->label_min)
+        box = x->o->label_min;
+    x->label_end = k;
+    x->label_pad = (float)(box - w);
+    x->hang = hang ? (float)box : 0;
 }
 
 static void prefix_sums(ctx *x)
 {
-    x->PN[0] = x->PSH[0] = x->PST[0] = 0;
+    x->PN[0] = x->PSH[0] = x->PST[0] = x->PS[0] = 0;
     for (size_t i = 0; i < x->n; i++) {
         const cunit *c = &x->c[i];
         x->PN[i + 1] = x->PN[i] + c->box + c->gn + c->hn;
         x->PSH[i + 1] = x->PSH[i] + c->bl + c->br + c->gsh + c->hsh;
         x->PST[i + 1] = x->PST[i] + c->gst + c->hst + c->sigma;
+        x->PS[i + 1] = x->PS[i] + c->sigma;
     }
 }
 
@@ -252,17 +231,20 @@ static line_m line_measure(const ctx *x, size_t a, size_t b)
 {
     line_m m = { 0 };
     const para *p = x->p;
-    size_t first = a, last = b - 1;
-    if (p->u[first].cls == PC_SPACE)
+    /* A space at a break is dropped; in code only the spaces before a break go,
+     * the indentation of a line stays. */
+    size_t first = a, end = b;
+    if (!x->o->verbatim && first < end && p->u[first].cls == PC_SPACE)
         first++;
-    if (last > first && p->u[last].cls == PC_SPACE)
-        last--;
-    m.first = first;
-    m.last = last;
-    if (first > last || first >= x->n) {
+    while (end > first && (p->u[end - 1].cls == PC_SPACE || p->u[end - 1].cls == PC_BREAK))
+        end--;
+    if (end == first || first >= x->n) {
         m.first = 1, m.last = 0;
         return m;
     }
+    size_t last = end - 1;
+    m.first = first;
+    m.last = last;
     const cunit *cf = &x->c[first], *cl = &x->c[last];
     m.nat = x->PN[last + 1] - x->PN[first] - cf->hn;
     m.sh = x->PSH[last + 1] - x->PSH[first] - cf->hsh;
@@ -308,14 +290,84 @@ static int pool_add(kp_pool *pl, kp_node nd)
     return (int)pl->n++;
 }
 
-static float avail(const ctx *x, int line)
+/* Where line `line`, starting at unit pos, begins: the first line at the indent (less
+ * a hanging label), a line after a hard break at 0, a line the measure cut at the
+ * wrap indent (code). */
+static float line_x0(const ctx *x, int line, size_t pos)
 {
-    return x->o->measure - (line == 0 ? x->o->indent : 0);
+    if (line == 0)
+        return x->o->indent - x->hang;
+    return pos < x->n && x->c[pos].forced ? 0 : x->o->wrap_indent;
+}
+
+static float avail(const ctx *x, int line, size_t pos)
+{
+    return x->o->measure - line_x0(x, line, pos);
 }
 
 static int fitness(double r)
 {
     return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
+}
+
+/* CL-JU-07: how a pass treats a line that justification would space out past
+ * max_spread: not at all, or set short — spaced to max_spread, the rest left at its
+ * end. Han characters are never spaced further (JIANBAO_DEBUG reports short lines). */
+enum { KP_STRICT, KP_SHORT };
+
+/* How far short of L the line [first, last] stays once spaces, Han–Latin glue and the
+ * gaps between characters (each up to max_spread) have stretched their most
+ * (CL-JU-04); 0 when it fills. */
+static double line_short(const ctx *x, const line_m *m, double L)
+{
+    const cunit *cf = &x->c[m->first];
+    double sig = x->PS[m->last + 1] - x->PS[m->first] - cf->sigma;
+    double need = L - m->nat, other = m->st - sig;
+    if (x->o->max_spread <= 0)
+        return 0;
+    double fill = other + 8 * sig * x->o->max_spread;
+    return need > fill ? need - fill : 0;
+}
+
+enum { LB_OK, LB_NO, LB_DEAD };
+
+/* Badness of the line [first, last] set to L (TeX's, 100 r³): LB_NO when the pass
+ * does not allow it, LB_DEAD when it is overfull past hope (longer lines from the
+ * same start are too). */
+static int line_bad(const ctx *x, const line_m *m, double L, bool final, int mode, double *r_out,
+                    double *bad_out)
+{
+    double r, extra = 0;
+    if (m->first > m->last) {
+        r = 0;                                /* an empty line before a hard break */
+    } else if (m->nat > L + 1e-6) {
+        r = m->sh > 1e-9 ? (L - m->nat) / m->sh : -DBL_MAX;
+        if (r < -1 - 1e-9)
+            return m->nat - m->sh > L + x->p->u[m->last].em ? LB_DEAD : LB_NO;
+    } else if (final) {
+        r = 0;
+    } else if (!x->o->justify) {
+        r = m->st > 1e-9 ? (L - m->nat) / m->st : 1e6;
+    } else {
+        double sh = line_short(x, m, L);
+        if (sh > 1e-6 && mode == KP_STRICT)
+            return LB_NO;
+        double em = x->p->u[m->last].em;
+        r = m->st > 1e-9 ? (L - m->nat - sh) / m->st : 0;
+        /* A short line costs more the more it is short. */
+        if (sh > 1e-6)
+            extra = 1000 + 1000 * (sh / em) * (sh / em);
+    }
+    double bad = fabs(r) > 100 ? 1e8 : 100 * fabs(r * r * r);
+    /* CL-LB-09, CL-JU-02: pushing in (compressing punctuation) is preferred to pushing
+     * out (spacing the line). */
+    if (r < 0)
+        bad /= 8;
+    if (final && x->o->justify == false)
+        bad = 0;
+    *r_out = r;
+    *bad_out = bad + extra;
+    return LB_OK;
 }
 
 /* Line count of the best solution ending at n, or -1 when none within tolerance.
@@ -343,7 +395,9 @@ static int cand_offer(kp_cand **c, int *n, size_t *cap, int line, int fit, doubl
     return 0;
 }
 
-static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk,
+/* mode: KP_STRICT or KP_SHORT (whether a line that would space Han characters past
+ * max_spread may be set short). */
+static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
                   double *demerits)
 {
     kp_cand *cand = NULL;
@@ -374,51 +428,33 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
         }
     }
     for (size_t b = 1; b <= x->n && nact > 0; b++) {
-        bool final = b == x->n;
+        /* A line that ends at a hard break is set like a last line. */
+        bool forced = b < x->n && x->c[b].forced;
+        bool final = b == x->n || forced;
         if (!final && (!x->c[b].brk || b > limit))
             continue;
         ncand = 0;
         for (size_t k = 0; k < nact;) {
             const kp_node *a = &pool.v[active[k]];
             line_m m = line_measure(x, a->pos, b);
-            double L = avail(x, a->line);
-            if (m.first > m.last) {
+            double L = avail(x, a->line, a->pos);
+            if (m.first > m.last && !final) {
                 k++;
                 continue;
             }
-            double r;
-            bool overfull = false;
-            if (m.nat > L + 1e-6) {
-                r = m.sh > 1e-9 ? (L - m.nat) / m.sh : -DBL_MAX;
-                overfull = r < -1 - 1e-9;
-            } else if (final || !x->o->justify) {
-                r = final ? 0 : (m.st > 1e-9 ? (L - m.nat) / m.st : 1e6);
-            } else {
-                r = m.st > 1e-9 ? (L - m.nat) / m.st : 1e6;
-            }
-            if (overfull) {
-                /* Lines only grow from here: this start is done. */
-                if (m.nat - m.sh > L + x->p->u[m.last].em) {
-                    active[k] = active[--nact];
-                    continue;
-                }
-                k++;
+            double r, bad;
+            int lb = line_bad(x, &m, L, final, mode, &r, &bad);
+            if (lb == LB_DEAD) {
+                active[k] = active[--nact];   /* lines only grow from here */
                 continue;
             }
-            double bad = fabs(r) > 100 ? 1e8 : 100 * fabs(r * r * r);
-            /* CL-LB-09, CL-JU-02: pushing in (compressing punctuation) is preferred
-             * to pushing out (spacing the line). */
-            if (r < 0)
-                bad /= 8;
-            if (final && x->o->justify == false)
-                bad = 0;
-            if (bad > tolerance) {
+            if (lb == LB_NO || bad > tolerance) {
                 k++;
                 continue;
             }
             int fit = fitness(r);
             double d = (10 + bad) * (10 + bad);
-            if (!final)
+            if (b < x->n)
                 d += x->c[b].penalty * x->c[b].penalty;
             if (abs(fit - a->fit) > 1)
                 d += 3000;
@@ -431,12 +467,15 @@ static int kp_run(const ctx *x, double tolerance, size_t **brk_out, size_t *nbrk
                 goto out;
             k++;
         }
+        /* No line crosses a hard break: only the ways to reach it go on. */
+        if (forced)
+            nact = 0;
         for (int c = 0; c < ncand; c++) {
             kp_node nd = { b, pool.v[cand[c].idx].line + 1, cand[c].fit, cand[c].d, cand[c].idx };
             int ni = pool_add(&pool, nd);
             if (ni < 0)
                 goto out;
-            if (final)
+            if (b == x->n)
                 continue;
             if (!VEC_PUSH_ROOM(active, capact, nact))
                 goto out;
@@ -487,8 +526,23 @@ out:
     return result;
 }
 
+/* The furthest unit boundary after a (at least one unit on) where the line from a
+ * still fits. */
+static size_t fill_to(const ctx *x, size_t a, int line)
+{
+    size_t b = a + 1;
+    while (b < x->n && !x->c[b].forced) {
+        line_m m = line_measure(x, a, b + 1);
+        if (m.first <= m.last && m.nat > avail(x, line, a) + 1e-6)
+            break;
+        b++;
+    }
+    return b;
+}
+
 /* First fit, for paragraphs with no feasible set of breaks (an unbreakable run wider
- * than the measure): break at the last opportunity that fits, else the first one. */
+ * than the measure) and for code: break at the last opportunity that fits, else the
+ * first one; always at a hard break. */
 static int greedy(const ctx *x, size_t **brk_out, size_t *nbrk)
 {
     size_t cap = 16, n = 0;
@@ -503,13 +557,19 @@ static int greedy(const ctx *x, size_t **brk_out, size_t *nbrk)
             if (b < x->n && !x->c[b].brk)
                 continue;
             line_m m = line_measure(x, a, b);
-            if (m.first <= m.last && m.nat - m.sh <= avail(x, (int)n - 1) + 1e-6)
+            if (m.first > m.last || m.nat - m.sh <= avail(x, (int)n - 1, a) + 1e-6) {
                 fit = b;
-            else if (!next) {
+                if (b < x->n && x->c[b].forced)
+                    break;                    /* a hard break ends the line here */
+            } else {
                 next = b;
                 break;
             }
         }
+        /* Code never runs past its measure: with no opportunity that fits, break
+         * after the last character that does. */
+        if (!fit && x->o->verbatim)
+            fit = fill_to(x, a, (int)n - 1);
         size_t b = fit ? fit : (next ? next : x->n);
         if (!VEC_PUSH_ROOM(br, cap, n)) {
             free(br);
@@ -556,8 +616,10 @@ static double shrink_line(ctx *x, const line_m *m, double need, float *take_l, f
     return need;
 }
 
-/* Adds `need` pt: spaces first, then Han–Latin glue, then every gap (CL-JU-04). */
-static double stretch_line(ctx *x, const line_m *m, double need, float *take_g, float *take_h)
+/* Adds `need` pt: spaces first, then Han–Latin glue, then every gap (CL-JU-04).
+ * *each: what each gap between characters took, pt. */
+static double stretch_line(ctx *x, const line_m *m, double need, float *take_g, float *take_h,
+                           float *each_gap)
 {
     double cap = 0;
     for (size_t i = m->first; i <= m->last; i++)
@@ -591,11 +653,18 @@ static double stretch_line(ctx *x, const line_m *m, double need, float *take_g, 
     for (size_t i = m->first + 1; i <= m->last; i++)
         gaps += x->c[i].sigma > 0;
     if (need > 1e-9 && gaps > 0) {
-        float each = (float)(need / gaps);
+        /* At most max_spread each (CL-JU-07): what is left stays at the line's end. */
+        float each = (float)(need / gaps), most = 0;
         for (size_t i = m->first + 1; i <= m->last; i++)
-            if (x->c[i].sigma > 0)
-                take_h[i] += each;
-        need = 0;
+            if (x->c[i].sigma > 0) {
+                float e = each, lim = 8 * x->c[i].sigma * x->o->max_spread;
+                if (x->o->max_spread > 0 && e > lim)
+                    e = lim;
+                take_h[i] += e;
+                need -= e;
+                most = e > most ? e : most;
+            }
+        *each_gap = most;
     }
     return need;
 }
@@ -616,18 +685,21 @@ static int set_line(ctx *x, compose_result *r, int li, size_t a, size_t b, float
     line_m m = line_measure(x, a, b);
     for (size_t i = a; i < b; i++)
         p->u[i].line = -1;
-    compose_line cl = { (uint32_t)a, (uint32_t)b, 0, 0, 0, 0, b == x->n };
-    cl.x0 = li == 0 ? x->o->indent : 0;
+    compose_line cl = { .u0 = (uint32_t)a, .u1 = (uint32_t)b, .last = b == x->n };
+    cl.x0 = line_x0(x, li, a);
+    cl.hard = b > a && p->u[b - 1].cls == PC_BREAK;
+    cl.wrapped = li > 0 && !x->c[a].forced;
     if (m.first > m.last)
         return add_line(r, &cl);
     for (size_t i = m.first; i <= m.last; i++)
         tl[i] = tr[i] = tg[i] = th[i] = 0;
-    double L = avail(x, li), need = L - m.nat;
+    double L = avail(x, li, a), need = L - m.nat;
+    float each = 0;
     if (need < -1e-6) {
         if (shrink_line(x, &m, -need, tl, tr, tg, th) > 0.01)
             r->overfull++;
-    } else if (need > 1e-6 && x->o->justify && !cl.last) {
-        stretch_line(x, &m, need, tg, th);
+    } else if (need > 1e-6 && x->o->justify && !cl.last && !cl.hard) {
+        cl.short_by = (float)stretch_line(x, &m, need, tg, th, &each);
     }
     double pen = cl.x0;
     for (size_t i = m.first; i <= m.last; i++) {
@@ -653,6 +725,7 @@ static int set_line(ctx *x, compose_result *r, int li, size_t a, size_t b, float
     }
     cl.natural = (float)m.nat;
     cl.width = (float)(pen - cl.x0);
+    cl.spread = cl.size > 0 ? each / cl.size : 0;
     return add_line(r, &cl);
 }
 
@@ -661,16 +734,18 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     memset(r, 0, sizeof *r);
     if (p->nu == 0)
         return 0;
-    ctx x = { p, o, NULL, p->nu, NULL, NULL, NULL, 0 };
+    ctx x = { .p = p, .o = o, .n = p->nu };
     int rc = -1;
     char *uax = malloc(p->len + 1);
     float *tmp = malloc(4 * p->nu * sizeof *tmp);
+    compose_brk *brk = malloc(p->nu * sizeof *brk);
     x.c = calloc(p->nu, sizeof *x.c);
     x.PN = malloc((p->nu + 1) * sizeof *x.PN);
     x.PSH = malloc((p->nu + 1) * sizeof *x.PSH);
     x.PST = malloc((p->nu + 1) * sizeof *x.PST);
+    x.PS = malloc((p->nu + 1) * sizeof *x.PS);
     size_t *br = NULL, nbr = 0;
-    if (!uax || !tmp || !x.c || !x.PN || !x.PSH || !x.PST)
+    if (!uax || !tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS)
         goto out;
     static int lb_ready;
     if (!lb_ready) {
@@ -684,15 +759,26 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         latin_pair = is_latinish(p->u[i - 1].cls) && is_latinish(p->u[i].cls);
     if (latin_pair)
         set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
+    find_label(&x);
     for (;;) {
-        find_breaks(&x, uax);
+        breaks_find(p, o, uax, x.label_end, x.emergency, brk);
+        for (size_t i = 0; i < p->nu; i++) {
+            x.c[i].brk = brk[i].ok;
+            x.c[i].forced = brk[i].forced;
+            x.c[i].penalty = brk[i].penalty;
+        }
         measure_units(&x);
         prefix_sums(&x);
-        int lines = kp_run(&x, 1000, &br, &nbr, &r->demerits);
-        if (lines < 0)
-            lines = kp_run(&x, DBL_MAX, &br, &nbr, &r->demerits);
+        /* Code is filled line by line; prose gets the best breaks, a line set short
+         * only when nothing else keeps Han characters within max_spread. */
+        int lines = -1;
+        if (!o->verbatim) {
+            lines = kp_run(&x, 1000, KP_STRICT, &br, &nbr, &r->demerits);
+            if (lines < 0)
+                lines = kp_run(&x, DBL_MAX, KP_SHORT, &br, &nbr, &r->demerits);
+            r->fallback = lines < 0;
+        }
         if (lines < 0) {
-            r->fallback = true;
             lines = greedy(&x, &br, &nbr);
             if (lines < 0)
                 goto out;
@@ -719,9 +805,11 @@ out:
     free(br);
     free(uax);
     free(tmp);
+    free(brk);
     free(x.c);
     free(x.PN);
     free(x.PSH);
     free(x.PST);
+    free(x.PS);
     return rc;
 }

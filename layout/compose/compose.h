@@ -11,7 +11,11 @@
  *     bracket at a line start may lose its leading half (CL-PW-04);
  *   - Han–Latin/digit glue is ¼ em, shrinking to ⅛ and stretching to ⅓ (CL-MX-01…03),
  *     replacing a source space;
- *   - lines shrink before they stretch, in clreq's priority orders (CL-JU-02…04);
+ *   - lines shrink before they stretch, in clreq's priority orders (CL-JU-02…04); Han
+ *     characters are never spaced more than max_spread apart (CL-JU-07): a break
+ *     inside a Latin token (after / . - _ ? & =, before @; CL-LB-10) comes first, a
+ *     line left short is the last resort;
+ *   - a hard break (PC_BREAK) ends a line; a list label (IN_LABEL) has a fixed box;
  *   - the last line holds at least `last_min` characters (CL-PA-05).
  * The result is written into the units (x, cl, cr, line) and a list of lines. */
 #ifndef JB_COMPOSE_H
@@ -34,6 +38,15 @@ typedef struct {
     bool justify;             /* false: lines keep their natural width */
     int looseness;            /* 0: the best breaks; +n / -n: the best with n lines more /
                                  fewer, when such breaks exist (TeX's \looseness) */
+    bool verbatim;            /* code: spaces are rigid characters and kept at a line's
+                                 start; no compression, glue or spacing; first fit */
+    float wrap_indent;        /* a line the measure cut (not a hard break) starts here, pt */
+    float label_min;          /* a hanging label's box at the least, pt */
+    float label_gap;          /* after a label that does not end in a full-width mark, pt */
+    float max_spread;         /* Han characters are never spaced further apart than this
+                                 (em); a line that would need more is set short (0: no
+                                 limit) */
+    float token_penalty;      /* cost of a break inside a Latin token (CL-LB-10) */
 } compose_opts;
 
 typedef struct {
@@ -43,6 +56,12 @@ typedef struct {
     float x0;                 /* offset of the first unit (indent) */
     float size;               /* largest font size on the line */
     bool last;
+    bool hard;                /* ends at a hard break (set flush left, like a last line) */
+    bool wrapped;             /* continues a line the measure cut (not the first line,
+                                 not after a hard break) */
+    float spread;             /* extra space between Han characters, em (justification) */
+    float short_by;           /* justified, yet this much short of the measure, pt: its Han
+                                 characters would have been spaced past max_spread */
 } compose_line;
 
 typedef struct {

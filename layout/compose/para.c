@@ -17,6 +17,8 @@ void para_free(para *p)
     if (!p)
         return;
     free(p->text);
+    for (int i = 0; i < p->nspans; i++)
+        free((char *)p->spans[i].href);
     free(p->spans);
     free(p->span_end);
     free(p->g);
@@ -26,14 +28,20 @@ void para_free(para *p)
 
 int para_add(para *p, const char *text, size_t len, const para_span *span)
 {
-    if (!vec_reserve((void **)&p->text, &p->cap, p->len + len + 1, 1) ||
+    /* The link target is the para's own: the text it came from may be a copy that is
+     * freed once shaped (typeset_para). */
+    char *href = span->href ? strdup(span->href) : NULL;
+    if ((span->href && !href) || !vec_reserve((void **)&p->text, &p->cap, p->len + len + 1, 1) ||
         !VEC_PUSH_ROOM(p->span_end, p->capends, p->nspans) ||
-        !VEC_PUSH_ROOM(p->spans, p->capspans, p->nspans))
+        !VEC_PUSH_ROOM(p->spans, p->capspans, p->nspans)) {
+        free(href);
         return -1;
+    }
     memcpy(p->text + p->len, text, len);
     p->len += len;
     p->text[p->len] = 0;
     p->spans[p->nspans] = *span;
+    p->spans[p->nspans].href = href;
     p->span_end[p->nspans] = (uint32_t)p->len;
     p->nspans++;
     return 0;
@@ -135,6 +143,14 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
         size_t start = s ? p->span_end[s - 1] : 0, end = p->span_end[s];
         const para_span *sp = &p->spans[s];
         miss_ctx mc = { p, s, missing, ctx };
+        if (sp->flags & IN_BR) {
+            /* A hard line break is a unit of its own, never shaped. */
+            para_unit u = { .t0 = (uint32_t)start, .t1 = (uint32_t)end, .g0 = (uint32_t)p->ng,
+                            .g1 = (uint32_t)p->ng, .cp = '\n', .span = (uint16_t)s,
+                            .cls = PC_BREAK, .em = sp->size, .line = -1 };
+            rc = push_unit(p, &ucap, &u);
+            continue;
+        }
         shape_out_clear(&so);
         rc = shape_text(lib, &sp->fonts, p->text + start, end - start, on_missing, &mc, &so);
         if (rc)
@@ -191,6 +207,11 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
     return rc;
 }
 
+static bool same_link(const para_span *a, const para_span *b)
+{
+    return a->href == b->href || (a->href && b->href && strcmp(a->href, b->href) == 0);
+}
+
 /* One text item per run of units sharing font, size, colour and baseline. */
 int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0, float y)
 {
@@ -213,7 +234,7 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
                 break;
             const para_span *s2 = &p->spans[u->span];
             if (p->g[u->g0].f != f || s2->size != sp->size || s2->rise != sp->rise ||
-                memcmp(&s2->color, &sp->color, sizeof sp->color) != 0 || s2->href != sp->href ||
+                memcmp(&s2->color, &sp->color, sizeof sp->color) != 0 || !same_link(s2, sp) ||
                 ((s2->flags ^ sp->flags) & IN_CODE))
                 break;
             ng += u->g1 - u->g0;

@@ -27,6 +27,7 @@ typedef enum {
     PC_DASH,                  /* —— …… (2-em units) and single — … */
     PC_SPACE,                 /* a Latin space: glue */
     PC_OTHER,                 /* symbols and anything else */
+    PC_BREAK,                 /* a hard line break (an IN_BR span): no glyphs, no width */
 } para_class;
 
 /* Which blank half of a full-width mark may be taken away (clreq CL-PW-01). */
@@ -40,7 +41,7 @@ typedef struct {
     unsigned flags;           /* doc_inline_flags */
     size_t src;               /* source offset of the span's first byte */
     bool src_verbatim;        /* src + byte offset locates every character */
-    const char *href;         /* IN_LINK: the target (the doc's string) */
+    const char *href;         /* IN_LINK: the target (para_add copies it; para_free frees) */
 } para_span;
 
 typedef struct {

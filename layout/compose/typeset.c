@@ -1,6 +1,8 @@
 /* typeset — see typeset.h. */
 #include "layout/compose/typeset.h"
 
+#include "layout/compose/punct.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,7 +46,8 @@ static int span_for(typeset_ctx *t, const style_text *ts, unsigned flags, para_s
 {
     const style *st = t->st;
     const char *fam = ts->family, *sty = ts->style;
-    if (flags & IN_CODE)
+    /* `code` in running text takes the mono face; code blocks ([code]) their own. */
+    if ((flags & IN_CODE) && ts != &st->code)
         fam = st->mono_family, sty = st->mono_style;
     else if (flags & IN_BOLD)
         fam = st->bold_family, sty = st->bold_style;
@@ -83,6 +86,7 @@ void typeset_ctx_init(typeset_ctx *t, font_lib *fonts, const style *st, diag *d,
     t->d = d;
     t->src = src;
     t->nfallback = -1;
+    t->debug = getenv("JIANBAO_DEBUG") != NULL;
 }
 
 static void add_fallbacks(typeset_ctx *t, para_span *sp)
@@ -104,7 +108,26 @@ static void add_fallbacks(typeset_ctx *t, para_span *sp)
     sp->fonts.nfallback = t->nfallback;
 }
 
+static para *typeset_para_as_is(typeset_ctx *t, const doc_text *text, const style_text *ts);
+
 para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts)
+{
+    /* ASCII punctuation in Chinese and range dashes, as the style sets them. */
+    doc_text fixed;
+    punct_opts po = { t->st->fullwidth_punct, t->st->range_dash };
+    int changed = punct_apply(text, &po, &fixed);
+    if (changed < 0)
+        return NULL;
+    if (changed)
+        text = &fixed;
+    para *p = typeset_para_as_is(t, text, ts);
+    if (changed)
+        doc_text_clear(&fixed);
+    return p;
+}
+
+/* typeset_para on text exactly as it is. */
+static para *typeset_para_as_is(typeset_ctx *t, const doc_text *text, const style_text *ts)
 {
     para *p = para_new();
     if (!p)
@@ -135,6 +158,19 @@ para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts)
     return p;
 }
 
+char *typeset_text_plain(typeset_ctx *t, const doc_text *text)
+{
+    doc_text fixed;
+    punct_opts po = { t->st->fullwidth_punct, t->st->range_dash };
+    int changed = punct_apply(text, &po, &fixed);
+    if (changed < 0)
+        return NULL;
+    char *s = doc_text_plain(changed ? &fixed : text);
+    if (changed)
+        doc_text_clear(&fixed);
+    return s;
+}
+
 para *typeset_plain(typeset_ctx *t, const char *text, const style_text *ts)
 {
     doc_inline in = { (char *)text, 0, NULL, 0, false };
@@ -148,27 +184,73 @@ int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure
     return typeset_compose_loose(t, p, ts, measure, indent, 0, r);
 }
 
+/* The style's clreq options for text ts. */
+static void style_opts(const typeset_ctx *t, const style_text *ts, float measure,
+                       compose_opts *o)
+{
+    const style *st = t->st;
+    compose_opts_default(o, measure, ts->size);
+    o->strictness = st->strictness;
+    o->compress = st->compress;
+    o->hanging = st->hanging;
+    o->hl = st->han_latin;
+    o->hl_min = st->han_latin_min;
+    o->hl_max = st->han_latin_max;
+    o->last_min = st->last_line_min;
+    o->justify = ts->align == AL_JUSTIFY;
+    o->label_min = st->list_label_width;
+    o->label_gap = st->list_label_gap;
+    o->max_spread = st->max_spread;
+    o->token_penalty = (float)st->token_penalty;
+}
+
+/* Where unit u of p came from in the source. */
+static size_t unit_src(const para *p, const para_unit *u)
+{
+    const para_span *sp = &p->spans[u->span];
+    size_t start = u->span ? p->span_end[u->span - 1] : 0;
+    return sp->src_verbatim ? sp->src + (u->t0 - start) : sp->src;
+}
+
+/* JIANBAO_DEBUG: lines set short because filling them would have spaced their Han
+ * characters past max-spread (CL-JU-07), each once, at its first character. */
+static void debug_short(typeset_ctx *t, const para *p, const compose_result *r)
+{
+    for (int l = 0; l < r->n; l++) {
+        const compose_line *ln = &r->lines[l];
+        if (ln->short_by < 0.01f * ln->size || ln->u0 >= ln->u1)
+            continue;
+        size_t at = unit_src(p, &p->u[ln->u0]);
+        bool seen = false;
+        for (int i = 0; i < t->ndbg && i < 64 && !seen; i++)
+            seen = t->dbg_seen[i] == at;
+        if (seen)
+            continue;
+        t->dbg_seen[t->ndbg % 64] = at;
+        t->ndbg++;
+        int line, col;
+        src_file_pos(t->src, at, &line, &col);
+        fprintf(t->d->out, "%s:%d:%d: debug: this line is set %.1f pt short: filling it would "
+                "space its Han characters more than max-spread (%.2f em) apart; a break in the "
+                "long word or number after it would let it fill\n", t->src->path, line, col,
+                (double)ln->short_by, (double)t->st->max_spread);
+    }
+}
+
 int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
                           float indent, int looseness, compose_result *r)
 {
-    const style *st = t->st;
     compose_opts o;
-    compose_opts_default(&o, measure, ts->size);
+    style_opts(t, ts, measure, &o);
     o.indent = indent;
-    o.strictness = st->strictness;
-    o.compress = st->compress;
-    o.hanging = st->hanging;
-    o.hl = st->han_latin;
-    o.hl_min = st->han_latin_min;
-    o.hl_max = st->han_latin_max;
-    o.last_min = st->last_line_min;
-    o.justify = ts->align == AL_JUSTIFY;
     o.looseness = looseness;
     long long t0 = typeset_now_ns();
     int rc = compose(p, &o, r);
     t->ns_compose += typeset_now_ns() - t0;
     if (rc)
         return -1;
+    if (t->debug && t->src && t->d)
+        debug_short(t, p, r);
     if (r->emergency && !r->overfull && t->src && p->nspans > 0)
         diag_warning_at(t->d, t->src, p->spans[0].src,
                         "a word, number or link in this text is longer than a line at %.1f pt "
@@ -182,6 +264,23 @@ int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float m
                         measure, r->overfull ? "a line is wider than the column" : "first-fit used");
     }
     return 0;
+}
+
+int typeset_compose_code(typeset_ctx *t, para *p, const style_text *ts, float measure,
+                         float wrap_indent, compose_result *r)
+{
+    compose_opts o;
+    style_opts(t, ts, measure, &o);
+    o.indent = 0;
+    o.verbatim = true;
+    o.compress = false;
+    o.justify = false;
+    o.last_min = 0;
+    o.wrap_indent = wrap_indent;
+    long long t0 = typeset_now_ns();
+    int rc = compose(p, &o, r);
+    t->ns_compose += typeset_now_ns() - t0;
+    return rc ? -1 : 0;
 }
 
 int typeset_emit_line(const para *p, const compose_result *r, int l, dl_doc *d, int page,
@@ -201,8 +300,10 @@ float typeset_width(typeset_ctx *t, para *p, const style_text *ts)
 {
     compose_result r;
     float w = 0;
-    if (typeset_compose(t, p, ts, 1e6f, 0, &r) == 0 && r.n > 0)
-        w = r.lines[0].width;
+    if (typeset_compose(t, p, ts, 1e6f, 0, &r) == 0)
+        for (int l = 0; l < r.n; l++)
+            if (r.lines[l].x0 + r.lines[l].width > w)
+                w = r.lines[l].x0 + r.lines[l].width;
     compose_result_free(&r);
     return w;
 }

@@ -24,12 +24,17 @@ typedef struct {
     font *fallback[16];       /* the style's fallback fonts, resolved once */
     int nfallback;            /* -1 until resolved */
     long long ns_shape, ns_compose;   /* time spent, for `make bench` */
+    bool debug;               /* JIANBAO_DEBUG: report lines set short (CL-JU-07) */
+    size_t dbg_seen[64];      /* source offsets already reported (a paragraph is
+                                 composed again for each looseness the flow tries) */
+    int ndbg;
 } typeset_ctx;
 
 /* Monotonic clock in nanoseconds (stage timings). */
 long long typeset_now_ns(void);
 
-/* Sets up a context; fields may also be filled by hand (then nfallback = -1). */
+/* Sets up a context; fields may also be filled by hand (then nfallback = -1).
+ * JIANBAO_DEBUG in the environment turns on the composer's reports. */
 void typeset_ctx_init(typeset_ctx *t, font_lib *fonts, const style *st, diag *d,
                       const src_file *src);
 
@@ -41,6 +46,9 @@ font *typeset_font(typeset_ctx *t, const char *family, const char *face);
 para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts);
 /* The same for a plain UTF-8 string. */
 para *typeset_plain(typeset_ctx *t, const char *text, const style_text *ts);
+/* The text as it is printed (ASCII punctuation in Chinese set full width, range dashes
+ * as the style has them), as one string for outlines and running heads; caller frees. */
+char *typeset_text_plain(typeset_ctx *t, const doc_text *text);
 
 /* Composes p to measure with the style's clreq options; indent is the first-line
  * indent (negative for a hanging indent). Lines are justified when ts->align is
@@ -53,12 +61,17 @@ int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure
 int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
                           float indent, int looseness, compose_result *r);
 
+/* Code: p composed to measure line by line as written (compose_opts.verbatim), a line
+ * too long wrapping wrap_indent further in. */
+int typeset_compose_code(typeset_ctx *t, para *p, const style_text *ts, float measure,
+                         float wrap_indent, compose_result *r);
+
 /* Draws line l of r with its left edge at x and baseline y; ragged alignments place
  * it inside measure. */
 int typeset_emit_line(const para *p, const compose_result *r, int l, dl_doc *d, int page,
                       float x, float y, float measure, style_align al);
 
-/* Natural width of p set on one line (no breaking). */
+/* Natural width of p set without breaking (its widest line when it has hard breaks). */
 float typeset_width(typeset_ctx *t, para *p, const style_text *ts);
 
 /* Sets p on one line at (x, baseline y), aligned in measure (which may be 0 for

@@ -45,6 +45,8 @@ void dl_truncate(dl_doc *d, int n)
 {
     while (d->npages > n && d->npages > 0)
         page_free(&d->pages[--d->npages]);
+    while (d->ngaps > 0 && d->gaps[d->ngaps - 1].page >= n)
+        d->ngaps--;
 }
 
 void dl_doc_free(dl_doc *d)
@@ -60,6 +62,7 @@ void dl_doc_free(dl_doc *d)
     for (int i = 0; i < d->noutline; i++)
         free(d->outline[i].title);
     free(d->outline);
+    free(d->gaps);
     for (int i = 0; i < d->nelems; i++) {
         free(d->elems[i].alt);
         free(d->elems[i].lang);
@@ -173,6 +176,14 @@ int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h)
         return -1;
     d->images[d->nimages] = (dl_image){ p, px_w, px_h };
     return d->nimages++;
+}
+
+int dl_gap_add(dl_doc *d, int page, int col, int block, float lines)
+{
+    if (!VEC_PUSH_ROOM(d->gaps, d->capgaps, d->ngaps))
+        return -1;
+    d->gaps[d->ngaps] = (dl_gap){ page, col, block, lines };
+    return d->ngaps++;
 }
 
 int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y)

@@ -111,6 +111,13 @@ typedef struct {
     float y;
 } dl_outline;
 
+/* A column the flow could not fill (reported to the editor as a warning): what moved
+ * on to the next column or page is block `block`. */
+typedef struct {
+    int page, col;            /* col -1: the whole text area */
+    int block;
+    float lines;              /* how short, in body lines */
+} dl_gap;
 /* ---- logical structure (tagged PDF) ----
  * Elements in source order, each with a parent; every item carries the element it is
  * part of (dl_item.elem) or says it is an artifact: furniture such as rules, running
@@ -182,6 +189,9 @@ typedef struct {
     dl_outline *outline;
     int noutline;
     size_t capoutline;
+    dl_gap *gaps;
+    int ngaps;
+    size_t capgaps;
     dl_elem *elems;           /* the structure tree; elems[0] is the Document */
     int nelems;
     size_t capelems;
@@ -218,6 +228,7 @@ dl_item *dl_rule_add(dl_doc *d, int page, float x0, float y0, float x1, float y1
 dl_item *dl_rect_add(dl_doc *d, int page, float x, float y, float w, float h, dl_color fill);
 int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h);
 int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y);
+int dl_gap_add(dl_doc *d, int page, int col, int block, float lines);
 
 /* ---- structure ----
  * Failures (memory) set d->tag_failed and return DL_ARTIFACT: layout goes on, and the

@@ -2,6 +2,7 @@
 #include "layout/flow/flow.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,18 @@
 
 #define EPS 0.01f
 
+/* Floats that may wait at once for a column top; more end the page (figures keep
+ * their order, so the text after them cannot run ahead without bound). */
+#define FLOW_MAX_WAIT 8
+
 /* Most demerits a paragraph may gain to close a column gap: about one more line set
  * with badness 300 (gaps some 0.2 em wider than usual); a paragraph that would be
  * spaced out or squeezed more than that keeps its breaks, and the gap stays. */
 #define LOOSE_MAX_COST 100000.0
+
+/* A paragraph moves at most this many lines either way, one at a time, away from its
+ * own best breaks (never back: the passes then end). */
+#define LOOSE_MAX 2
 
 /* ---- geometry ---- */
 
@@ -82,8 +91,10 @@ typedef struct {
     float h;                  /* height, pt */
     float h_top;              /* height when it opens a column or page (no space before) */
     int obj;                  /* setter index (text) or box index */
-    int line;                 /* line of the setter, row of the box */
+    int line;                 /* line of the setter, first row of the box */
     int nlines;               /* lines of its paragraph */
+    int nrows;                /* rows of the box it holds (a float holds them all) */
+    float pad;                /* space above its content when not at a column top */
     int outline;              /* outline entry placed with it, -1 */
     int section;              /* index of the section name it belongs to */
     int block;                /* the document block it shows */
@@ -98,14 +109,17 @@ typedef struct {
     style_align align;
     float space_before;
     bool is_para;             /* running text (its breaks may be loosened or tightened) */
+    bool whole;               /* its lines stay together in one column (a signature) */
     int loose;                /* looseness it is set with */
     int first_page, last_page;    /* where its first and last lines went (this pass) */
     int last_col, band;       /* column of its last line; band counter at that time */
-    bool alt_known;           /* alt_* evaluated (they do not change between passes) */
-    bool alt_ok[2];           /* one line fewer [0] / more [1] is possible… */
-    double alt_cost[2];       /* …at this many more demerits */
-    int elem, lbl;            /* structure elements of its text and list marker */
-    uint32_t lbl_bytes;       /* the marker's bytes at the start of the text */
+    /* Its compositions at looseness -LOOSE_MAX..LOOSE_MAX (index + LOOSE_MAX), found
+     * as needed: whether that many lines more or fewer is possible, at what demerits. */
+    bool alt_known[2 * LOOSE_MAX + 1], alt_ok[2 * LOOSE_MAX + 1];
+    double alt_d[2 * LOOSE_MAX + 1];
+    int n0;                   /* its lines at looseness 0 */
+    int elem, lbl;            /* structure elements of its text and list label */
+    uint32_t lbl_bytes;       /* the label's bytes at the start of the text */
 } setter;
 
 /* A place where the columns could not be filled to within a line, found during a
@@ -159,6 +173,7 @@ static piece *add_piece(flow *f, piece_kind kind, float h)
     p->kind = (uint8_t)kind;
     p->h = p->h_top = h;
     p->obj = p->line = -1;
+    p->nrows = 1;
     p->outline = -1;
     p->section = f->nsections - 1;
     p->block = f->block;
@@ -201,7 +216,7 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
 
 static int add_outline(flow *f, const doc_text *text, int level)
 {
-    char *plain = doc_text_plain(text);
+    char *plain = typeset_text_plain(f->t, text);
     if (!plain)
         return -1;
     int i = dl_outline_add(f->d, plain, level, -1, 0);
@@ -271,6 +286,8 @@ static int expand(flow *f)
             p->section = r->section;
             p->block = r->block;
             p->flags = (uint8_t)((l == 0 ? PF_FIRST : 0) | (l == s->r.n - 1 ? PF_LAST : 0));
+            if (s->whole && l < s->r.n - 1)
+                p->flags |= PF_KEEP;
         }
     }
     return 0;
@@ -279,36 +296,29 @@ static int expand(flow *f)
 static int add_para(flow *f, const doc_block *b)
 {
     const style *st = f->t->st;
-    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source : &st->body;
+    const style_text *ts = b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source
+                         : b->kind == DOC_SIGNATURE ? &st->signature : &st->body;
     float inset = (float)b->quote * f->t->st->quote_inset;
     float measure = f->g->colw - 2 * inset;
-    float indent = b->kind == DOC_SOURCE ? 0 : ts->indent;
+    float indent = b->kind == DOC_SOURCE || b->kind == DOC_SIGNATURE ? 0 : ts->indent;
     float x_off = inset;
     doc_text text = b->text;
     doc_inline *tmp = NULL;
     uint32_t lbl_bytes = 0;
-    char mk[64];                      /* the item's marker; lives as long as the text */
     if (b->kind == DOC_ITEM) {
         /* A hanging indent: the item's text aligns at the paragraph indent (deeper
-         * items 2 em further in), its marker hangs to the left of it. */
+         * items 2 em further in); its label hangs left of it in a box of the style's
+         * width, never squeezed or spread (the composer sets it). */
         const char *m = b->marker ? b->marker : "•";
-        size_t ml = strlen(m);
-        bool latin = ml > 0 && (unsigned char)m[ml - 1] < 0x80;
-        snprintf(mk, sizeof mk, "%s%s", m, latin ? " " : "");
-        para *mp = typeset_plain(f->t, mk, ts);
-        if (!mp)
-            return -1;
-        float mw = typeset_width(f->t, mp, ts);
-        para_free(mp);
         float level_in = ts->indent + (float)(b->level > 1 ? b->level - 1 : 0) * f->t->st->list_step;
         x_off += level_in;
         measure -= level_in;
-        indent = -mw;
+        indent = 0;
         tmp = malloc((size_t)(text.nin + 1) * sizeof *tmp);
         if (!tmp)
             return -1;
-        tmp[0] = (doc_inline){ mk, 0, NULL, b->src, false };
-        lbl_bytes = (uint32_t)strlen(mk);
+        tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
+        lbl_bytes = (uint32_t)strlen(m);
         memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
@@ -320,12 +330,18 @@ static int add_para(flow *f, const doc_block *b)
     if (b->kind == DOC_SOURCE)
         f->set[si].align = AL_RIGHT;
     f->set[si].lbl_bytes = lbl_bytes;
+    f->set[si].whole = b->kind == DOC_SIGNATURE;
     return add_lines(f, si);
 }
 
+/* A box in the columns: one line of space above and below it, on the grid (none
+ * above at a column top). A figure, a chart or a table no taller than a column is one
+ * float; a code block or a taller table is a piece per row, the caption and header kept with the
+ * first body row, and may split between rows. A box set across the columns is a
+ * piece per row too (flow_span_box places it). */
 static int add_box(flow *f, const doc_block *b)
 {
-    int number = b->kind == DOC_TABLE ? ++f->tables : ++f->figures;
+    int number = b->kind == DOC_TABLE ? ++f->tables : b->kind == DOC_CODE ? 0 : ++f->figures;
     box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, flow_text_h(f->g), number);
     if (!bx)
         return -1;
@@ -337,6 +353,21 @@ static int add_box(flow *f, const doc_block *b)
     f->boxes[bi] = bx;
     if (box_tag(bx, b, f->d, f->elem))
         return -1;
+    float pitch = f->g->pitch, total = box_rows_h(bx, 0, bx->nrows);
+    /* Code stays where it is in the text: its rows flow (kept as code.c asks). */
+    if (!bx->span && b->kind != DOC_CODE && total + pitch <= flow_text_h(f->g) + EPS) {
+        piece *p = add_piece(f, PK_ROW, 0);
+        if (!p)
+            return -1;
+        p->obj = bi;
+        p->line = 0;
+        p->nrows = bx->nrows;
+        p->pad = pitch;
+        p->h_top = total + pitch;
+        p->h = pitch + total + pitch;
+        p->flags |= PF_FLOAT;
+        return 0;
+    }
     for (int r = 0; r < bx->nrows; r++) {
         piece *p = add_piece(f, bx->span ? PK_SPANROW : PK_ROW, bx->row_h[r]);
         if (!p)
@@ -345,15 +376,23 @@ static int add_box(flow *f, const doc_block *b)
         p->line = r;
         if (r < bx->caption_rows + bx->nrepeat)
             p->flags |= PF_KEEP;
-        if (bx->nrows == 1 && b->kind != DOC_TABLE)
-            p->flags |= PF_FLOAT;
+        if (bx->span)
+            continue;
+        if (r == 0) {
+            p->pad = pitch;
+            p->h += pitch;
+        }
+        if (r == bx->nrows - 1) {
+            p->h += pitch;
+            p->h_top += pitch;
+        }
     }
     return 0;
 }
 
 static int add_section(flow *f, const doc_block *b)
 {
-    char *name = doc_text_plain(&b->text);
+    char *name = typeset_text_plain(f->t, &b->text);
     if (!name || !VEC_PUSH_ROOM(f->sections, f->capsections, f->nsections)) {
         free(name);
         return -1;
@@ -369,8 +408,19 @@ static const uint8_t block_tags[] = {
     [DOC_SECTION] = DL_S_SECT, [DOC_ARTICLE] = DL_S_ART,   [DOC_HEADING] = DL_S_H,
     [DOC_PARA] = DL_S_P,       [DOC_ITEM] = DL_S_LI,       [DOC_SOURCE] = DL_S_P,
     [DOC_TABLE] = DL_S_TABLE,  [DOC_FIGURE] = DL_S_FIGURE, [DOC_CHART] = DL_S_FIGURE,
-    [DOC_RULE] = DL_S_NONE,
+    [DOC_RULE] = DL_S_NONE,    [DOC_CODE] = DL_S_CODE,     [DOC_SIGNATURE] = DL_S_P,
 };
+_Static_assert(sizeof block_tags == DOC_SIGNATURE + 1, "a structure type for every block kind");
+
+/* A heading right before a box set across the columns goes across with it: a column
+ * heading above a spanning box would be left behind at the foot of a band. */
+static void span_headings(flow *f)
+{
+    for (int k = f->npc - 2; k >= 0; k--)
+        if (f->pc[k].kind == PK_HEAD && (f->pc[k + 1].kind == PK_SPANROW ||
+                                         f->pc[k + 1].kind == PK_SPAN))
+            f->pc[k].kind = PK_SPAN;
+}
 
 static int build_pieces(flow *f)
 {
@@ -396,11 +446,13 @@ static int build_pieces(flow *f)
         case DOC_PARA:
         case DOC_ITEM:
         case DOC_SOURCE:
+        case DOC_SIGNATURE:
             rc = add_para(f, b);
             break;
         case DOC_TABLE:
         case DOC_FIGURE:
         case DOC_CHART:
+        case DOC_CODE:
             rc = add_box(f, b);
             break;
         case DOC_RULE:
@@ -410,6 +462,7 @@ static int build_pieces(flow *f)
         if (rc)
             f->failed = 1;
     }
+    span_headings(f);
     return f->failed ? -1 : 0;
 }
 
@@ -420,8 +473,7 @@ typedef struct {
     int col;
     float y;                  /* top, pt from the band's top */
     bool repeat;              /* a repeated header row */
-    bool compact;             /* set without its space before (at a column top, or to
-                                 keep a heading with its text at a column foot) */
+    bool compact;             /* at a column top: set without its space before */
 } placed;
 
 typedef struct {
@@ -440,44 +492,32 @@ static int place(placement *pl, int piece_i, int col, float y, bool repeat, bool
 
 static bool is_text(const piece *p) { return p->kind == PK_LINE || p->kind == PK_HEAD || p->kind == PK_RULE; }
 
-/* The height that must follow a keep-with-next piece in the same column: a heading
- * takes the next two lines of text (one when the column would otherwise end more
- * than one line short), a caption or table header the next row. */
-static float keep_need(const flow *f, int k, int end, float room)
+/* What must follow piece k in its column (beyond k itself): after a heading, the rest
+ * of its chain of headings and then two lines of text, or the first row of the box
+ * under it (CL-PA-07); after a caption or table header, the next row. The text under
+ * a heading may be shorter than two lines: then all of it, up to the next heading. */
+static float keep_need(const flow *f, int k, int end)
 {
     const piece *p = &f->pc[k];
     if (!(p->flags & PF_KEEP) || k + 1 >= end)
         return 0;
     const piece *n = &f->pc[k + 1];
-    if (n->flags & PF_KEEP)
-        return n->h + keep_need(f, k + 1, end, room - n->h);
-    if (p->kind == PK_HEAD && n->kind == PK_LINE) {
-        float two = n->nlines >= 2 && k + 2 < end ? 2 * f->g->pitch : f->g->pitch;
-        if (room >= p->h + two - EPS || room < p->h + f->g->pitch - EPS)
-            return two;
-        return f->g->pitch;
+    if (p->kind == PK_HEAD && (n->kind == PK_LINE || (n->flags & PF_FLOAT))) {
+        /* Floats under a heading may wait for the next column: the text after them
+         * comes up under the heading instead. */
+        float need = 0;
+        int lines = 0;
+        for (int m = k + 1; m < end && lines < 2; m++) {
+            if (f->pc[m].flags & PF_FLOAT)
+                continue;
+            if (f->pc[m].kind != PK_LINE)
+                break;
+            need += f->pc[m].h;
+            lines++;
+        }
+        return need;
     }
-    return n->h;
-}
-
-/* The least that must follow a heading in its column when room is short: the rest of a
- * chain of headings without their space before, then one line of text. */
-static float keep_min(const flow *f, int k, int end)
-{
-    if (!(f->pc[k].flags & PF_KEEP) || k + 1 >= end)
-        return 0;
-    const piece *n = &f->pc[k + 1];
-    if (n->kind == PK_HEAD)
-        return n->h_top + keep_min(f, k + 1, end);
-    return n->kind == PK_LINE ? f->g->pitch : n->h;
-}
-
-/* The last heading of the chain of headings starting at k. */
-static int chain_end(const flow *f, int k, int end)
-{
-    while (k + 1 < end && f->pc[k + 1].kind == PK_HEAD)
-        k++;
-    return k;
+    return n->h + keep_need(f, k + 1, end);
 }
 
 /* Height of the header rows a box repeats at the top of a continuation. */
@@ -495,8 +535,11 @@ typedef struct {
     float used;
     float colh[8];
     float over[8];            /* how much more the piece that broke the column needed */
+    bool textnext[8];         /* text (not a box) was what did not fit */
+    int brk[8];               /* the piece that did not fit */
     int ncols;                /* columns that hold something */
-    int left;                 /* a float that found no room (it waits for the next page) */
+    int left[FLOW_MAX_WAIT];  /* floats that found no room (they wait for the next page) */
+    int nleft;
 } fill_stats;
 
 /* How far the shortest column that holds something falls below the tallest. */
@@ -508,68 +551,147 @@ static float spread(const fill_stats *s)
     return s->ncols ? s->used - lo : 0;
 }
 
-/* Fills `cols` columns of height H with pieces [i, end), after `carry` (a float that
- * waited for this page; -1: none), keeping the last line of a paragraph from opening
- * a column when `widows` (CL-PA-06). Returns the first piece that did not fit; a
- * float the text went past that found no room is stats->left. The placement is
- * written to pl (when not NULL). */
-static int fill(const flow *f, int i, int end, int carry, float H, bool widows, placement *pl,
-                fill_stats *stats)
+/* Body rows of box `obj` placed last in column col, and the first placement of its
+ * run there (pl index); repeated header rows and the caption do not count. */
+static int rows_here(const flow *f, const placement *pl, int col, int obj, int *first)
+{
+    int n = 0;
+    *first = pl->n;
+    for (int m = pl->n - 1; m >= 0 && pl->v[m].col == col; m--) {
+        const piece *q = &f->pc[pl->v[m].piece];
+        if (q->kind != PK_ROW || q->obj != obj)
+            break;
+        *first = m;
+        const box *bx = f->boxes[obj];
+        if (!pl->v[m].repeat && q->line >= bx->caption_rows + bx->nrepeat)
+            n += q->nrows;
+    }
+    return n;
+}
+
+/* Height a placement occupies. */
+static float placed_h(const flow *f, const placed *q)
+{
+    return q->compact ? f->pc[q->piece].h_top : f->pc[q->piece].h;
+}
+
+/* Moves a table's break at piece k so that two body rows stand on each side (see
+ * fill); returns the piece the next column starts with. */
+static int table_break(const flow *f, placement *pl, fill_stats *st, int col, int k, int end)
+{
+    const piece *p = &f->pc[k];
+    const box *bx = f->boxes[p->obj];
+    int head = bx->caption_rows + bx->nrepeat;
+    int first, here = rows_here(f, pl, col, p->obj, &first);
+    bool opened = first == 0 || pl->v[first - 1].col != col;
+    int after = 0;
+    for (int m = k; m < end && f->pc[m].kind == PK_ROW && f->pc[m].obj == p->obj; m++)
+        after += f->pc[m].nrows;
+    int back = after < 2 ? 2 - after : 0;
+    if (here - back < 2)
+        back = opened ? 0 : here;
+    if (back == 0)
+        return k;
+    int m = pl->n;
+    if (back >= here) {
+        m = first;                   /* all of it, with its caption and header */
+    } else {
+        while (back > 0 && m > first) {
+            m--;
+            const placed *q = &pl->v[m];
+            if (!q->repeat && f->pc[q->piece].line >= head)
+                back -= f->pc[q->piece].nrows;
+        }
+    }
+    k = pl->v[m].piece;
+    pl->n = m;
+    st->colh[col] = m > 0 && pl->v[m - 1].col == col ? pl->v[m - 1].y + placed_h(f, &pl->v[m - 1])
+                                                     : 0;
+    return k;
+}
+
+/* Fills `cols` columns of height H with pieces [i, end), after the floats carried in
+ * (`carry`, set first at the tops of the columns). Keeps the last line of a paragraph
+ * from opening a column when `widows` (CL-PA-06), a heading with what must follow it
+ * (keep_need), and a split table with two body rows on each side. A float (figure,
+ * chart, small table) that does not fit where it stands waits for the top of the next
+ * column while the text after it fills the space; floats keep their order. Returns the
+ * first piece that did not fit; floats still waiting are stats->left. The placement is
+ * written to pl (which is always needed, as breaks look back at it). */
+static int fill(const flow *f, int i, int end, const int *carry, int ncarry, float H, bool widows,
+                placement *pl, fill_stats *stats)
 {
     int cols = f->g->cols > 8 ? 8 : f->g->cols;
-    fill_stats st = { .left = -1 };
+    fill_stats st = { 0 };
     int col = 0, k = i;
     float y = 0, maxy = 0;
-    int deferred = carry;            /* a figure waiting for the next column */
-    int compact_until = -1;          /* headings set without space before up to here */
-    int last_in_col = -1;            /* index in pl of the column's last placement */
-    if (pl)
-        pl->n = 0;
-    while (k < end && col < cols) {
-        const piece *p = &f->pc[k];
-        if (y == 0 && deferred >= 0 && f->pc[deferred].h <= H + EPS) {
-            if (pl && place(pl, deferred, col, 0, false, true))
+    int wait[FLOW_MAX_WAIT], nwait = 0;  /* floats waiting for a column top, in order */
+    for (int c = 0; c < ncarry && nwait < FLOW_MAX_WAIT; c++)
+        wait[nwait++] = carry[c];
+    pl->n = 0;
+    while (col < cols) {
+        /* A column's top takes the waiting floats first, in order, while they fit. */
+        while (y == 0 && nwait > 0 && f->pc[wait[0]].h_top <= H + EPS) {
+            if (place(pl, wait[0], col, 0, false, true))
                 return -1;
-            y = f->pc[deferred].h;
-            deferred = -1;
+            y = f->pc[wait[0]].h_top;
+            memmove(wait, wait + 1, (size_t)--nwait * sizeof *wait);
         }
+        for (; y > 0 && nwait > 0 && y + f->pc[wait[0]].h <= H + EPS;) {
+            /* …and more below them when the column is otherwise done. */
+            if (k < end)
+                break;
+            if (place(pl, wait[0], col, y, false, false))
+                return -1;
+            y += f->pc[wait[0]].h;
+            memmove(wait, wait + 1, (size_t)--nwait * sizeof *wait);
+        }
+        if (y > maxy)
+            maxy = y;
+        if (y > 0) {
+            st.colh[col] = y;
+            if (col + 1 > st.ncols)
+                st.ncols = col + 1;
+        }
+        if (k >= end) {
+            if (nwait == 0 || y == 0)
+                break;                   /* done, or the floats need a taller band */
+            col++, y = 0;
+            continue;
+        }
+        const piece *p = &f->pc[k];
         float top = is_text(p) ? snap(f, y) : y;
-        bool compact = top == 0 || k <= compact_until;
-        float h = compact ? p->h_top : p->h;
-        float rep = (y == 0 && p->kind == PK_ROW) ? repeat_h(f, p) : 0;
-        float need = rep + h + keep_need(f, k, end, H - top - rep);
-        if (k <= compact_until)
-            need = h + keep_min(f, k, end);
-        /* A chain of keeps longer than a whole column (headings with no text between)
-         * cannot be kept: set the piece as it comes. */
-        if (need > H + EPS)
-            need = rep + h;
-        else if (top + need > H + EPS && p->kind == PK_HEAD && !compact &&
-                 top + p->h_top + keep_min(f, k, end) <= H + EPS) {
-            /* At a column foot headings give up their space before rather than leave
-             * the column short; they keep one line of their text (CL-PA-07). */
-            compact = true;
-            h = p->h_top;
-            need = h + keep_min(f, k, end);
-            compact_until = chain_end(f, k, end);
+        bool at_top = top == 0;
+        float h = at_top ? p->h_top : p->h;
+        if (p->flags & PF_FLOAT) {
+            if (nwait == 0 && top + h <= H + EPS) {
+                if (place(pl, k, col, top, false, at_top))
+                    return -1;
+                y = top + h;
+            } else if (nwait < FLOW_MAX_WAIT && (col + 1 < cols || !at_top)) {
+                wait[nwait++] = k;       /* the text after it fills the space before it */
+            } else {
+                break;                   /* too many waiting: the page is done */
+            }
+            k++;
+            continue;
         }
-        /* At a column's top a piece is set even when what must follow it does not fit
-         * too; the piece itself must fit: nothing goes below the foot. */
-        if (top + need <= H + EPS || (top == 0 && deferred < 0 && rep + h <= H + EPS)) {
+        float rep = (at_top && p->kind == PK_ROW) ? repeat_h(f, p) : 0;
+        float need = rep + h + keep_need(f, k, end);
+        if (need > flow_text_h(f->g) + EPS)
+            need = rep + h;              /* a chain of keeps longer than a whole column */
+        if (top + need <= H + EPS) {
             if (rep > 0) {
                 const box *bx = f->boxes[p->obj];
-                int r0 = k - p->line + bx->caption_rows;
+                int r0 = k - (p->line - bx->caption_rows);
                 for (int r = 0; r < bx->nrepeat; r++) {
-                    if (pl && place(pl, r0 + r, col, top, true, false))
+                    if (place(pl, r0 + r, col, top, true, true))
                         return -1;
-                    top += f->pc[r0 + r].h;
+                    top += f->pc[r0 + r].h_top;
                 }
             }
-            if (pl) {
-                if (place(pl, k, col, top, false, compact))
-                    return -1;
-                last_in_col = pl->n - 1;
-            }
+            if (place(pl, k, col, top, false, at_top))
+                return -1;
             y = top + h;
             if (y > maxy)
                 maxy = y;
@@ -579,37 +701,36 @@ static int fill(const flow *f, int i, int end, int carry, float H, bool widows, 
             k++;
             continue;
         }
-        if ((p->flags & PF_FLOAT) && deferred < 0 && col + 1 < cols) {
-            deferred = k++;          /* the figure waits for the next column; text flows on */
-            continue;
-        }
         st.over[col] = top + need - H;
+        st.textnext[col] = is_text(p);
+        st.brk[col] = k;
+        if (at_top && rep + h > H + EPS)
+            break;                       /* this band is too low for the piece */
         /* A column break before p. CL-PA-06: the last line of a paragraph does not
-         * open a column alone; CL-PA-07 is kept by keep_need. */
+         * open a column alone. */
         if (widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
-            k > i && f->pc[k - 1].kind == PK_LINE && f->pc[k - 1].obj == p->obj && y > f->g->pitch &&
-            !(f->pc[k - 1].flags & PF_FIRST)) {
+            k > i && f->pc[k - 1].kind == PK_LINE && f->pc[k - 1].obj == p->obj &&
+            y > f->g->pitch && !(f->pc[k - 1].flags & PF_FIRST) && pl->n > 0 &&
+            pl->v[pl->n - 1].piece == k - 1) {
             k--;
-            if (pl && last_in_col >= 0 && pl->n > 0 && pl->v[pl->n - 1].piece == k)
-                pl->n--;
+            pl->n--;
             st.colh[col] -= f->pc[k].h;
         }
+        /* A table splits with two body rows on each side: rows go back to the next
+         * column until two follow, and when fewer than two would stay, the whole run
+         * moves on (unless it opened the column: then it has to split here). */
+        if (p->kind == PK_ROW && k > i && f->pc[k - 1].kind == PK_ROW &&
+            f->pc[k - 1].obj == p->obj)
+            k = table_break(f, pl, &st, col, k, end);
         col++;
         y = 0;
-        last_in_col = -1;
-        compact_until = -1;
     }
-    if (deferred >= 0 && col < cols && y + f->pc[deferred].h <= H + EPS) {
-        if (pl && place(pl, deferred, col, y, false, y == 0))
-            return -1;
-        maxy = fmaxf(maxy, y + f->pc[deferred].h);
-        st.colh[col] = y + f->pc[deferred].h;
-        if (col + 1 > st.ncols)
-            st.ncols = col + 1;
-        deferred = -1;
-    }
-    st.left = deferred;
     st.used = maxy;
+    for (int c = 0; c < st.ncols; c++)
+        if (st.colh[c] > st.used)
+            st.used = st.colh[c];
+    memcpy(st.left, wait, (size_t)nwait * sizeof *wait);
+    st.nleft = nwait;
     if (stats)
         *stats = st;
     return k;
@@ -638,14 +759,22 @@ static int new_page(flow *f, page_state *ps, int section)
     const char *name = section >= 0 ? f->sections[section] : "";
     if (dl_set_str(&f->d->pages[p].section, name))
         return -1;
-    /* Figures that did not fit at the foot of the last page open this one. */
+    /* Boxes across the columns that did not fit at the foot of the last page open
+     * this one, with a line of space under each. */
     int n = ps->npending;
     ps->npending = 0;
     for (int k = 0; k < n; k++) {
-        const piece *fp = &f->pc[ps->pending[k]];
-        if (draw_span_rows(f, ps, ps->pending[k], fp->line, fp->line + 1))
+        const box *bx = f->boxes[f->pc[ps->pending[k]].obj];
+        float whole = box_rows_h(bx, 0, bx->nrows);
+        if (ps->y + whole > flow_text_h(f->g) + EPS) {
+            /* The rest wait for the page after. */
+            memmove(ps->pending, ps->pending + k, (size_t)(n - k) * sizeof *ps->pending);
+            ps->npending = n - k;
+            break;
+        }
+        if (draw_span_rows(f, ps, ps->pending[k], 0, bx->nrows))
             return -1;
-        ps->y = snap(f, ps->y + fp->h);
+        ps->y = snap(f, ps->y + whole + f->g->pitch);
     }
     return 0;
 }
@@ -712,7 +841,7 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
     case PK_ROW:
     case PK_SPANROW: {
         const box *bx = f->boxes[p->obj];
-        return bx->draw(bx, f->d, page, x, y, p->line, p->line + 1);
+        return bx->draw(bx, f->d, page, x, y + (at_top ? 0 : p->pad), p->line, p->line + p->nrows);
     }
     case PK_RULE: {
         float cx = x + f->g->colw / 2, cy = y + f->g->pitch / 2;
@@ -760,13 +889,15 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
                    pl->v[m + 1].repeat == q->repeat &&
                    f->pc[pl->v[m + 1].piece].kind == PK_ROW &&
                    f->pc[pl->v[m + 1].piece].obj == p->obj &&
-                   f->pc[pl->v[m + 1].piece].line == f->pc[pl->v[m].piece].line + 1)
+                   f->pc[pl->v[m + 1].piece].line ==
+                       f->pc[pl->v[m].piece].line + f->pc[pl->v[m].piece].nrows)
                 m++;
             const box *bx = f->boxes[p->obj];
+            const piece *last = &f->pc[pl->v[m].piece];
             f->d->role = DL_ROLE_BOX;
             f->d->block = p->block;
-            rc = f->dry ? 0 : bx->draw(bx, f->d, ps->page, x, y0 + q->y, p->line,
-                                       f->pc[pl->v[m].piece].line + 1);
+            float yb = y0 + q->y + (q->compact ? 0 : p->pad);
+            rc = f->dry ? 0 : bx->draw(bx, f->d, ps->page, x, yb, p->line, last->line + last->nrows);
             i = m;
         } else {
             rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
@@ -786,6 +917,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
             last_col = q->col;
     }
     /* A rule between columns that both hold text. */
+    f->d->role = DL_ROLE_NONE;            /* decoration, not part of the text */
     if (!f->dry && f->t->st->column_rule > 0 && last_col > 0 && band_h > 0)
         for (int c = 1; c <= last_col; c++) {
             float rx = x0 + c * (f->g->colw + f->g->gap) - f->g->gap / 2;
@@ -847,13 +979,66 @@ static float total_h(const flow *f, int i, int j)
     return h;
 }
 
+/* A column (col -1: the text area) the flow could not fill before text that moved on
+ * (block): a warning at that text, and a note on the display list. */
+static int report_gap(flow *f, int page, int col, int block, float lines)
+{
+    const doc_block *b = block >= 0 && block < f->doc->nblocks ? &f->doc->blocks[block] : NULL;
+    if (b && f->doc->src)
+        diag_warning_at(f->t->d, f->doc->src, b->src,
+                        "page %d%s ends %.0f lines short: this %s and the lines that must go "
+                        "with it do not fit there, and no paragraph before it could be set a "
+                        "line longer or shorter; lengthening or shortening a paragraph on that "
+                        "page closes the gap",
+                        page + 1, col >= 0 ? (col == 0 ? ", left column," : ", right column,") : "",
+                        (double)lines,
+                        b->kind == DOC_ARTICLE ? "title" : b->kind == DOC_HEADING ? "heading"
+                                                                                   : "text");
+    return dl_gap_add(f->d, page, col, block, lines) < 0 ? -1 : 0;
+}
+
+/* A full page's column that ends whole lines short before text (a heading or a float
+ * that moved on, and no paragraph before it could be set a line longer or shorter)
+ * gets those lines as space before its headings and around its floats, whole lines
+ * each, so its text still ends at the foot and stays on the grid. A column with
+ * neither keeps its gap, which the flow reports. */
+static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H)
+{
+    int lines = (int)floorf((H - fs->colh[col]) / f->g->pitch + 0.01f);
+    if (lines < 2 || (!fs->textnext[col] && fs->colh[col] == 0))
+        return 0;
+    int slots = 0;
+    for (int m = 0; m < pl->n; m++) {
+        const placed *q = &pl->v[m];
+        const piece *p = &f->pc[q->piece];
+        if (q->col == col && !q->compact && !q->repeat &&
+            (p->kind == PK_HEAD || (p->flags & PF_FLOAT)))
+            slots++;
+    }
+    if (slots == 0)
+        return fs->textnext[col] ? report_gap(f, page, col, f->pc[fs->brk[col]].block, (float)lines)
+                                 : 0;
+    int each = lines / slots, extra = lines % slots, shift = 0;
+    for (int m = 0; m < pl->n; m++) {
+        placed *q = &pl->v[m];
+        const piece *p = &f->pc[q->piece];
+        if (q->col != col)
+            continue;
+        if (!q->compact && !q->repeat && (p->kind == PK_HEAD || (p->flags & PF_FLOAT)))
+            shift += each + (extra-- > 0 ? 1 : 0);
+        q->y += (float)shift * f->g->pitch;
+    }
+    return 0;
+}
+
 /* Whether a fill took everything: all pieces, and no float left waiting. */
-static bool fill_all(int k, int j, const fill_stats *fs) { return k >= j && fs->left < 0; }
+static bool fill_all(int k, int j, const fill_stats *fs) { return k >= j && fs->nleft == 0; }
 
 /* The band height to fill with [i, j) when it all fits in room: the least height that
  * still takes it all with columns within a line of each other. Widow control gives way
  * when only it stands in the way (the columns' evenness is the stronger rule). */
-static float balance(const flow *f, int i, int j, int carry, float room, bool *widows)
+static float balance(const flow *f, int i, int j, const int *carry, int ncarry, float room,
+                     bool *widows, placement *scratch)
 {
     fill_stats fs;
     float lo = snap(f, total_h(f, i, j) / f->g->cols) - 2 * f->g->pitch;
@@ -861,26 +1046,31 @@ static float balance(const flow *f, int i, int j, int carry, float room, bool *w
         lo = f->g->pitch;
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         for (int w = *widows ? 1 : 0; w >= 0; w--)
-            if (fill_all(fill(f, i, j, carry, h, w, NULL, &fs), j, &fs) &&
+            if (fill_all(fill(f, i, j, carry, ncarry, h, w, scratch, &fs), j, &fs) &&
                 spread(&fs) <= f->g->pitch + EPS) {
                 *widows = w;
                 return h;
             }
+    /* No height evens the columns (floats, keeps): the one that comes closest. */
     *widows = f->t->st->widows;
-    for (float h = lo; h < room - EPS; h += f->g->pitch)
-        if (fill_all(fill(f, i, j, carry, h, *widows, NULL, &fs), j, &fs))
-            return h;
-    return room;
+    float best = room, best_spread = 1e9f;
+    for (float h = lo; h < room + EPS; h += f->g->pitch)
+        if (fill_all(fill(f, i, j, carry, ncarry, h, *widows, scratch, &fs), j, &fs) &&
+            spread(&fs) < best_spread - EPS) {
+            best = h;
+            best_spread = spread(&fs);
+        }
+    return best;
 }
 
 /* Places the column pieces [i, j) from the page's current y, over as many pages as
- * needed; the last band is balanced. A float that finds no room on a page opens the
+ * needed; the last band is balanced. Floats that find no room on a page open the
  * next one. */
 static int flow_band(flow *f, page_state *ps, int i, int j)
 {
-    placement pl = { 0 };
-    int rc = -1, carry = -1;
-    while (i < j || carry >= 0) {
+    placement pl = { 0 }, scratch = { 0 };
+    int rc = -1, carry[FLOW_MAX_WAIT], ncarry = 0;
+    while (i < j || ncarry > 0) {
         float room = flow_text_h(f->g) - ps->y;
         if (room < f->g->pitch - EPS) {
             if (new_page(f, ps, ps->section))
@@ -889,19 +1079,20 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
         }
         bool widows = f->t->st->widows;
         fill_stats fs;
-        int k = fill(f, i, j, carry, room, widows, NULL, &fs);
+        int k = fill(f, i, j, carry, ncarry, room, widows, &scratch, &fs);
         if (k < 0)
             goto out;
         float H = room;
         if (fill_all(k, j, &fs)) {
-            H = balance(f, i, j, carry, room, &widows);
+            H = balance(f, i, j, carry, ncarry, room, &widows, &scratch);
         } else if (widows && spread(&fs) > f->g->pitch + EPS) {
             /* A full page whose columns end unevenly: try without widow control. */
             fill_stats nw;
-            if (fill(f, i, j, carry, room, false, NULL, &nw) >= 0 && spread(&nw) < spread(&fs))
+            if (fill(f, i, j, carry, ncarry, room, false, &scratch, &nw) >= 0 &&
+                spread(&nw) < spread(&fs))
                 widows = false;
         }
-        k = fill(f, i, j, carry, H, widows, &pl, &fs);
+        k = fill(f, i, j, carry, ncarry, H, widows, &pl, &fs);
         if (k < 0)
             goto out;
         if (pl.n == 0) {
@@ -917,12 +1108,21 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
             continue;
         }
         bool all = fill_all(k, j, &fs);
+        /* Columns short of the band's foot (a full page's, or the tallest column of a
+         * balanced band) by two lines or more: see stretch_column. */
+        if (!f->dry) {
+            float target = all ? fs.used : H;
+            for (int c = 0; c < f->g->cols && c < 8; c++)
+                if ((!all || fs.colh[c] > 0) && stretch_column(f, ps->page, &pl, &fs, c, target))
+                    goto out;
+        }
         if (draw_band(f, ps, &pl, all ? snap(f, fs.used) : H))
             goto out;
         if (!all) {
-            /* A full page: a column that ends more than a line short is a gap to close. */
+            /* A full page: a column that ends more than a line short before text is a
+             * gap to close. */
             for (int c = 0; c < fs.ncols; c++)
-                if (fs.colh[c] < H - f->g->pitch - EPS) {
+                if (fs.colh[c] < H - f->g->pitch - EPS && fs.textnext[c]) {
                     int more = (int)floorf((H - fs.colh[c]) / f->g->pitch + 0.01f);
                     int less = (int)ceilf(fs.over[c] / f->g->pitch - 0.01f);
                     problem(f, ps->page, more, less, c);
@@ -930,7 +1130,8 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
                 }
         }
         i = k;
-        carry = fs.left;
+        ncarry = fs.nleft;
+        memcpy(carry, fs.left, (size_t)ncarry * sizeof *carry);
         if (!all) {
             if (new_page(f, ps, ps->section))
                 goto out;
@@ -941,6 +1142,7 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
     rc = 0;
 out:
     free(pl.v);
+    free(scratch.v);
     return rc;
 }
 
@@ -948,15 +1150,31 @@ out:
  * keeps with, plus two lines of the columns below. */
 static float span_need(const flow *f, int i)
 {
-    float need = 0;
+    float need = 0, pitch = f->g->pitch;
     int k = i;
-    while (k < f->npc && (f->pc[k].kind == PK_SPAN || f->pc[k].kind == PK_SPANROW) &&
-           (k == i || (f->pc[k - 1].flags & PF_KEEP))) {
-        need += f->pc[k].h;
+    while (k < f->npc && (k == i || (f->pc[k - 1].flags & PF_KEEP))) {
+        const piece *p = &f->pc[k];
+        if (p->kind == PK_SPAN) {
+            need += p->h;
+            k++;
+            continue;
+        }
+        if (p->kind != PK_SPANROW)
+            break;
+        const box *bx = f->boxes[p->obj];
+        float whole = box_rows_h(bx, 0, bx->nrows);
+        if (p->line == 0 && whole + pitch <= flow_text_h(f->g) + EPS) {
+            /* A box a page can hold is set whole, a line of space around it. */
+            need += pitch + whole + pitch;
+            while (k < f->npc && f->pc[k].kind == PK_SPANROW && f->pc[k].obj == p->obj)
+                k++;
+            break;
+        }
+        need += (p->line == 0 ? pitch : 0) + p->h;
         k++;
     }
     if (k < f->npc && f->pc[k].kind != PK_SECTION && f->pc[k].kind != PK_SPAN)
-        need += 2 * f->g->pitch;
+        need += 2 * pitch;
     return need;
 }
 
@@ -972,49 +1190,76 @@ static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
     return rc;
 }
 
-/* A box set across all columns, from piece i (its first row): as many rows as fit on
- * each page, drawn as one chunk; a continuation repeats the header rows; the caption
- * and header stay with the first body row. Returns the piece after the box. */
+/* A box set across all columns, from piece i (its first row), with a line of space
+ * above (but at a page top) and below. One that a page can hold is a float: when it
+ * does not fit in what is left of this page it waits for the next one (in order),
+ * and the text after it fills this page. A longer one (a table) runs over pages, as
+ * many rows as fit on each, drawn as one chunk; a continuation repeats the header
+ * rows, the caption and header stay with the first body rows, and two body rows
+ * stand on each side of every break. Returns the piece after the box. */
 static int flow_span_box(flow *f, page_state *ps, int i)
 {
     const box *bx = f->boxes[f->pc[i].obj];
     int end = i;
     while (end < f->npc && f->pc[end].kind == PK_SPANROW && f->pc[end].obj == f->pc[i].obj)
         end++;
-    int head = bx->caption_rows + bx->nrepeat;    /* rows kept with the first body row */
-    /* A figure or chart that does not fit waits for the next page; the text after it
-     * fills this one (no gap). */
-    if (end == i + 1 && (f->pc[i].flags & PF_FLOAT) && ps->y > 0 && ps->npending < 8 &&
-        (ps->npending > 0 || f->pc[i].h > flow_text_h(f->g) - ps->y + EPS)) {
-        /* (Behind a waiting figure, the next one waits too: figures keep their order.) */
-        ps->pending[ps->npending++] = i;
+    float pitch = f->g->pitch, whole = box_rows_h(bx, 0, bx->nrows);
+    if (f->pc[i].line == 0 && whole + pitch <= flow_text_h(f->g) + EPS) {
+        /* Behind waiting boxes it waits too (they keep their order); with no room it
+         * waits, or, when too many wait, the page ends and they open the next. */
+        while (ps->y > 0 && (ps->npending > 0 || pitch + whole > flow_text_h(f->g) - ps->y + EPS)) {
+            if (ps->npending < 8) {
+                ps->pending[ps->npending++] = i;
+                return end;
+            }
+            if (new_page(f, ps, ps->section))
+                return -1;
+        }
+        if (ps->y > 0)
+            ps->y += pitch;
+        if (draw_span_rows(f, ps, i, 0, bx->nrows))
+            return -1;
+        ps->y = snap(f, ps->y + whole + pitch);
         return end;
     }
+    int head = bx->caption_rows + bx->nrepeat;    /* rows kept with the first body row */
+    int nbody = bx->nrows - head;
     while (i < end) {
         int r0 = f->pc[i].line;
+        if (ps->y > 0 && r0 == 0)
+            ps->y += pitch;
         float room = flow_text_h(f->g) - ps->y;
         bool cont = r0 >= head;                   /* a continuation: repeat the header */
         float rep = cont ? box_rows_h(bx, bx->caption_rows, head) : 0;
         float used = rep;
-        int k = i, min_rows = cont ? 1 : (head - r0) + 1;
+        int k = i;
         while (k < end && used + f->pc[k].h <= room + EPS)
             used += f->pc[k].h, k++;
-        if (k - i < min_rows && k < end) {
+        /* Two body rows on each side of the break (or all, for a short table). */
+        int body_here = (k - i) - (cont ? 0 : head - r0);
+        int rest = end - k;
+        int want = nbody >= 4 ? 2 : nbody;
+        if (rest > 0 && rest < want && body_here - (want - rest) >= want)
+            k -= want - rest, body_here -= want - rest;
+        if (k < end && body_here < want) {
             if (ps->y > 0) {
-                if (room >= 2 * f->g->pitch - EPS) {
-                    float first = rep + box_rows_h(bx, r0, r0 + min_rows);
-                    int more = ((int)floorf(room / f->g->pitch + 0.01f) - 1) * f->g->cols;
-                    int less = (int)ceilf((first - room) / f->g->pitch - 0.01f) * f->g->cols;
+                if (room >= 2 * pitch - EPS) {
+                    float first = rep + box_rows_h(bx, r0, r0 + (cont ? 0 : head - r0) + want);
+                    int more = ((int)floorf(room / pitch + 0.01f) - 1) * f->g->cols;
+                    int less = (int)ceilf((first - room) / pitch - 0.01f) * f->g->cols;
                     problem(f, ps->page, more, less, -1);
                 }
                 if (new_page(f, ps, ps->section))
                     return -1;
                 continue;
             }
-            /* A page cannot hold even the first rows: set them anyway. */
-            k = i + (min_rows < end - i ? min_rows : end - i);
-            used = rep + box_rows_h(bx, r0, f->pc[k - 1].line + 1);
+            if (k == i) {
+                diag_error_general(f->t->d, "internal: a table row does not fit an empty page "
+                                            "(page %d)", ps->page + 1);
+                return -1;
+            }
         }
+        used = rep + box_rows_h(bx, r0, f->pc[k - 1].line + 1);
         float x = flow_left(f->g, ps->page), y = f->g->top + ps->y;
         f->d->role = DL_ROLE_BOX;
         f->d->block = f->pc[i].block;
@@ -1023,7 +1268,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
         if (!f->dry && bx->draw(bx, f->d, ps->page, x, y + rep, r0, f->pc[k - 1].line + 1))
             return -1;
         f->d->block = -1;
-        ps->y = snap(f, ps->y + used);
+        ps->y = snap(f, ps->y + used + (k >= end ? pitch : 0));
         i = k;
         if (i < end && new_page(f, ps, ps->section))
             return -1;
@@ -1043,8 +1288,9 @@ static int flow_pages(flow *f)
         if (p->kind == PK_SECTION) {
             /* Waiting figures belong to the section before: give them a page of their own
              * section rather than the next section's first page. */
-            if (ps.npending > 0 && new_page(f, &ps, ps.section))
-                return -1;
+            while (ps.npending > 0)
+                if (new_page(f, &ps, ps.section))
+                    return -1;
             if (f->t->st->section_new_page && !page_empty) {
                 if (new_page(f, &ps, p->section))
                     return -1;
@@ -1072,6 +1318,9 @@ static int flow_pages(flow *f)
                     int more = ((int)floorf(room / f->g->pitch + 0.01f) - 1) * f->g->cols;
                     int less = (int)ceilf((span_need(f, i) - room) / f->g->pitch - 0.01f) * f->g->cols;
                     problem(f, ps.page, more, less, -1);
+                    if (!f->dry && report_gap(f, ps.page, -1, p->block,
+                                              floorf(room / f->g->pitch + 0.01f)))
+                        return -1;
                 }
                 if (new_page(f, &ps, ps.section))
                     return -1;
@@ -1093,8 +1342,9 @@ static int flow_pages(flow *f)
         page_empty = false;
         i = j;
     }
-    if (ps.npending > 0 && new_page(f, &ps, ps.section))
-        return -1;
+    while (ps.npending > 0)
+        if (new_page(f, &ps, ps.section))
+            return -1;
     return 0;
 }
 
@@ -1136,8 +1386,31 @@ static int recompose(flow *f, setter *s, int dir, compose_result *out)
     return typeset_compose_loose(f->t, s->p, s->ts, s->measure, s->indent, dir, out);
 }
 
+/* Whether setter s can be set at looseness L (within ±LOOSE_MAX), and its demerits
+ * there; compositions are made once and remembered. */
+static bool alt_at(flow *f, setter *s, int L, double *d)
+{
+    int i = L + LOOSE_MAX;
+    if (!s->alt_known[i]) {
+        compose_result r;
+        s->alt_known[i] = true;
+        if (recompose(f, s, L, &r) == 0) {
+            /* A paragraph spaced out or squeezed visibly is worse than the gap. */
+            s->alt_ok[i] = r.n == s->n0 + L && !r.overfull && !r.fallback && !r.emergency;
+            s->alt_d[i] = r.demerits;
+            compose_result_free(&r);
+        }
+        /* Put the paragraph's units back as its current breaks have them. */
+        if (recompose(f, s, s->loose, &r) == 0)
+            compose_result_free(&r);
+    }
+    *d = s->alt_d[i];
+    return s->alt_ok[i];
+}
+
 /* Closes the pass's gap by setting the cheapest paragraphs before it a line longer
- * (dir +1) or shorter (-1), like TeX's \looseness. Returns 1 when something changed. */
+ * (dir +1) or shorter (-1), like TeX's \looseness; a paragraph already moved may move
+ * one line further the same way. Returns 1 when something changed. */
 static int fix_problem(flow *f)
 {
     flow_problem *pb = &f->prob;
@@ -1150,28 +1423,20 @@ static int fix_problem(flow *f)
     int lo = n > 24 ? n - 24 : 0;
     for (int k = lo; k < n; k++) {
         setter *s = &f->set[pb->cands[k]];
-        if (s->loose != 0)
-            continue;                /* each paragraph moves once */
-        if (!s->alt_known) {
-            for (int dir = -1; dir <= 1; dir += 2) {
-                compose_result r;
-                if (recompose(f, s, dir, &r))
-                    continue;
-                /* A paragraph spaced out or squeezed visibly is worse than the gap. */
-                s->alt_ok[dir > 0] = r.n == s->r.n + dir && !r.overfull && !r.fallback &&
-                                     r.demerits - s->r.demerits <= LOOSE_MAX_COST;
-                s->alt_cost[dir > 0] = r.demerits - s->r.demerits;
-                compose_result_free(&r);
-            }
-            /* Put the paragraph's units back as its own breaks have them. */
-            compose_result r;
-            if (recompose(f, s, 0, &r) == 0)
-                compose_result_free(&r);
-            s->alt_known = true;
+        if (!s->alt_known[LOOSE_MAX]) {
+            s->n0 = s->r.n;
+            s->alt_known[LOOSE_MAX] = s->alt_ok[LOOSE_MAX] = true;
+            s->alt_d[LOOSE_MAX] = s->r.demerits;
         }
-        for (int d = 0; d < 2; d++)
-            if (s->alt_ok[d])
-                opt[nopt++] = (loosen){ pb->cands[k], d ? 1 : -1, s->alt_cost[d] };
+        for (int dir = -1; dir <= 1; dir += 2) {
+            int to = s->loose + dir;
+            if (abs(to) > LOOSE_MAX || abs(to) <= abs(s->loose))
+                continue;            /* only further from its own best breaks */
+            double d_from, d_to;
+            alt_at(f, s, s->loose, &d_from);
+            if (alt_at(f, s, to, &d_to) && d_to - d_from <= LOOSE_MAX_COST)
+                opt[nopt++] = (loosen){ pb->cands[k], dir, d_to - d_from };
+        }
     }
     qsort(opt, (size_t)nopt, sizeof *opt, cmp_loosen);
     double cost[2] = { 0, 0 };
@@ -1193,11 +1458,14 @@ static int fix_problem(flow *f)
                 continue;
             setter *s = &f->set[opt[k].setter];
             compose_result r;
-            if (recompose(f, s, dir, &r))
+            if (recompose(f, s, s->loose + dir, &r))
                 continue;
             compose_result_free(&s->r);
             s->r = r;
-            s->loose = dir;
+            s->loose += dir;
+            if (getenv("JIANBAO_DEBUG"))
+                fprintf(stderr, "flow: setter %d to looseness %d (%d lines)\n", opt[k].setter,
+                        s->loose, s->r.n);
             done++;
             changed = 1;
         }
@@ -1244,6 +1512,10 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
         int fixed = fix_problem(&f);
         if (fixed < 0)
             goto out;
+        if (getenv("JIANBAO_DEBUG"))
+            fprintf(stderr, "flow: pass %d: page %d needs %d more or %d fewer lines; %d candidates; %s\n",
+                    pass, f.prob.page + 1, f.prob.more, f.prob.less, f.prob.ncands,
+                    fixed ? "fixed" : "settled");
         if (!fixed) {
             if (!VEC_PUSH_ROOM(f.settled, f.capsettled, f.nsettled))
                 goto out;

@@ -285,7 +285,7 @@ int pdftag_key(pdftag *t, const dl_item *it, float page_h)
     }
     if (it->kind == DL_TEXT && it->u.text.link && t->links)
         return run_elem(t, e, DL_S_LINK, it->u.text.link);
-    if (it->kind == DL_TEXT && it->u.text.code)
+    if (it->kind == DL_TEXT && it->u.text.code && t->el[e].type != DL_S_CODE)
         return run_elem(t, e, DL_S_CODE, 0);
     return e;
 }

@@ -15,7 +15,11 @@
  *                              table is its caption
  *   <table>…</table>           HTML table with colspan/rowspan, <caption>, <th>
  *   ![图 caption](figures/x.png)   a figure (a paragraph holding only the image)
- *   ```chart … ```             a vector chart (see doc_chart) */
+ *   ```chart … ```             a vector chart (see doc_chart)
+ *   ``` … ``` (any other info string, or an indented block)
+ *                              code: DOC_CODE, its lines kept (IN_BR between them)
+ *   ```signature … ```         落款: DOC_SIGNATURE, each line flush right and whole
+ *   "text  " / "text\" at a line end   a hard line break (IN_BR) */
 #ifndef JB_DOC_H
 #define JB_DOC_H
 
@@ -32,6 +36,11 @@ typedef enum {
     IN_SUB = 8,
     IN_SUP = 16,
     IN_LINK = 32,
+    IN_BR = 64,               /* a hard line break: the line ends here (text " ") */
+    IN_LABEL = 128,           /* a list label （一） 1. • 第一节: fixed width, never
+                                 squeezed or spread (the first inline only) */
+    IN_HANG = 256,            /* with IN_LABEL: the label hangs left of the text */
+    IN_KEEP = 512,            /* break only after its spaces (names in a signature) */
 } doc_inline_flags;
 
 /* A run of text with one set of flags. Text is UTF-8, already normalized: source
@@ -63,6 +72,8 @@ typedef enum {
     DOC_FIGURE,
     DOC_CHART,
     DOC_RULE,                 /* thematic break */
+    DOC_CODE,                 /* a code block: lines in IN_CODE, IN_BR between them */
+    DOC_SIGNATURE,            /* 落款: issuing bodies and date, lines flush right */
 } doc_kind;
 
 typedef enum { ALIGN_AUTO, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } doc_align;
@@ -167,5 +178,7 @@ void doc_free(doc *doc);
 
 /* Concatenated plain text of a doc_text (caller frees). */
 char *doc_text_plain(const doc_text *t);
+/* Frees a doc_text's inlines (texts and links) and empties it. */
+void doc_text_clear(doc_text *t);
 
 #endif

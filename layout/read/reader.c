@@ -47,6 +47,7 @@ typedef enum { RAW_NONE, RAW_CHART, RAW_HTML } raw_kind;
 
 typedef struct {
     const src_file *src;
+    const char *md_copy;      /* the copy md4c reads (reader_cjk.c), or NULL */
     const char *dir;
     diag *d;
     doc *doc;
@@ -67,7 +68,10 @@ typedef struct {
     bool active;              /* para is a live target */
     bool lazy;                /* cur is a tight list item opened by its first text */
     bool skipped;             /* cur lies inside an HTML table read from the raw source */
-    bool code_text;           /* cur is the text of a non-chart code block */
+    bool code_text;           /* cur is the text of a code or signature block: lines kept */
+    unsigned line_flags;      /* IN_CODE (code) or IN_KEEP (signature) for its text */
+    int code_nl;              /* line ends waiting for the block's next text */
+    size_t code_col;          /* characters on the code line so far (tab stops) */
     sink para;
     int bold, em, code, link, hbold, hem, hsub, hsup;
     size_t hopen_at;          /* the last unclosed inline HTML tag */
@@ -99,9 +103,19 @@ typedef struct {
 
 /* ---- positions ------------------------------------------------------------------- */
 
+/* md4c reads r->md_copy when the source needed CJK-friendly stand-ins: a pointer into it
+ * is turned into the same place in the source, whose text is what we keep. */
+static const char *orig(const rd *r, const char *p)
+{
+    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)r->md_copy;
+    if (r->md_copy && a >= lo && a - lo <= r->src->len)
+        return r->src->text + (a - lo);
+    return p;
+}
+
 static bool src_offset(const rd *r, const char *p, size_t n, size_t *off)
 {
-    return reader_src_offset(r->src, p, n, off);
+    return reader_src_offset(r->src, orig(r, p), n, off);
 }
 
 static void see(rd *r, const char *p, size_t n)
@@ -203,7 +217,7 @@ static void block_drop_last(rd *r)
 static unsigned cur_flags(const rd *r)
 {
     return (r->bold || r->hbold ? IN_BOLD : 0) | (r->em || r->hem ? IN_EM : 0) |
-           (r->code || r->code_text ? IN_CODE : 0) | (r->hsub ? IN_SUB : 0) |
+           (r->code ? IN_CODE : 0) | (r->code_text ? r->line_flags : 0) | (r->hsub ? IN_SUB : 0) |
            (r->hsup ? IN_SUP : 0) | (r->link ? IN_LINK : 0);
 }
 
@@ -220,8 +234,23 @@ static bool has_ink(const char *s, size_t n)
     return false;
 }
 
+static void emit_as(rd *r, const char *s, size_t n, size_t src, bool verbatim, unsigned flags);
+
 /* Appends text to the current sink, first settling a waiting soft break. */
 static void emit(rd *r, const char *s, size_t n, size_t src, bool verbatim)
+{
+    emit_as(r, s, n, src, verbatim, cur_flags(r));
+}
+
+/* A hard line break (CommonMark: two spaces or a backslash at a line end, <br>). */
+static void emit_break(rd *r, size_t src)
+{
+    sink *k = cur_sink(r);
+    k->brk = false;                   /* the soft break it replaces */
+    emit_as(r, " ", 1, src, false, cur_flags(r) | IN_BR);
+}
+
+static void emit_as(rd *r, const char *s, size_t n, size_t src, bool verbatim, unsigned flags)
 {
     if (!n || r->oom)
         return;
@@ -241,7 +270,7 @@ static void emit(rd *r, const char *s, size_t n, size_t src, bool verbatim)
     }
     if (k == &r->para && has_ink(s, n))
         r->other = true;
-    if (!reader_tb_add(&k->tb, s, n, cur_flags(r), r->href, src, verbatim))
+    if (!reader_tb_add(&k->tb, s, n, flags, r->href, src, verbatim))
         oom(r);
 }
 
@@ -403,6 +432,43 @@ static void make_figures(rd *r)
 
 /* ---- finishing a text block ------------------------------------------------------ */
 
+/* A paragraph that starts with a list label （一） 1. 第一节 …: the label becomes an
+ * inline of its own (IN_LABEL), the blanks after it go; the composer gives it a fixed
+ * width, so that every such paragraph's text starts alike. False when out of memory. */
+static bool mark_label(doc_text *t)
+{
+    if (t->nin == 0 || (t->in[0].flags & (IN_CODE | IN_LINK | IN_BR)))
+        return true;
+    doc_inline *in = &t->in[0];
+    size_t n = strlen(in->text), skip, k = reader_label(in->text, n, &skip);
+    if (!k)
+        return true;
+    if (k + skip == n) {              /* the label fills its inline: only mark it */
+        in->text[k] = 0;
+        in->flags |= IN_LABEL;
+        return true;
+    }
+    doc_inline *v = realloc(t->in, (size_t)(t->nin + 1) * sizeof *v);
+    if (!v)
+        return false;
+    t->in = v;
+    in = &t->in[0];
+    char *rest = strdup(in->text + k + skip);
+    char *href = in->href ? strdup(in->href) : NULL;
+    if (!rest || (in->href && !href)) {
+        free(rest);
+        free(href);
+        return false;
+    }
+    memmove(t->in + 2, t->in + 1, (size_t)(t->nin - 1) * sizeof *t->in);
+    t->nin++;
+    t->in[1] = (doc_inline){ rest, in->flags, href, in->src_verbatim ? in->src + k + skip : in->src,
+                             in->src_verbatim };
+    in->text[k] = 0;
+    in->flags |= IN_LABEL;
+    return true;
+}
+
 /* A paragraph may really be a figure, a source line, or a table caption. */
 static void classify_para(rd *r)
 {
@@ -438,6 +504,8 @@ static void classify_para(rd *r)
             b->kind = DOC_SOURCE;
         free(plain);
     }
+    if (b->kind == DOC_PARA && !mark_label(&b->text))
+        oom(r);
 }
 
 static void warn_open_html(rd *r)
@@ -469,6 +537,9 @@ static void text_end(rd *r)
     images_clear(r);
     r->cur = -1;
     r->code_text = false;
+    r->line_flags = 0;
+    r->code_nl = 0;
+    r->code_col = 0;
 }
 
 /* Opens a text block of the given kind (a list item's text inside an item). */
@@ -525,7 +596,7 @@ static void inline_html(rd *r, const char *s, size_t n, size_t at)
             (*counter)--;
         }
     } else if (strcmp(name, "br") == 0) {
-        emit(r, " ", 1, at, false);
+        emit_break(r, at);
     } else {
         diag_warning_at(r->d, r->src, at,
                         "HTML tag %.*s is not supported here and is left out (its text is kept)",
@@ -534,6 +605,38 @@ static void inline_html(rd *r, const char *s, size_t n, size_t at)
 }
 
 /* ---- code and HTML blocks ------------------------------------------------------- */
+
+/* A piece of a code or signature block's text; md4c gives each line, then "\n". A
+ * line end becomes a hard break once the next line comes (none after the last); a
+ * tab goes to the next stop of four columns (as CommonMark counts them); a signature
+ * line loses its leading blanks. */
+static void code_line_text(rd *r, const char *s, size_t n, size_t off, bool in)
+{
+    if (n == 1 && s[0] == '\n') {
+        r->code_nl++;
+        r->code_col = 0;
+        return;
+    }
+    for (; r->code_nl > 0; r->code_nl--)
+        emit_break(r, off);
+    while ((r->line_flags & IN_KEEP) && r->code_col == 0 && n && (*s == ' ' || *s == '\t'))
+        s++, n--, off++;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != '\t')
+            j++;
+        emit(r, s + i, j - i, off + i, in);
+        for (size_t k = i; k < j; k++)
+            r->code_col += ((unsigned char)s[k] & 0xC0) != 0x80;
+        if (j < n) {
+            size_t w = 4 - r->code_col % 4;
+            emit(r, "    ", w, off + j, false);
+            r->code_col += w;
+            j++;
+        }
+        i = j;
+    }
+}
 
 static bool fence_line(const rd *r, size_t p, size_t e, char ch, int len)
 {
@@ -582,6 +685,11 @@ static void locate_fence(rd *r, const MD_BLOCK_CODE_DETAIL *det)
     r->fence_char = det->fence_char;
     r->fence_len = 3;
     size_t p = next_line_start(r, r->cursor);
+    if (!det->fence_char) {           /* an indented block: no fence */
+        r->fence_at = p;
+        r->fence_len = 0;
+        return;
+    }
     if (det->info.size && src_offset(r, det->info.text, det->info.size, &off)) {
         p = off;
         while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t'))
@@ -621,7 +729,7 @@ static char *attr_string(rd *r, const MD_ATTRIBUTE *a)
     strbuf b = { 0 };
     bool ok = strbuf_add(&b, "", 0);
     for (int i = 0; ok && a->substr_offsets && a->substr_offsets[i] < a->size; i++) {
-        const char *s = a->text + a->substr_offsets[i];
+        const char *s = orig(r, a->text + a->substr_offsets[i]);
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
         char u[4];
         int k;
@@ -820,14 +928,16 @@ static void enter_code(rd *r, const MD_BLOCK_CODE_DETAIL *det)
     char *info = attr_string(r, &det->lang);
     if (!info)
         return;
-    bool chart = strcmp(info, "chart") == 0;
+    bool chart = strcmp(info, "chart") == 0, sig = strcmp(info, "signature") == 0;
     free(info);
     if (chart) {
         r->raw = RAW_CHART;
         reader_raw_reset(&r->rawbuf);
     } else {
-        text_block(r, DOC_PARA, r->fence_at);
+        /* Code keeps its lines; a signature (落款) too, each line kept whole. */
+        text_block(r, sig ? DOC_SIGNATURE : DOC_CODE, r->fence_at);
         r->code_text = true;
+        r->line_flags = sig ? IN_KEEP : IN_CODE;
     }
 }
 
@@ -1005,8 +1115,9 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
             chart_block(r);
         } else {
             size_t at = r->fence_at;
+            bool fenced = r->fence_char != 0;
             text_end(r);
-            if (!fence_closed(r))
+            if (fenced && !fence_closed(r))
                 diag_warning_at(r->d, r->src, at,
                                 "this code block is not closed, so the rest of the file is "
                                 "code; close it with a line %.*s", r->fence_len,
@@ -1108,6 +1219,7 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *u)
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *u)
 {
     rd *r = u;
+    s = orig(r, s);
     size_t off = r->cursor;
     bool in = src_offset(r, s, n, &off);
     see(r, s, n);
@@ -1133,7 +1245,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *u)
         emit(r, "\xEF\xBF\xBD", 3, off, false);
         break;
     case MD_TEXT_BR:
-        emit(r, " ", 1, off, false);
+        emit_break(r, off);
         break;
     case MD_TEXT_SOFTBR:
         soft_break(r, off);
@@ -1148,8 +1260,8 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *u)
         break;
     }
     case MD_TEXT_CODE:
-        if (r->code_text && n == 1 && s[0] == '\n')
-            soft_break(r, off);  /* code lines are joined like a paragraph's lines */
+        if (r->code_text)
+            code_line_text(r, s, n, off, in);
         else
             emit(r, s, n, off, false);
         break;
@@ -1184,20 +1296,26 @@ static void read_body(doc *dc, size_t body, diag *d)
         diag_error_at(d, dc->src, body, "the issue is larger than 4 GB; split it");
         return;
     }
+    bool no_mem;
+    char *alt = reader_cjk_emphasis(dc->src->text, dc->src->len, &no_mem);
+    if (no_mem) {
+        reader_oom(d, dc->src);
+        return;
+    }
+    r.md_copy = alt;
     MD_PARSER p = {
-        .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
-                 /* Four leading spaces are an editor's indent, not a code block. */
-                 MD_FLAG_NOINDENTEDCODEBLOCKS,
+        .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH,
         .enter_block = on_enter_block,
         .leave_block = on_leave_block,
         .enter_span = on_enter_span,
         .leave_span = on_leave_span,
         .text = on_text,
     };
-    int rc = md_parse(dc->src->text + body, (MD_SIZE)len, &p, &r);
+    int rc = md_parse((alt ? alt : dc->src->text) + body, (MD_SIZE)len, &p, &r);
     if (rc != 0 && !r.oom)
         diag_error_at(d, dc->src, body, "the Markdown parser failed (code %d)", rc);
     reader_free_state(&r);
+    free(alt);
 }
 
 /* Reports each byte that is not UTF-8 (a few, then gives up). False if any. */

@@ -13,7 +13,6 @@
 #include "layout/read/doc.h"
 
 /* doc.c: freeing the parts of a document (also used on the reader's error paths). */
-void doc_text_clear(doc_text *t);
 void doc_table_free(doc_table *t);
 void doc_figure_free(doc_figure *f);
 void doc_chart_free(doc_chart *c);
@@ -32,7 +31,8 @@ bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const
                    size_t src, bool verbatim);
 
 /* CL-LB-12: true when a source line break between these two characters vanishes
- * (both Han/CJK; the marks shared with Latin count as CJK next to a CJK character). */
+ * (both Han/CJK; the marks shared with Latin count as CJK next to a CJK character;
+ * beside a full-width mark, which brings its own blank half: "（\nr" is "（r"). */
 bool reader_break_vanishes(uint32_t before, uint32_t after);
 /* Decodes a character reference "&amp;", "&#20013;", "&#x4e2d;" (s[0] == '&', n bytes,
  * ending in ';') into out (UTF-8, at most 4 bytes). Returns the byte count, 0 when
@@ -94,6 +94,16 @@ size_t reader_html_skip_blank(const char *s, size_t n);
  * at. */
 char *reader_image(const src_file *src, const char *dir, const char *path, size_t at, diag *d,
                    image_info *info);
+
+/* reader_cjk.c: a copy of text[0..n) that md4c reads instead of the source, so that
+ * emphasis next to CJK punctuation opens and closes (CJK-friendly flanking); the same
+ * length, every byte at its offset. NULL when the source needs no change (or, with
+ * *oom set, when memory ran out). */
+char *reader_cjk_emphasis(const char *text, size_t n, bool *oom);
+
+/* The list label a paragraph starts with — （一） (1) 一、 1. 1、 第一节 ① — as its
+ * length in bytes of s (0 when none); *skip gets the blanks after it. */
+size_t reader_label(const char *s, size_t n, size_t *skip);
 
 /* Reports that memory ran out (as an error, so the read fails). */
 void reader_oom(diag *d, const src_file *src);

@@ -40,12 +40,108 @@ bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const
     return true;
 }
 
+/* A full-width punctuation mark: CJK symbols and punctuation, full-width forms. */
+static bool fullwidth_mark(uint32_t c)
+{
+    return (c >= 0x3001 && c <= 0x301F) || (c >= 0xFF01 && c <= 0xFF0F) ||
+           (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+           (c >= 0xFF5B && c <= 0xFF65);
+}
+
 bool reader_break_vanishes(uint32_t before, uint32_t after)
 {
+    if (fullwidth_mark(before) || fullwidth_mark(after))
+        return true;
     script_kind a = script_of(before), b = script_of(after);
     if (a == SCRIPT_CJK)
         return b == SCRIPT_CJK || b == SCRIPT_EITHER;
     return a == SCRIPT_EITHER && b == SCRIPT_CJK;
+}
+
+/* Chinese numerals of a label: 一 … 十, 百, 零, 〇, 两. */
+static size_t cn_numerals(const char *s, size_t n)
+{
+    static const char *const num[] = { "一", "二", "三", "四", "五", "六", "七", "八", "九",
+                                       "十", "百", "零", "〇", "两" };
+    size_t i = 0;
+    for (int count = 0; count < 4; count++) {
+        size_t k = 0;
+        for (size_t j = 0; j < sizeof num / sizeof num[0] && !k; j++)
+            if (n - i >= 3 && memcmp(s + i, num[j], 3) == 0)
+                k = 3;
+        if (!k)
+            break;
+        i += k;
+    }
+    return i;
+}
+
+static size_t digits(const char *s, size_t n, size_t most)
+{
+    size_t i = 0;
+    while (i < n && i < most && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+static bool at(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n >= k && memcmp(s, lit, k) == 0;
+}
+
+/* Blanks after a label: ASCII spaces and ideographic spaces. */
+static size_t blanks(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || at(s + i, n - i, "　")))
+        i += s[i] == ' ' ? 1 : 3;
+    return i;
+}
+
+size_t reader_label(const char *s, size_t n, size_t *skip)
+{
+    size_t k = 0;
+    *skip = 0;
+    bool open = at(s, n, "（") || at(s, n, "(");
+    if (open) {                                   /* （一） (1) (a) */
+        size_t o = s[0] == '(' ? 1 : 3, m = cn_numerals(s + o, n - o);
+        if (!m)
+            m = digits(s + o, n - o, 3);
+        if (!m && o < n && ((s[o] >= 'a' && s[o] <= 'z') || (s[o] >= 'A' && s[o] <= 'Z')))
+            m = 1;
+        size_t c = o + m;
+        if (m && (at(s + c, n - c, "）") || at(s + c, n - c, ")")))
+            k = c + (s[c] == ')' ? 1 : 3);
+    } else if (at(s, n, "第")) {                  /* 第一节 第3章, a blank after it */
+        size_t m = cn_numerals(s + 3, n - 3);
+        if (!m)
+            m = digits(s + 3, n - 3, 3);
+        static const char *const unit[] = { "章", "节", "条", "款", "部分", "篇" };
+        for (size_t j = 0; m && j < sizeof unit / sizeof unit[0] && !k; j++)
+            if (at(s + 3 + m, n - 3 - m, unit[j]))
+                k = 3 + m + strlen(unit[j]);
+        if (k && !blanks(s + k, n - k))
+            k = 0;
+    } else if (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x91 &&
+               (unsigned char)s[2] >= 0xA0 && (unsigned char)s[2] <= 0xB3) {
+        k = 3;                                    /* ① … ⑳ */
+    } else {                                      /* 一、 1、 1． 1. */
+        size_t m = cn_numerals(s, n);
+        bool cn = m > 0;
+        if (!m)
+            m = digits(s, n, 3);
+        if (m && at(s + m, n - m, "、"))
+            k = m + 3;
+        else if (m && !cn && at(s + m, n - m, "．"))
+            k = m + 3;
+        else if (m && !cn && at(s + m, n - m, ".") && m + 1 < n && !(s[m + 1] >= '0' && s[m + 1] <= '9'))
+            k = m + 1;
+    }
+    if (!k)
+        return 0;
+    *skip = blanks(s + k, n - k);
+    return k + *skip < n ? k : 0;                 /* a label alone is just text */
 }
 
 int reader_entity(const char *s, size_t n, char out[4])

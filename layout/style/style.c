@@ -49,6 +49,8 @@ typedef enum {
     V_PRESS,
     V_PAGESIZE,               /* sets page_w and page_h */
     V_RATIO,                  /* a plain number or a percentage: 1.4, 45% */
+    V_FRAME,                  /* tint, rules or none */
+    V_RANGE,                  /* hyphen, en-dash or tilde */
 } vkind;
 
 typedef struct {
@@ -108,6 +110,20 @@ static const key_def clreq_keys[] = {
     { "han-latin-max", V_EM, SK(han_latin_max), 0, 0 },
     { "indent", V_LENGTH, SK(body.indent), 0, 0 }, /* the same setting as [body] indent */
     { "last-line-min", V_INT, SK(last_line_min), 1, 10 },
+    { "fullwidth-punct", V_BOOL, SK(fullwidth_punct), 0, 0 },
+    { "range-dash", V_RANGE, SK(range_dash), 0, 0 },
+    { "max-spread", V_EM, SK(max_spread), 0, 0 },
+    { "token-penalty", V_INT, SK(token_penalty), 0, 10000 },
+};
+static const key_def code_keys[] = {
+    { "frame", V_FRAME, SK(code_frame), 0, 0 },
+    { "background", V_COLOR, SK(code_background), 0, 0 },
+    { "rule", V_LENGTH, SK(code_rule), 0, 0 },
+    { "padding", V_LENGTH, SK(code_padding), 0, 0 },
+    { "wrap-indent", V_LENGTH, SK(code_wrap_indent), 0, 0 },
+    { "wrap-mark", V_STRING_OPT, SK(code_wrap_mark), 0, 0 },
+    { "span", V_BOOL, SK(code_span), 0, 0 },
+    { "whole", V_INT, SK(code_whole), 1, 1000 },
 };
 static const key_def running_keys[] = {
     { "header-odd-left", V_TEMPLATE, SK(header_odd_left), 0, 0 },
@@ -131,6 +147,8 @@ static const key_def quote_keys[] = {
 };
 static const key_def list_step_keys[] = {
     { "step", V_LENGTH, SK(list_step), 0, 0 },
+    { "label-width", V_LENGTH, SK(list_label_width), 0, 0 },
+    { "label-gap", V_LENGTH, SK(list_label_gap), 0, 0 },
 };
 static const key_def break_keys[] = {
     { "width", V_LENGTH, SK(break_width), 0, 0 },
@@ -213,6 +231,8 @@ static const section_def sections[] = {
     { "figure", NO_TEXT, KEYS(figure_keys) },
     { "script", NO_TEXT, KEYS(script_keys) },
     { "source", SK(source), NULL, 0 },
+    { "code", SK(code), KEYS(code_keys) },
+    { "signature", SK(signature), NULL, 0 },
     { "header", SK(header), NULL, 0 },
     { "footer", SK(footer), NULL, 0 },
     { "toc", SK(toc), KEYS(toc_keys) },
@@ -826,6 +846,10 @@ static const char *accepted(const key_def *k, int section)
         return "A4, A5, B5 or letter (or set width and height)";
     case V_RATIO:
         return "a number such as 1.4 or a percentage such as 45%";
+    case V_FRAME:
+        return "tint, rules or none";
+    case V_RANGE:
+        return "hyphen, en-dash or tilde";
     default:
         return "a value";
     }
@@ -985,6 +1009,20 @@ static bool resolve_value(resolver *rs, const raw_value *rv, const char *file)
         int i = parse_enum(v, names, 3);
         if (i >= 0)
             *(style_press *)dst = (style_press)i;
+        return i >= 0;
+    }
+    case V_FRAME: {
+        static const char *const names[] = { "tint", "rules", "none" };
+        int i = parse_enum(v, names, 3);
+        if (i >= 0)
+            *(style_frame *)dst = (style_frame)i;
+        return i >= 0;
+    }
+    case V_RANGE: {
+        static const char *const names[] = { "hyphen", "en-dash", "tilde" };
+        int i = parse_enum(v, names, 3);
+        if (i >= 0)
+            *(style_range *)dst = (style_range)i;
         return i >= 0;
     }
     case V_RATIO: {
@@ -1209,7 +1247,8 @@ void style_free(style *s)
     if (!s)
         return;
     style_text *texts[] = { &s->body, &s->section, &s->article, &s->caption, &s->table,
-                            &s->table_head, &s->quote, &s->source, &s->header, &s->footer,
+                            &s->table_head, &s->quote, &s->source, &s->code, &s->signature,
+                            &s->header, &s->footer,
                             &s->toc, &s->toc_section, &s->cover_title, &s->cover_org,
                             &s->cover_org_en, &s->cover_info };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
@@ -1229,7 +1268,8 @@ void style_free(style *s)
     free(s->fallback);
     char *strings[] = { s->header_odd_left, s->header_odd_right, s->header_even_left,
                         s->header_even_right, s->footer_odd, s->footer_even, s->press_profile,
-                        s->press_condition, s->press_condition_info, s->path };
+                        s->press_condition, s->press_condition_info, s->code_wrap_mark,
+                        s->path };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(strings[i]);
     free(s);

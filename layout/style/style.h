@@ -13,14 +13,18 @@
  *              in Hei, never faked) emphasis (face for *em*, Kai: Chinese is never
  *              slanted) mono (face for `code`)
  *   [body] [section] [article] [h3] [h4] [h5] [h6] [caption] [table] [table-head]
- *   [quote] [source] [header] [footer] [toc] [toc-section] [cover-title]
- *   [cover-org] [cover-org-en] [cover-info]
+ *   [quote] [source] [code] [signature] [header] [footer] [toc] [toc-section]
+ *   [cover-title] [cover-org] [cover-org-en] [cover-info]
  *              family style size leading (line pitch as a multiple of size, or
  *              an absolute size) color space-before space-after (in lines of the
  *              body pitch or units) indent align (left/center/right/justify)
  *   [clreq]    strictness (loose/basic/strict) compress (yes/no) hanging (yes/no)
  *              han-latin (¼em) han-latin-min han-latin-max indent (2em)
- *              last-line-min (2 characters)
+ *              last-line-min (2 characters) fullwidth-punct (yes/no) range-dash
+ *              (hyphen | en-dash | tilde) max-spread (0.25em) token-penalty
+ *   [code]     + frame (tint | rules | none) background rule padding wrap-indent
+ *              wrap-mark span (yes/no) whole (lines)
+ *   [list]     step label-width label-gap
  *   [running]  header-odd-left header-odd-right header-even-left header-even-right
  *              footer-odd footer-even rule (width of the rule under the header)
  *              Templates may use {title} {issue} {number} {section} {page}
@@ -59,6 +63,10 @@ typedef enum { TABLE_GRID, TABLE_THREE_LINE } style_table_rules;
 
 typedef enum { PRESS_NONE, PRESS_X1A, PRESS_X4 } style_press;
 
+typedef enum { FRAME_TINT, FRAME_RULES, FRAME_NONE } style_frame;
+
+typedef enum { RANGE_HYPHEN, RANGE_EN_DASH, RANGE_TILDE } style_range;
+
 typedef struct {
     /* [page] */
     float page_w, page_h;
@@ -79,8 +87,8 @@ typedef struct {
 
     /* text kinds */
     style_text body, section, article, h[7] /* h[3]…h[6] */, caption, table, table_head,
-        quote, source, header, footer, toc, toc_section, cover_title, cover_org,
-        cover_org_en, cover_info;
+        quote, source, code, signature, header, footer, toc, toc_section, cover_title,
+        cover_org, cover_org_en, cover_info;
 
     /* [clreq] */
     style_strictness strictness;
@@ -88,6 +96,20 @@ typedef struct {
     bool hanging;
     float han_latin, han_latin_min, han_latin_max;   /* em */
     int last_line_min;        /* characters on a paragraph's last line */
+    bool fullwidth_punct;     /* ASCII ( ) , : ; ! ? touching Han set full width (GB/T 15834) */
+    style_range range_dash;   /* how the dash of 10:00-12:00, 15-16日 is set */
+    float max_spread;         /* em between Han characters beyond which is a last resort */
+    int token_penalty;        /* cost of breaking inside a path, URL or option name */
+
+    /* [code] own keys */
+    style_frame code_frame;
+    dl_color code_background;
+    float code_rule;          /* width of the rules above and below (frame = rules) */
+    float code_padding;       /* around the code inside its tint or rules */
+    float code_wrap_indent;   /* a wrapped code line continues this far in */
+    char *code_wrap_mark;     /* drawn before a wrapped line's continuation */
+    bool code_span;           /* a block too wide for a column may span the columns */
+    int code_whole;           /* blocks of up to this many lines are never broken */
 
     /* [running] */
     char *header_odd_left, *header_odd_right, *header_even_left, *header_even_right;
@@ -101,6 +123,8 @@ typedef struct {
     /* [quote] [list] [break] */
     float quote_inset;        /* per level of quoting */
     float list_step;          /* per level of nesting */
+    float list_label_width;   /* a list label's box (1. • （一）) at the least */
+    float list_label_gap;     /* after a label that does not end in a full-width mark */
     float break_width, break_weight;   /* the thematic break's rule */
 
     /* [figure] */

@@ -41,7 +41,9 @@ tab = md[start:md.index('</table>', start)]
 rows = re.findall(r'<tr>(.*?)</tr>', tab, re.S)
 bad, n = [], 0
 for r in rows:
-    cells = [re.sub(r'<[^>]+>|\s+', '', c) for c in re.findall(r'<t[dh][^>]*>(.*?)</t[dh]>', r, re.S)]
+    # ASCII brackets in Chinese are printed full width (fullwidth-punct in the style).
+    cells = [re.sub(r'<[^>]+>|\s+', '', c).replace('(', '（').replace(')', '）')
+             for c in re.findall(r'<t[dh][^>]*>(.*?)</t[dh]>', r, re.S)]
     cells = [c for c in cells if c]
     if len(cells) < 2:
         continue

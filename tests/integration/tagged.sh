@@ -43,8 +43,8 @@ p, f = '浮动图后的段落', '图1'
 assert 0 <= raw.find(p) < raw.find(f), 'the chart did not float'
 assert 0 <= st.find(f) < st.find(p), 'the tree follows the page, not the source'"
 # Every article: an Art whose first child is its title as H2, in source order.
-grep '^## ' issues/2019-03/issue.md | sed 's/^## /H2 /' > "$TMP/arts.want"
-$TC arts "$PDF" > "$TMP/arts.got"
+grep '^## ' issues/2019-03/issue.md | sed 's/^## /H2 /' | $TC fold > "$TMP/arts.want"
+$TC arts "$PDF" | $TC fold > "$TMP/arts.got"
 check "every article title is an H2 opening its Art ($(wc -l < "$TMP/arts.want") articles)" diff "$TMP/arts.want" "$TMP/arts.got"
 # Running heads and feet are artifacts: on every page of the content, once in the tree
 # (the cover's own lines).
@@ -97,7 +97,7 @@ write_small() {   # $1: the figure's alt text, $2: a front-matter line
 
 ## 表格与链接
 
-详见[协会网站](http://www.zasto.org.cn/news)，或直接访问 <https://example.org/a?b=1>。命令 `make test` 在此。
+详见[协会网站](http://www.zasto.org.cn/news)(首页), 或直接访问 <https://example.org/a?b=1>。命令 `make test` 在此。
 
 1. 第一项
 2. 第二项
@@ -105,6 +105,10 @@ write_small() {   # $1: the figure's alt text, $2: a front-matter line
    - 嵌套二
 
 > 引用的一段话。
+
+```
+jianbao build issues/2019-03
+```
 
 <table>
 <caption>跨行跨列</caption>
@@ -143,10 +147,13 @@ check "HTML table: TH/TD with RowSpan, ColSpan and Scope as in the source" diff 
 check "table caption is the Table's Caption" sh -c "pdfinfo -struct-text '$TMP/small.pdf' | grep -A2 '^ *Table' | grep -A1 Caption | grep -q '表1　跨行跨列'"
 check "figure: Alt is the image's alt text" sh -c "test \"\$($TC alt '$TMP/small.pdf')\" = 会员单位合影"
 pdfinfo -struct-text "$TMP/small.pdf" | tr -d ' ' | tr '\n' '|' > "$TMP/small.st"
+# (The paragraph's ASCII punctuation is set full-width: its text is shaped from a copy.)
 check "links: Link elements in their paragraph, with the text and OBJRs of URI annotations" sh -c "
-    grep -q '\"详见\"|Link(inline)|\"协会网站\"|Object[0-9]*0|\"，或直接访问\"|Link(inline)|\"https://example.org/a?b=1\"|Object' '$TMP/small.st' &&
+    grep -q '\"详见\"|Link(inline)|\"协会网站\"|Object[0-9]*0|\"（首页），或直接访问\"|Link(inline)|\"https://example.org/a?b=1\"|Object' '$TMP/small.st' &&
     qpdf --qdf --object-streams=disable '$TMP/small.pdf' - | grep -a -q '/URI (http://www.zasto.org.cn/news)' &&
     qpdf --qdf --object-streams=disable '$TMP/small.pdf' - | grep -a -q '/URI (https://example.org/a?b=1)'"
+check "a code block is a Code element after the quote" sh -c "
+    grep -q '\"引用的一段话。\"|Code(inline)|\"jianbaobuildissues/2019-03\"|Table' '$TMP/small.st'"
 check "inline code is a Code element, the quote a BlockQuote" sh -c "
     grep -q '\"。命令\"|Code(inline)|\"maketest\"|' '$TMP/small.st' && grep -q 'BlockQuote=1 ' '$TMP/stree.txt'"
 check "lists: L, LI, Lbl (1. 2. •) and LBody, the nested list inside its item" sh -c "

@@ -19,11 +19,14 @@
   tagcheck.py coverage PDF ISSUE.md
                              the share of the source's 8-character windows found in the
                              struct text (front matter, Markdown and HTML syntax, chart
-                             blocks and whitespace removed): "coverage: 99.87 % …".
+                             blocks and whitespace removed; punctuation folded, as the
+                             typesetter sets ASCII punctuation in Chinese full-width and
+                             range hyphens as dashes): "coverage: 99.87 % …".
   tagcheck.py order PDF ISSUE.md
                              the source's section and article titles appear in the struct
-                             text in source order ("order: ok" or the first one out)."""
-import base64, html, json, re, subprocess, sys
+                             text in source order ("order: ok" or the first one out).
+  tagcheck.py fold           standard input with its punctuation folded (as coverage)."""
+import base64, html, json, re, subprocess, sys, unicodedata
 
 
 # ---- qpdf JSON ----
@@ -336,12 +339,20 @@ def cmd_arts(pdf):
 
 # ---- text ----
 
+DASHES = str.maketrans({c: '-' for c in '\u2010\u2011\u2012\u2013\u2014\u2015\u2212'})
+
+
+def fold(s):
+    """One form for each punctuation mark: full-width and ASCII, hyphen and dashes."""
+    return unicodedata.normalize('NFKC', s).translate(DASHES)
+
+
 def struct_text(pdf):
     out = subprocess.run(['pdfinfo', '-struct-text', pdf], capture_output=True, check=True,
                          text=True).stdout
     parts = [m.group(1) for m in re.finditer(r'^\s*"(.*)"\s*$', out, re.M)]
     # "•" is how the source's "-" list marks print: syntax on both sides.
-    return re.sub(r'[\s•]+', '', ''.join(parts))
+    return fold(re.sub(r'[\s•]+', '', ''.join(parts)))
 
 
 def source_text(md):
@@ -358,7 +369,7 @@ def source_text(md):
     s = re.sub(r'^\s*\|(.*?)\|?\s*$', lambda m: m.group(1).replace('|', ''), s,
                flags=re.M)                                         # GFM table rows
     s = re.sub(r'[*`]', '', s)
-    return re.sub(r'\s+', '', html.unescape(s))
+    return fold(re.sub(r'\s+', '', html.unescape(s)))
 
 
 def cmd_text(pdf):
@@ -378,7 +389,7 @@ def cmd_coverage(pdf, md, n=8):
 
 def cmd_order(pdf, md):
     got = struct_text(pdf)
-    titles = [re.sub(r'\s+', '', re.sub(r'[*`]', '', m.group(1)))
+    titles = [fold(re.sub(r'\s+', '', re.sub(r'[*`]', '', m.group(1))))
               for m in re.finditer(r'^#{1,2}\s+(.*)$', open(md, encoding='utf-8').read(), re.M)]
     at = 0
     for t in titles:
@@ -391,7 +402,14 @@ def cmd_order(pdf, md):
     return 0
 
 
+def cmd_fold():
+    sys.stdout.write(fold(sys.stdin.read()))
+    return 0
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == 'fold':
+        return cmd_fold()
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     cmd = {'tree': cmd_tree, 'alt': cmd_alt, 'text': cmd_text, 'coverage': cmd_coverage,

@@ -407,10 +407,11 @@ static inline void lc_headings(lc_ctx *c, const lc_lines *ls)
         if (nb->kind == DOC_HEADING || nb->kind == DOC_ARTICLE || nb->kind == DOC_SECTION)
             continue;             /* a chain: the last heading of it is checked */
         if (nb->kind == DOC_TABLE || nb->kind == DOC_FIGURE || nb->kind == DOC_CHART) {
+            /* The box under it stands under it, or waits for the next column while the
+             * text after it comes up under the heading (checked below). */
             const lc_extent ne = c->ext[b + 1];
-            if (ne.p0 >= 0 && (ne.p0 != he.p1 || ne.c0 != he.c1))
-                lc_add(c, "heading", he.p1, b, "a heading parted from the box under it");
-            continue;
+            if (ne.p0 < 0 || (ne.p0 == he.p1 && ne.c0 == he.c1))
+                continue;
         }
         /* The next two lines of text after the heading, in source order. */
         int want = 2, got = 0, seen = 0;
@@ -422,12 +423,25 @@ static inline void lc_headings(lc_ctx *c, const lc_lines *ls)
             else
                 hi = mid;
         }
+        int boxed = c->dc->nblocks;      /* the first box after the heading's text */
+        for (int m = b + 1; m < c->dc->nblocks; m++) {
+            doc_kind mk = c->dc->blocks[m].kind;
+            if ((mk == DOC_TABLE || mk == DOC_FIGURE || mk == DOC_CHART) && m > b + 1) {
+                boxed = m;
+                break;
+            }
+            if (mk == DOC_HEADING || mk == DOC_ARTICLE || mk == DOC_SECTION)
+                break;
+        }
         for (int i = lo; i < ls->n && seen < want; i++) {
             const lc_line *l = &ls->v[i];
+            if (l->block >= boxed)
+                break;
+            doc_kind bk = c->dc->blocks[l->block].kind;
+            if (bk == DOC_HEADING || bk == DOC_ARTICLE || bk == DOC_SECTION)
+                break;
             if (l->role != DL_ROLE_BODY)
                 continue;
-            if (c->dc->blocks[l->block].kind == DOC_HEADING)
-                break;
             seen++;
             got += l->page == he.p1 && l->col == he.c1;
         }
@@ -476,6 +490,35 @@ static inline bool lc_section_last(const lc_ctx *c, int p)
     return false;
 }
 
+/* Whether the flow reported a gap it could not close on page p, column col (or the
+ * whole text area). */
+static inline bool lc_reported(const lc_ctx *c, int p, int col)
+{
+    for (int i = 0; i < c->d->ngaps; i++)
+        if (c->d->gaps[i].page == p && (c->d->gaps[i].col == col || c->d->gaps[i].col < 0))
+            return true;
+    return false;
+}
+
+/* Whether what comes after page p is a box (a table, figure or chart that did not fit):
+ * a page may end short before one; the rule is about text. */
+static inline bool lc_box_next(const lc_ctx *c, int p)
+{
+    if (p + 1 >= c->d->npages)
+        return false;
+    int first = -1;
+    const dl_page *pg = &c->d->pages[p + 1];
+    for (uint32_t i = 0; i < pg->n; i++) {
+        const dl_item *it = &pg->items[i];
+        if (lc_body_role(it->role) && it->block >= 0 && (first < 0 || it->block < first))
+            first = it->block;
+    }
+    if (first < 0)
+        return false;
+    doc_kind k = c->dc->blocks[first].kind;
+    return k == DOC_TABLE || k == DOC_FIGURE || k == DOC_CHART;
+}
+
 static inline void lc_fill(lc_ctx *c)
 {
     const flow_geom *g = c->g;
@@ -522,17 +565,18 @@ static inline void lc_fill(lc_ctx *c)
         for (int k = 0; k < ncol; k++)
             lowest = fmaxf(lowest, colbot[k]);
         used_area = lowest - g->top;
-        if (lc_section_last(c, p))
+        if (lc_section_last(c, p) || lc_box_next(c, p))
             continue;
         int blk = -1;
         for (uint32_t i = 0; i < pg->n && blk < 0; i++)
             blk = pg->items[i].block;
-        if (used_area < text_h / 3)
+        if (used_area < text_h / 3 && !lc_reported(c, p, -1))
             lc_add(c, "fill", p, blk, "a page mid-section only %.0f%% full",
                    (double)(100 * used_area / text_h));
         for (int k = 0; k < ncol; k++) {
             float bottom = colbot[k] > 0 ? colbot[k] : last_span;
-            if (bottom < g->top + text_h - g->pitch - 2 * LC_EPS - 0.2f * g->pitch)
+            /* Short by two whole lines or more: room for two more lines of text. */
+            if (floorf((g->top + text_h - bottom) / g->pitch + 0.01f) >= 2 && !lc_reported(c, p, k))
                 lc_add(c, "fill", p, blk, "column %d ends %.1f lines short of the foot mid-section",
                        k + 1, (double)((g->top + text_h - bottom) / g->pitch));
         }

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "layout/compose/compose.h"
+#include "layout/read/doc.h"
 
 #define EM 10.5f
 
@@ -329,13 +330,321 @@ static void test_long_word_breaks(void **state)
     done(&c);
 }
 
+
+/* ---- issue 12: real-world text -------------------------------------------------- */
+
+static font *mono;
+
+typedef struct {
+    const char *text;
+    unsigned flags;           /* doc_inline_flags */
+} span_in;
+
+/* Composes spans (in the serif, or the mono face for IN_CODE) to `chars` characters
+ * with the house options, then adj's changes. */
+static void run_spans(composed *c, const span_in *in, int n, float chars, float indent_em,
+                      void (*adj)(compose_opts *))
+{
+    memset(c, 0, sizeof *c);
+    c->p = para_new();
+    for (int i = 0; i < n; i++) {
+        font *f = in[i].flags & IN_CODE ? mono : serif;
+        para_span sp = { { f, f, NULL, 0 }, EM, 0, dl_gray(0), in[i].flags, 0, false, NULL };
+        assert_int_equal(para_add(c->p, in[i].text, strlen(in[i].text), &sp), 0);
+    }
+    assert_int_equal(para_shape(c->p, lib, NULL, NULL), 0);
+    compose_opts o;
+    compose_opts_default(&o, chars * EM, EM);
+    o.indent = indent_em * EM;
+    o.strictness = STRICT_STRICT;
+    o.label_min = 2 * EM;
+    o.label_gap = EM / 2;
+    o.max_spread = 0.24f;
+    if (adj)
+        adj(&o);
+    assert_int_equal(compose(c->p, &o, &c->r), 0);
+    assert_true(c->r.n < 32);
+    for (int l = 0; l < c->r.n; l++) {
+        char *o2 = c->lines[l];
+        for (uint32_t i = c->r.lines[l].u0; i < c->r.lines[l].u1; i++) {
+            const para_unit *u = &c->p->u[i];
+            if (u->line < 0)
+                continue;
+            memcpy(o2, c->p->text + u->t0, u->t1 - u->t0);
+            o2 += u->t1 - u->t0;
+        }
+        *o2 = 0;
+    }
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* A hard break (IN_BR) ends the line there: the line is set like a last line (not
+ * spread), and the next starts at the margin, not at the paragraph indent. */
+static void test_hard_break(void **state)
+{
+    (void)state;
+    composed c;
+    const span_in in[] = { { "--bzip2", 0 }, { " ", IN_BR }, { "使用bzip2压缩归档。", 0 },
+                           { " ", IN_BR }, { "第二行。", 0 } };
+    run_spans(&c, in, 5, 20, 2, NULL);
+    assert_int_equal(c.r.n, 3);
+    assert_string_equal(c.lines[0], "--bzip2");
+    assert_string_equal(c.lines[1], "使用bzip2压缩归档。");
+    assert_string_equal(c.lines[2], "第二行。");
+    assert_true(c.r.lines[0].hard && c.r.lines[1].hard && !c.r.lines[2].hard);
+    assert_near(c.r.lines[0].x0, 2 * EM);
+    assert_near(c.r.lines[1].x0, 0);
+    assert_near(c.r.lines[1].width, c.r.lines[1].natural);   /* not justified */
+    assert_false(c.r.lines[1].wrapped);
+    done(&c);
+    /* Two breaks in a row leave an empty line. */
+    const span_in two[] = { { "甲", 0 }, { " ", IN_BR }, { " ", IN_BR }, { "乙丙", 0 } };
+    run_spans(&c, two, 4, 10, 0, NULL);
+    assert_int_equal(c.r.n, 3);
+    assert_string_equal(c.lines[1], "");
+    done(&c);
+}
+
+static const char *TOKENS = "备份类型可用选项--listed-incremental=/var/backup/snapshot.file"
+                            "指定，邮件发送至maintainer-list@lists.example.org即可，压缩用--bzip2。";
+
+/* CL-LB-10: a long token breaks after / . - _ ? & = and before @, never after the
+ * leading hyphens of an option, at every measure. */
+static void test_token_breaks(void **state)
+{
+    (void)state;
+    for (int m = 8; m <= 24; m++) {
+        composed c;
+        const span_in in[] = { { TOKENS, 0 } };
+        run_spans(&c, in, 1, (float)m, 2, NULL);
+        for (int l = 0; l + 1 < c.r.n; l++) {
+            const char *a = c.lines[l], *b = c.lines[l + 1];
+            /* Never "--|listed" or "--|bzip2", nor "-|-". */
+            assert_false(ends_with(a, "--") || ends_with(a, "项-") || ends_with(a, "用-"));
+            /* Inside a token, only after the marks or before @. */
+            size_t n = strlen(a);
+            char last = n ? a[n - 1] : 0;
+            bool latin_end = (last >= 'a' && last <= 'z') || (last >= '0' && last <= '9');
+            bool latin_next = (b[0] >= 'a' && b[0] <= 'z');
+            assert_false(latin_end && latin_next);
+        }
+        done(&c);
+    }
+    /* At 20 characters the option breaks after "listed-" (never after "--"), the
+     * address after "lists."; "--bzip2" stays whole. The first line cannot be filled
+     * without spacing its Han past max_spread: it is left short instead. */
+    composed c;
+    const span_in in[] = { { TOKENS, 0 } };
+    run_spans(&c, in, 1, 20, 2, NULL);
+    assert_int_equal(c.r.n, 4);
+    assert_string_equal(c.lines[0], "备份类型可用选项--listed-");
+    assert_string_equal(c.lines[1], "incremental=/var/backup/snapshot.file");
+    assert_string_equal(c.lines[2], "指定，邮件发送至maintainer-list@lists.");
+    assert_string_equal(c.lines[3], "example.org即可，压缩用--bzip2。");
+    assert_near(c.r.lines[0].spread, 0.24);
+    assert_near(c.r.lines[2].x0 + c.r.lines[2].width, 20 * EM);
+    done(&c);
+}
+
+/* Ranges never break at their dash, nor at the blanks around it. */
+static void test_range_whole(void **state)
+{
+    (void)state;
+    static const char *const ranges[] = { "10:00-12:00", "10:00 - 12:00", "10:00–12:00",
+                                          "15-16日", "15～16日" };
+    for (size_t k = 0; k < sizeof ranges / sizeof ranges[0]; k++)
+        for (int pre = 0; pre < 12; pre++) {
+            char t[256] = "";
+            for (int i = 0; i < pre; i++)
+                strcat(t, "会");
+            strcat(t, "时间");
+            strcat(t, ranges[k]);
+            strcat(t, "举行会议");
+            composed c;
+            const span_in in[] = { { t, 0 } };
+            run_spans(&c, in, 1, 8, 0, NULL);
+            bool whole = false;
+            for (int l = 0; l < c.r.n; l++)
+                whole |= strstr(c.lines[l], ranges[k]) != NULL;
+            if (!whole)
+                fail_msg("%s split at %d", ranges[k], pre);
+            done(&c);
+        }
+}
+
+/* CL-MX-01: no Han–Latin glue next to punctuation: / | - ( beside Han are set solid;
+ * a letter or digit beside Han still gets its quarter em. */
+static void test_no_glue_at_punct(void **state)
+{
+    (void)state;
+    composed c;
+    const span_in in[] = { { "重启/关闭，按d-键，珠海|槟城，第三节(基本概念)在x中", 0 } };
+    run_spans(&c, in, 1, 40, 0, NULL);
+    assert_int_equal(c.r.n, 1);
+    assert_near(unit_at(&c, "/关")->x, unit_at(&c, "启/")->x + EM);
+    assert_near(unit_at(&c, "关闭")->x, unit_at(&c, "/关")->x + unit_at(&c, "/关")->w);
+    assert_near(unit_at(&c, "键，")->x, unit_at(&c, "-键")->x + unit_at(&c, "-键")->w);
+    assert_near(unit_at(&c, "|槟")->x, unit_at(&c, "海|")->x + EM);
+    assert_near(unit_at(&c, "(基")->x, unit_at(&c, "节(")->x + EM);
+    /* d after a full-width comma: no glue either (CL-MX-01: none next to ，). */
+    const para_unit *x = unit_at(&c, "x中"), *zai = unit_at(&c, "在x");
+    assert_near(x->x, zai->x + EM + EM / 4);
+    done(&c);
+}
+
+/* A list label (IN_LABEL) keeps its width and the gap after it: （七） and （八）
+ * start their text at the same place, whatever the line needs; a hanging label
+ * (IN_HANG) sits left of the text, whose wrapped lines align with it. */
+static void test_label_fixed(void **state)
+{
+    (void)state;
+    static const char *const body[] = { "创新驱动发展战略，推动经济高质量发展，提升产业链现代化水平。",
+                                        "完善现代化经济体系，推动经济高质量发展。提升产业链现代化水平。" };
+    static const char *const label[] = { "（七）", "（八）" };
+    for (int m = 10; m <= 22; m++) {
+        float first[2];
+        for (int k = 0; k < 2; k++) {
+            composed c;
+            const span_in in[] = { { label[k], IN_LABEL }, { body[k], 0 } };
+            run_spans(&c, in, 2, (float)m, 2, NULL);
+            const para_unit *close = unit_at(&c, "）");
+            assert_near(close->cl + close->cr, 0);    /* never squeezed */
+            first[k] = c.p->u[3].x;
+            done(&c);
+        }
+        assert_near(first[0], 2 * EM + 3 * EM);
+        assert_near(first[1], first[0]);
+    }
+    composed c;
+    const span_in in[] = { { "1.", IN_LABEL | IN_HANG }, { body[0], 0 } };
+    run_spans(&c, in, 2, 10, 0, NULL);
+    assert_true(c.r.n >= 3);
+    assert_near(c.r.lines[0].x0, -2 * EM);               /* the label box: label-width */
+    assert_near(unit_at(&c, "1.")->x, -2 * EM);
+    assert_near(unit_at(&c, "创新")->x, 0);                /* the text at the margin */
+    for (int l = 1; l < c.r.n; l++)
+        assert_near(c.p->u[c.r.lines[l].u0].x, 0);       /* wrapped lines align */
+    /* The gap after the label is never widened: line 0 is justified by the text. */
+    assert_near(c.r.lines[0].x0 + c.r.lines[0].width, 10 * EM);
+    done(&c);
+}
+
+/* Letter-spaced Han lines before unbreakable tokens (CL-JU-07): no line is spaced past
+ * max_spread; a line that would need more is left short, and says by how much. Without
+ * the limit the same paragraph spaces a line far apart. */
+static void no_limit(compose_opts *o) { o->max_spread = 0; }
+
+static void test_max_spread(void **state)
+{
+    (void)state;
+    const char *t = "内核文档位于/usr/share/doc/linux-doc/Documentation/admin-guide/"
+                    "kernel-parameters.txt之中，显示管理器的配置文件为/etc/X11/xorg.conf.d/"
+                    "10-monitor.conf，备份类型可用选项--listed-incremental=/var/backup/snapshot.file指定。";
+    composed c;
+    const span_in in[] = { { t, 0 } };
+    run_spans(&c, in, 1, 22, 2, NULL);
+    int shorts = 0;
+    for (int l = 0; l < c.r.n; l++) {
+        const compose_line *ln = &c.r.lines[l];
+        assert_true(ln->spread <= 0.24f + 1e-3f);
+        /* A justified line fills the measure but for what it reports short. */
+        if (!ln->last)
+            assert_near(ln->x0 + ln->width + ln->short_by, 22 * EM);
+        shorts += ln->short_by > 0.01f;
+    }
+    assert_true(shorts > 0);
+    assert_false(c.r.fallback);
+    done(&c);
+    run_spans(&c, in, 1, 22, 2, no_limit);
+    float most = 0;
+    for (int l = 0; l < c.r.n; l++)
+        most = fmaxf(most, c.r.lines[l].spread);
+    assert_true(most > 0.25f);
+    done(&c);
+}
+
+/* Code (verbatim): spaces kept at the line start and rigid, never justified; a line
+ * too long wraps at an opportunity, its rest at the wrap indent, marked wrapped. */
+static void code_opts(compose_opts *o)
+{
+    o->verbatim = true;
+    o->compress = false;
+    o->justify = false;
+    o->last_min = 0;
+    o->indent = 0;
+    o->wrap_indent = 2 * EM;
+}
+
+static void test_verbatim(void **state)
+{
+    (void)state;
+    composed c;
+    const span_in in[] = { { "if (x) {", IN_CODE }, { " ", IN_BR },
+                           { "    return \"/usr/share/doc/linux-doc/Documentation\";", IN_CODE },
+                           { " ", IN_BR }, { "}", IN_CODE } };
+    run_spans(&c, in, 5, 20, 0, code_opts);
+    assert_int_equal(c.r.n, 4);
+    assert_string_equal(c.lines[0], "if (x) {");
+    assert_string_equal(c.lines[1], "    return \"/usr/share/doc/linux-doc/");
+    assert_string_equal(c.lines[2], "Documentation\";");
+    assert_string_equal(c.lines[3], "}");
+    /* Four spaces of half an em each before "return". */
+    assert_near(unit_at(&c, "return")->x, 4 * unit_at(&c, "return")->w);
+    assert_true(c.r.lines[2].wrapped && !c.r.lines[1].wrapped && !c.r.lines[3].wrapped);
+    assert_near(c.r.lines[2].x0, 2 * EM);
+    assert_near(c.r.lines[0].width, c.r.lines[0].natural);
+    done(&c);
+    /* A word wider than the measure is cut where it fills the line, never past it. */
+    const span_in long_word[] = { { "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", IN_CODE } };
+    run_spans(&c, long_word, 1, 10, 0, code_opts);
+    assert_true(c.r.n >= 3);
+    for (int l = 0; l < c.r.n; l++)
+        assert_true(c.r.lines[l].x0 + c.r.lines[l].width <= 10 * EM + 0.01f);
+    assert_int_equal(c.r.overfull, 0);
+    done(&c);
+}
+
+/* Names in a signature (IN_KEEP) break only at the spaces between them. */
+static void flush_right(compose_opts *o)
+{
+    o->justify = false;
+    o->indent = 0;
+}
+
+static void test_keep_names(void **state)
+{
+    (void)state;
+    for (int m = 8; m <= 24; m++) {
+        composed c;
+        const span_in in[] = { { "商务部 科技部 工业和信息化部 财政部 自然资源部", IN_KEEP },
+                               { " ", IN_BR | IN_KEEP }, { "2019年2月12日", IN_KEEP } };
+        run_spans(&c, in, 3, (float)m, 0, flush_right);
+        static const char *const names[] = { "商务部", "科技部", "工业和信息化部", "财政部",
+                                             "自然资源部", "2019年2月12日" };
+        for (size_t k = 0; k < 6; k++) {
+            bool whole = false;
+            for (int l = 0; l < c.r.n; l++)
+                whole |= strstr(c.lines[l], names[k]) != NULL;
+            if (!whole)
+                fail_msg("%s split at %d characters", names[k], m);
+        }
+        done(&c);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
     char err[256];
     lib = font_lib_new();
     serif = font_lib_open(lib, "Noto Serif CJK SC", "Regular", err, sizeof err);
-    return serif ? 0 : -1;
+    mono = font_lib_open(lib, "Noto Sans Mono CJK SC", "Regular", err, sizeof err);
+    return serif && mono ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -360,6 +669,14 @@ int main(void)
         cmocka_unit_test(test_ju_stretch_spaces_first),
         cmocka_unit_test(test_looseness),
         cmocka_unit_test(test_long_word_breaks),
+        cmocka_unit_test(test_hard_break),
+        cmocka_unit_test(test_token_breaks),
+        cmocka_unit_test(test_range_whole),
+        cmocka_unit_test(test_no_glue_at_punct),
+        cmocka_unit_test(test_label_fixed),
+        cmocka_unit_test(test_max_spread),
+        cmocka_unit_test(test_verbatim),
+        cmocka_unit_test(test_keep_names),
     };
     return cmocka_run_group_tests_name("compose", tests, setup, teardown);
 }

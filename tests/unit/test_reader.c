@@ -241,7 +241,7 @@ static void test_blocks(void **state)
         { DOC_RULE, 0, 0, "" },
         { DOC_PARA, 0, 1, "引用" },
         { DOC_PARA, 0, 2, "二级" },
-        { DOC_PARA, 0, 0, "code line" },
+        { DOC_CODE, 0, 0, "code    line" },     /* the tab to the next stop of four */
     };
     assert_int_equal(dc->nblocks, sizeof want / sizeof want[0]);
     for (int i = 0; i < dc->nblocks; i++) {
@@ -340,9 +340,9 @@ static void test_inlines(void **state)
         { "中", 0, false },
         { "©", 0, false },
         { " x", 0, true },     /* the tab became a space */
-        { " ", 0, false },     /* hard break */
+        { " ", IN_BR, false }, /* hard break */
         { "硬换行", 0, true },
-        { " ", 0, false },     /* <br> */
+        { " ", IN_BR, false }, /* <br> */
         { "后", 0, true },
         { "粗", IN_BOLD, true },
     };
@@ -777,6 +777,166 @@ static void test_big_paragraph(void **state)
     }
 }
 
+
+/* ---- issue 12: real-world text -------------------------------------------------- */
+
+/* Each inline of a block: its text, its flags, and (verbatim) where it starts. */
+typedef struct {
+    const char *text;
+    unsigned flags;
+    const char *at;           /* the source text it starts at (NULL: not checked) */
+} want_inline;
+
+static void assert_inlines(const char *src, const doc_text *t, const want_inline *w, int n)
+{
+    if (t->nin != n) {
+        for (int i = 0; i < t->nin; i++)
+            print_message("  [%x] «%s»\n", t->in[i].flags, t->in[i].text);
+        fail_msg("%d inlines, want %d", t->nin, n);
+    }
+    for (int i = 0; i < n; i++) {
+        assert_string_equal(t->in[i].text, w[i].text);
+        assert_int_equal(t->in[i].flags, w[i].flags);
+        if (w[i].at) {
+            assert_true(t->in[i].src_verbatim);
+            assert_int_equal(t->in[i].src, offset_of(src, w[i].at, 0));
+        }
+    }
+}
+
+/* CJK-friendly emphasis: a delimiter next to CJK punctuation opens and closes, as
+ * markdown-it-cjk-friendly does; every inline keeps its exact source offset (the
+ * stand-ins md4c reads never reach the text). Plain CommonMark cases stay as they
+ * were. */
+static void test_cjk_emphasis(void **state)
+{
+    (void)state;
+    static const char text[] = FM
+        "\n"
+        "**会议指出：**协会将继续。\n"
+        "\n"
+        "这是*重点*，请注意。\n"
+        "\n"
+        "**“标题”**的写法。\n"
+        "\n"
+        "在**“标题”**的写法。\n"
+        "\n"
+        "协会：**重点**内容。\n"
+        "\n"
+        "2*3*4 和 a * b * c 和 **粗**体。\n";
+    doc *dc = read_ok(text);
+    assert_int_equal(dc->nblocks, 6);
+    const want_inline b0[] = { { "会议指出：", IN_BOLD, "会议指出" }, { "协会将继续。", 0, "协会将" } };
+    assert_inlines(text, &dc->blocks[0].text, b0, 2);
+    const want_inline b1[] = { { "这是", 0, "这是" }, { "重点", IN_EM, "重点*" },
+                               { "，请注意。", 0, "，请注意" } };
+    assert_inlines(text, &dc->blocks[1].text, b1, 3);
+    const want_inline b2[] = { { "“标题”", IN_BOLD, "“标题”**的" }, { "的写法。", 0, "的写法。\n\n在" } };
+    assert_inlines(text, &dc->blocks[2].text, b2, 2);
+    const want_inline b3[] = { { "在", 0, "在**" }, { "“标题”", IN_BOLD, "“标题”**的写法。\n\n协" },
+                               { "的写法。", 0, "的写法。\n\n协" } };
+    assert_inlines(text, &dc->blocks[3].text, b3, 3);
+    const want_inline b4[] = { { "协会：", 0, "协会：" }, { "重点", IN_BOLD, "重点**内" },
+                               { "内容。", 0, "内容。" } };
+    assert_inlines(text, &dc->blocks[4].text, b4, 3);
+    const want_inline b5[] = { { "2", 0, "2*3" }, { "3", IN_EM, "3*4" }, { "4 和 a * b * c 和 ", 0, NULL },
+                               { "粗", IN_BOLD, "粗**体" }, { "体。", 0, "体。" } };
+    assert_inlines(text, &dc->blocks[5].text, b5, 5);
+    doc_free(dc);
+}
+
+/* Hard breaks: two trailing spaces and a trailing backslash end the line (IN_BR). */
+static void test_hard_breaks(void **state)
+{
+    (void)state;
+    static const char text[] = FM "\n--bzip2  \n使用 bzip2 压缩。\\\n第二行。\n";
+    doc *dc = read_ok(text);
+    assert_int_equal(dc->nblocks, 1);
+    const want_inline w[] = { { "--bzip2", 0, "--bzip2" }, { " ", IN_BR, NULL },
+                              { "使用 bzip2 压缩。", 0, "使用" }, { " ", IN_BR, NULL },
+                              { "第二行。", 0, "第二行" } };
+    assert_inlines(text, &dc->blocks[0].text, w, 5);
+    doc_free(dc);
+}
+
+/* Code blocks (fenced and indented) keep their lines: one IN_CODE inline per piece,
+ * IN_BR between lines (none after the last), an empty line kept, a tab to the next
+ * stop of four; a ```signature block's lines are IN_KEEP, their leading blanks gone. */
+static void test_code_and_signature(void **state)
+{
+    (void)state;
+    static const char text[] = FM
+        "\n"
+        "```sh\n"
+        "foo login: penguin\n"
+        "\n"
+        "a\tb\n"
+        "```\n"
+        "\n"
+        "    indented\n"
+        "    second\n"
+        "\n"
+        "```signature\n"
+        "  自然资源部\n"
+        "2019年2月12日\n"
+        "```\n";
+    doc *dc = read_ok(text);
+    assert_int_equal(dc->nblocks, 3);
+    assert_int_equal(dc->blocks[0].kind, DOC_CODE);
+    const want_inline c0[] = { { "foo login: penguin", IN_CODE, "foo login" }, { " ", IN_CODE | IN_BR, NULL },
+                               { " ", IN_CODE | IN_BR, NULL }, { "a", IN_CODE, "a\tb" },
+                               { "   ", IN_CODE, NULL }, { "b", IN_CODE, "b\n```\n\n" } };
+    assert_inlines(text, &dc->blocks[0].text, c0, 6);
+    assert_int_equal(dc->blocks[0].src, offset_of(text, "foo login", 0));
+    assert_int_equal(dc->blocks[1].kind, DOC_CODE);
+    assert_plain(&dc->blocks[1].text, "indented second");
+    assert_int_equal(dc->blocks[1].text.in[1].flags, IN_CODE | IN_BR);
+    assert_int_equal(dc->blocks[2].kind, DOC_SIGNATURE);
+    const want_inline s0[] = { { "自然资源部", IN_KEEP, "自然资源部" }, { " ", IN_KEEP | IN_BR, NULL },
+                               { "2019年2月12日", IN_KEEP, "2019年2月12日" } };
+    assert_inlines(text, &dc->blocks[2].text, s0, 3);
+    doc_free(dc);
+}
+
+/* A paragraph that starts with a list label: the label is an inline of its own
+ * (IN_LABEL), the blanks after it go, the rest keeps its offset. */
+static void test_labels(void **state)
+{
+    (void)state;
+    static const char text[] = FM
+        "\n"
+        "（七） 创新驱动。\n\n"
+        "(十三) 支持。\n\n"
+        "第一节 总则\n\n"
+        "1.据广东省。\n\n"
+        "一、概况。\n\n"
+        "①第一。\n\n"
+        "1.5万元。\n\n"
+        "（来源：珠海特区报）\n\n"
+        "第一次会议。\n";
+    doc *dc = read_ok(text);
+    assert_int_equal(dc->nblocks, 9);
+    static const char *const label[] = { "（七）", "(十三)", "第一节", "1.", "一、", "①" };
+    static const char *const rest[] = { "创新驱动。", "支持。", "总则", "据广东省。", "概况。", "第一。" };
+    for (int i = 0; i < 6; i++) {
+        const want_inline w[] = { { label[i], IN_LABEL, label[i] }, { rest[i], 0, rest[i] } };
+        assert_inlines(text, &dc->blocks[i].text, w, 2);
+    }
+    for (int i = 6; i < 9; i++)
+        assert_int_equal(dc->blocks[i].text.nin, 1);
+    assert_int_equal(dc->blocks[7].kind, DOC_SOURCE);
+    doc_free(dc);
+}
+
+/* CL-LB-12 beside a full-width mark: a line break after （ or before ） is nothing. */
+static void test_break_at_bracket(void **state)
+{
+    (void)state;
+    doc *dc = read_ok(FM "\n很长的括号（\nr）测试，\nLinux\n（内核）。\n");
+    assert_plain(&dc->blocks[0].text, "很长的括号（r）测试，Linux（内核）。");
+    doc_free(dc);
+}
+
 /* ---- the bad-input corpus -------------------------------------------------------- */
 
 static char *read_all(const char *path)
@@ -845,6 +1005,11 @@ int main(void)
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_read_dir),
         cmocka_unit_test(test_big_paragraph),
+        cmocka_unit_test(test_cjk_emphasis),
+        cmocka_unit_test(test_hard_breaks),
+        cmocka_unit_test(test_code_and_signature),
+        cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_break_at_bracket),
         cmocka_unit_test(test_bad_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
