@@ -10,9 +10,6 @@
 #include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
-#include <ft2build.h>
-#include FT_FREETYPE_H
-#include FT_TRUETYPE_TABLES_H
 
 #include <hb-ot.h>
 
@@ -31,7 +28,6 @@ struct font {
     char *path;
     unsigned index;
     char *family, *style, *ps_name;
-    FT_Face ft;
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *hb;
@@ -52,7 +48,6 @@ typedef struct {
 
 struct font_lib {
     FcConfig *fc;
-    FT_Library ft;
     font **fonts;
     int n;
     size_t cap;
@@ -70,7 +65,7 @@ font_lib *font_lib_new(void)
     if (!lib)
         return NULL;
     lib->fc = FcInitLoadConfigAndFonts();
-    if (!lib->fc || FT_Init_FreeType(&lib->ft)) {
+    if (!lib->fc) {
         font_lib_free(lib);
         return NULL;
     }
@@ -87,8 +82,6 @@ static void font_free(font *f)
         hb_face_destroy(f->face);
     if (f->blob)
         hb_blob_destroy(f->blob);
-    if (f->ft)
-        FT_Done_Face(f->ft);
     free(f->ink);
     free(f->path);
     free(f->family);
@@ -108,16 +101,9 @@ void font_lib_free(font_lib *lib)
     for (int i = 0; i < lib->nnames; i++)
         free(lib->names[i].key);
     free(lib->names);
-    if (lib->ft)
-        FT_Done_FreeType(lib->ft);
     if (lib->fc)
         FcConfigDestroy(lib->fc);
     free(lib);
-}
-
-static char *dup_str(const char *s)
-{
-    return s ? strdup(s) : NULL;
 }
 
 /* StemV is not stored in OpenType; this is the usual estimate from the weight class. */
@@ -128,30 +114,104 @@ static int stem_v_for_weight(int weight)
     return 10 + 220 * (weight - 50) / 900;
 }
 
+/* One table of the face, read big-endian; 0 past its end. */
+typedef struct {
+    hb_blob_t *blob;
+    const unsigned char *p;
+    unsigned len;
+} table;
+
+static table table_of(const font *f, hb_tag_t tag)
+{
+    table t = { hb_face_reference_table(f->face, tag), NULL, 0 };
+    t.p = (const unsigned char *)hb_blob_get_data(t.blob, &t.len);
+    return t;
+}
+
+static unsigned u16_at(const table *t, unsigned off)
+{
+    return off + 2 <= t->len ? (unsigned)(t->p[off] << 8 | t->p[off + 1]) : 0;
+}
+
+static int s16_at(const table *t, unsigned off) { return (int16_t)u16_at(t, off); }
+
+/* The metrics FreeType gave (and the PDF has always had): ascent and descent from hhea,
+ * else OS/2's typographic, else its Windows values; the box from head; cap height and
+ * weight from OS/2 when it is whole (78 bytes, the version-0 size). Compared with
+ * FreeType on every installed face: the same numbers. */
 static void read_metrics(font *f)
 {
-    FT_Face ft = f->ft;
     font_metrics *m = &f->m;
-    TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
-    m->ascent = ft->ascender;
-    m->descent = ft->descender;
-    m->bbox[0] = (int)ft->bbox.xMin;
-    m->bbox[1] = (int)ft->bbox.yMin;
-    m->bbox[2] = (int)ft->bbox.xMax;
-    m->bbox[3] = (int)ft->bbox.yMax;
+    table hhea = table_of(f, HB_TAG('h', 'h', 'e', 'a'));
+    table head = table_of(f, HB_TAG('h', 'e', 'a', 'd'));
+    table os2 = table_of(f, HB_TAG('O', 'S', '/', '2'));
+    bool has_os2 = os2.len >= 78;
+    m->ascent = s16_at(&hhea, 4);
+    m->descent = s16_at(&hhea, 6);
+    if (!m->ascent && !m->descent && has_os2) {
+        m->ascent = s16_at(&os2, 68);
+        m->descent = s16_at(&os2, 70);
+        if (!m->ascent && !m->descent) {
+            m->ascent = (int)u16_at(&os2, 74);
+            m->descent = -(int)u16_at(&os2, 76);
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        m->bbox[i] = s16_at(&head, 36 + 2 * (unsigned)i);
     m->cap_height = m->ascent * 7 / 10;
     int weight = 400;
-    if (os2 && os2->version != 0xFFFFu) {
-        if (os2->version >= 2 && os2->sCapHeight > 0)
-            m->cap_height = os2->sCapHeight;
-        weight = os2->usWeightClass;
+    if (has_os2) {
+        if (u16_at(&os2, 0) >= 2 && s16_at(&os2, 88) > 0)
+            m->cap_height = s16_at(&os2, 88);
+        weight = (int)u16_at(&os2, 4);
     }
+    hb_blob_destroy(hhea.blob);
+    hb_blob_destroy(head.blob);
+    hb_blob_destroy(os2.blob);
     m->stem_v = stem_v_for_weight(weight);
     m->italic_angle = 0;
     /* Symbolic: the glyphs are addressed by CID, outside the standard Latin set. */
     m->flags = 4;
     if (f->family && strstr(f->family, "Serif"))
         m->flags |= 2;
+}
+
+/* Name id of the face in English (UTF-8, caller frees), or NULL. */
+static char *face_name(hb_face_t *face, hb_ot_name_id_t id)
+{
+    hb_language_t en = hb_language_from_string("en", -1);
+    unsigned len = hb_ot_name_get_utf8(face, id, en, NULL, NULL);
+    char *s = len ? malloc(len + 1) : NULL;
+    if (s) {
+        unsigned cap = len + 1;
+        hb_ot_name_get_utf8(face, id, en, &cap, s);
+    }
+    return s;
+}
+
+/* The typographic name (id) if the face has one, else the legacy one, else dflt:
+ * FreeType's choice for family_name and style_name. */
+static char *name_or(hb_face_t *face, hb_ot_name_id_t id, hb_ot_name_id_t legacy,
+                     const char *dflt)
+{
+    char *s = face_name(face, id);
+    if (!s)
+        s = face_name(face, legacy);
+    return s ? s : strdup(dflt);
+}
+
+/* The PostScript name (name id 6), "Unnamed" when missing or not a PostScript name
+ * (printable ASCII without delimiters), as FreeType answered. */
+static char *ps_name(hb_face_t *face)
+{
+    char *s = face_name(face, HB_OT_NAME_ID_POSTSCRIPT_NAME);
+    for (const char *p = s; p && *p; p++)
+        if (*p <= 32 || *p >= 127 || strchr("[](){}<>/%", *p)) {
+            free(s);
+            s = NULL;
+            break;
+        }
+    return s ? s : strdup("Unnamed");
 }
 
 static font *font_load(font_lib *lib, const char *path, unsigned index, char *err,
@@ -168,14 +228,9 @@ static font *font_load(font_lib *lib, const char *path, unsigned index, char *er
     }
     f->path = strdup(path);
     f->index = index;
-    if (!f->path || FT_New_Face(lib->ft, path, (FT_Long)index, &f->ft)) {
+    f->blob = f->path ? hb_blob_create_from_file_or_fail(path) : NULL;
+    if (!f->blob || index >= hb_face_count(f->blob)) {
         snprintf(err, errlen, "cannot open font file %s (face %u)", path, index);
-        font_free(f);
-        return NULL;
-    }
-    f->blob = hb_blob_create_from_file_or_fail(path);
-    if (!f->blob) {
-        snprintf(err, errlen, "cannot read font file %s", path);
         font_free(f);
         return NULL;
     }
@@ -190,10 +245,11 @@ static font *font_load(font_lib *lib, const char *path, unsigned index, char *er
     hb_blob_t *cff = hb_face_reference_table(f->face, HB_TAG('C', 'F', 'F', ' '));
     f->cff = hb_blob_get_length(cff) > 0;
     hb_blob_destroy(cff);
-    const char *ps = FT_Get_Postscript_Name(f->ft);
-    f->ps_name = strdup(ps ? ps : "Unnamed");
-    f->family = dup_str(f->ft->family_name ? f->ft->family_name : "Unknown");
-    f->style = dup_str(f->ft->style_name ? f->ft->style_name : "Regular");
+    f->ps_name = ps_name(f->face);
+    f->family = name_or(f->face, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY, HB_OT_NAME_ID_FONT_FAMILY,
+                        "Unknown");
+    f->style = name_or(f->face, HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY,
+                       HB_OT_NAME_ID_FONT_SUBFAMILY, "Regular");
     if (!f->ps_name || !f->family || !f->style) {
         snprintf(err, errlen, "out of memory");
         font_free(f);
@@ -364,6 +420,7 @@ unsigned font_upem(const font *f) { return f->upem; }
 const char *font_family(const font *f) { return f->family; }
 const char *font_style(const font *f) { return f->style; }
 const char *font_path(const font *f) { return f->path; }
+unsigned font_face_index(const font *f) { return f->index; }
 const char *font_ps_name(const font *f) { return f->ps_name; }
 bool font_is_cff(const font *f) { return f->cff; }
 const font_metrics *font_get_metrics(const font *f) { return &f->m; }

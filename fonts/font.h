@@ -1,4 +1,4 @@
-/* font — font discovery (fontconfig), loading (FreeType + HarfBuzz) and metrics.
+/* font — font discovery (fontconfig), loading (HarfBuzz) and metrics.
  *
  * A font_lib owns every font it opens; a font lives as long as its lib. Fonts are
  * numbered in the order they were opened (font_id), which keeps PDF object order,
@@ -51,6 +51,8 @@ unsigned font_upem(const font *f);
 const char *font_family(const font *f);
 const char *font_style(const font *f);
 const char *font_path(const font *f);
+/* The face's index in its file (a .ttc holds several). */
+unsigned font_face_index(const font *f);
 const char *font_ps_name(const font *f);
 bool font_is_cff(const font *f);
 const font_metrics *font_get_metrics(const font *f);

@@ -48,12 +48,11 @@ static int shape_with(font *f, hb_buffer_t *buf, const char *text, size_t len, s
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
     *first = out->n;
-    for (unsigned i = 0; i < n; i++) {
-        shape_glyph g = { f, info[i].codepoint, pos[i].x_advance, pos[i].x_offset,
-                          pos[i].y_offset, info[i].cluster };
-        if (out_push(out, &g))
-            return -1;
-    }
+    if (!vec_reserve((void **)&out->g, &out->cap, out->n + n, sizeof *out->g))
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        out->g[out->n++] = (shape_glyph){ f, info[i].codepoint, pos[i].x_advance,
+                                          pos[i].x_offset, pos[i].y_offset, info[i].cluster };
     return 0;
 }
 
@@ -140,9 +139,20 @@ static int repair_missing(shaper *s, shape_out *out, size_t first, size_t run_en
     return rc;
 }
 
-/* Which face a character of class sc takes, given the face of the run so far and of
- * the next strong character. */
-static font *face_for(const shape_fonts *fs, script_kind sc, font *prev, font *next)
+/* The face of the next Han or Latin character at or after byte i; cached so that a
+ * paragraph is scanned once, not once per character. */
+typedef struct {
+    size_t upto;              /* the cached answer holds for positions <= upto */
+    font *f;
+} strong_cache;
+
+static font *next_strong(const shape_fonts *fs, const char *t, size_t len, size_t i,
+                         strong_cache *c);
+
+/* Which face a character of class sc at byte i takes, given the face of the run so
+ * far; the face of the next strong character is looked for only when it decides. */
+static font *face_for(const shape_fonts *fs, script_kind sc, font *prev, const char *t,
+                      size_t len, size_t i, strong_cache *c)
 {
     switch (sc) {
     case SCRIPT_CJK:
@@ -151,18 +161,15 @@ static font *face_for(const shape_fonts *fs, script_kind sc, font *prev, font *n
         return fs->latin;
     case SCRIPT_EITHER:
         /* Chinese context unless Latin on both sides. */
-        return prev == fs->latin && next == fs->latin ? fs->latin : fs->cjk;
+        return prev == fs->latin && next_strong(fs, t, len, i, c) == fs->latin ? fs->latin
+                                                                            : fs->cjk;
     default:
-        return prev ? prev : (next ? next : fs->cjk);
+        if (prev)
+            return prev;
+        font *next = next_strong(fs, t, len, i, c);
+        return next ? next : fs->cjk;
     }
 }
-
-/* The face of the next Han or Latin character at or after byte i; cached so that a
- * paragraph is scanned once, not once per character. */
-typedef struct {
-    size_t upto;              /* the cached answer holds for positions <= upto */
-    font *f;
-} strong_cache;
 
 static font *next_strong(const shape_fonts *fs, const char *t, size_t len, size_t i,
                          strong_cache *c)
@@ -202,7 +209,7 @@ int shape_text(font_lib *lib, const shape_fonts *fonts, const char *text, size_t
         script_kind sc = script_of(cp);
         if (sc == SCRIPT_CONTROL)
             continue;
-        font *f = face_for(fonts, sc, prev_strong, next_strong(fonts, text, len, i, &sc_cache));
+        font *f = face_for(fonts, sc, prev_strong, text, len, i, &sc_cache);
         if (sc == SCRIPT_CJK || sc == SCRIPT_LATIN)
             prev_strong = f;
         size_t end = i;
@@ -212,7 +219,7 @@ int shape_text(font_lib *lib, const shape_fonts *fonts, const char *text, size_t
             script_kind cs = script_of(c);
             if (cs == SCRIPT_CONTROL)
                 break;
-            font *cf = face_for(fonts, cs, f, next_strong(fonts, text, len, j, &sc_cache));
+            font *cf = face_for(fonts, cs, f, text, len, j, &sc_cache);
             if (cf != f)
                 break;
             if (cs == SCRIPT_CJK || cs == SCRIPT_LATIN)

@@ -1,6 +1,12 @@
 /* batch — rebuild many issues: in parallel on the available cores, skipping issues
  * whose inputs, style and program are unchanged since their last good build, one
- * failure not stopping the others, with a progress line on a terminal and a summary. */
+ * failure not stopping the others, with a progress line on a terminal and a summary:
+ * failures and warnings first, then one line counting built, skipped and failed.
+ *
+ * Each good build leaves a stamp, out/.<name>.stamp: the fingerprint of what it read
+ * (issue.md, the style, every figure the issue references wherever it lies, the
+ * profile, the program and the options), the list of those files, and its warnings,
+ * which a skipped issue repeats. */
 #ifndef JB_BATCH_H
 #define JB_BATCH_H
 
@@ -17,11 +23,14 @@ typedef struct {
     issue_opts opts;          /* style and press options for every issue */
 } batch_opts;
 
-/* Builds every directory in dirs. Returns the number of failed issues. */
+/* Builds every directory in dirs. Returns the number of failed issues (a path that
+ * is not an issue counts as failed). */
 int batch_run(char *const *dirs, int ndirs, const batch_opts *o, FILE *out);
 
-/* The fingerprint of an issue build's inputs (hex, caller frees): the source, its
- * figures, the style file and the program. NULL when something cannot be read. */
-char *batch_fingerprint(const char *issue_dir, const char *style_path, const char *self);
+/* The fingerprint (hex, caller frees) of a build of issue_dir that read `inputs`:
+ * their contents, the styles folders it may take a style from, the program and the
+ * options. NULL when an input cannot be read as a regular file. */
+char *batch_fingerprint(const char *issue_dir, char *const *inputs, int ninputs,
+                        const batch_opts *o);
 
 #endif

@@ -1,4 +1,4 @@
-/* cli — the jianbao command: build, import, preflight. */
+/* cli — the jianbao command: build, watch, import, preflight, help. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "layout/base/path.h"
 #include "layout/import/import.h"
 #include "layout/app/issue.h"
+#include "layout/app/watch.h"
 #include "layout/preflight/preflight.h"
 
 #define VERSION "0.1"
@@ -20,35 +21,54 @@ static const char *usage_main =
     "\n"
     "commands:\n"
     "  build ISSUE_DIR...   typeset issues (e.g. issues/2019-03) to out/<issue>.pdf\n"
+    "  watch ISSUE_DIR      typeset an issue again whenever its source, figures or style change\n"
     "  import FILE.txt -o issues/<yyyy-mm>/\n"
     "                       turn text extracted from a past issue's PDF into a source\n"
     "  import ARTICLE.docx [--into ISSUE_DIR]\n"
     "                       turn a Word article into Markdown for the issue (pandoc)\n"
     "  preflight FILE.pdf   check a PDF against the print shop's checklist\n"
     "\n"
-    "  jianbao COMMAND --help   options of a command\n"
-    "  jianbao --version\n";
+    "  help COMMAND         options of a command (also: jianbao COMMAND --help)\n"
+    "\n"
+    "  -V, --version        the version\n"
+    "\n"
+    "man jianbao (or man ./jianbao.1 in the source folder) describes it all.\n";
 
 static const char *usage_build =
     "usage: jianbao build ISSUE_DIR [-o FILE.pdf] [--style FILE] [--press[=x1a|x4]]\n"
     "       jianbao build ISSUE_DIR ISSUE_DIR... [-j N] [--force]\n"
     "\n"
-    "Typesets an issue directory (holding issue.md and its figures/) to out/<issue>.pdf.\n"
-    "The PDF is written to a temporary file first: a failed build keeps the old PDF.\n"
+    "Typesets an issue directory (holding issue.md and its figures/) to out/<issue>.pdf\n"
+    "(`jianbao build .` in the issue's folder: out/<folder name>.pdf there). The PDF is\n"
+    "written to a temporary file first: a failed build keeps the old PDF.\n"
     "\n"
-    "  -o FILE.pdf       write here instead (one issue only)\n"
+    "  -o FILE.pdf       write here instead (one issue only); never an input of the build, a\n"
+    "                    file of the issue folder other than a PDF, a link, FIFO or device\n"
     "  --style FILE      use this style sheet instead of the issue's own (styles/<name>.ini)\n"
     "  --press[=x1a|x4]  press-ready PDF/X (default PDF/X-1a:2003): CMYK, bleed, output intent\n"
     "  --no-press        plain PDF even if the style asks for PDF/X\n"
+    "  --allow-outside   read figures (and a style's profile) from outside the issue folder\n"
+    "                    (and the styles folder): absolute paths, ../, links leading out\n"
     "\n"
     "With several issues (e.g. `jianbao build issues/*`) they are built in parallel;\n"
     "issues whose source, figures, style and program are unchanged since their last good\n"
-    "build are skipped; a failing issue does not stop the others; a summary follows.\n"
+    "build are skipped; a failing issue does not stop the others. The summary lists the\n"
+    "failures and the issues with warnings, then counts built, skipped and failed issues.\n"
     "  -j N              parallel builds (default: the number of cores)\n"
     "  --force           rebuild even unchanged issues\n"
     "\n"
     "SOURCE_DATE_EPOCH, when set, dates the PDF; otherwise it has no date (press output\n"
-    "uses the issue's date). The same input always gives the same bytes.\n";
+    "uses the issue's date). The same input always gives the same bytes.\n"
+    "Exit status: 0 built, 1 an error (no PDF written), 2 a usage error.\n";
+
+static const char *usage_watch =
+    "usage: jianbao watch ISSUE_DIR [-o FILE.pdf] [--style FILE] [--press[=x1a|x4]]\n"
+    "\n"
+    "Typesets the issue, then again whenever its issue.md, a figure or its style sheet\n"
+    "changes, until Ctrl-C. Each build prints one line: its time, pages and warnings, or\n"
+    "that it failed (the messages above it say why) and the last good PDF is kept. The PDF\n"
+    "is replaced in one step, so viewers that reload files (evince, okular, zathura,\n"
+    "mupdf) follow along. Options as for build (one issue).\n";
 
 static const char *usage_import =
     "usage: jianbao import FILE.txt -o issues/<yyyy-mm>/ [--force] [-v]\n"
@@ -75,16 +95,49 @@ static const char *usage_import =
     "  --into DIR the issue folder to add the article to\n";
 
 static const char *usage_preflight =
-    "usage: jianbao preflight FILE.pdf\n"
+    "usage: jianbao preflight FILE.pdf [--target x1a|x4|auto] [--json]\n"
     "\n"
-    "Checks any PDF against the print-shop checklist (PR-01…PR-11: PDF/X identification,\n"
-    "output intent, embedded fonts, CMYK/gray colour, K-only black text, boxes and bleed,\n"
-    "safe margins, image resolution, transparency, encryption, version). One line per\n"
-    "finding, then a summary. Exit status: 0 passed, 1 failures, 2 unreadable file.\n";
+    "Checks any PDF against the print shop's checklist (PR-01…PR-11) and the PDF/X\n"
+    "standard: identification, output intent, fonts, colour, black text and ink, boxes\n"
+    "and bleed, text near the trim, image resolution, transparency, forbidden features,\n"
+    "version. Findings are grouped, with their pages and what to do.\n"
+    "\n"
+    "  --target x1a|x4|auto  the standard to check against (auto: the file's claim,\n"
+    "                        PDF/X-1a:2003 when it claims none)\n"
+    "  --json                the report as JSON (schema in the README)\n"
+    "\n"
+    "Exit status: 0 passed (warnings allowed), 1 failures, 2 unreadable file or usage.\n";
 
 static bool is_help(const char *a)
 {
     return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "help") == 0;
+}
+
+static bool is_version(const char *a)
+{
+    return strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0;
+}
+
+/* An option the build and watch commands share; *i is moved past its argument.
+ * Returns false when a is not one of them. */
+static bool issue_option(issue_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "-o") == 0 && *i + 1 < argc)
+        o->out = argv[++*i];
+    else if (strcmp(a, "--style") == 0 && *i + 1 < argc)
+        o->style_path = argv[++*i];
+    else if (strcmp(a, "--press") == 0 || strcmp(a, "--press=x1a") == 0)
+        o->press = PRESS_ON_X1A;
+    else if (strcmp(a, "--press=x4") == 0)
+        o->press = PRESS_ON_X4;
+    else if (strcmp(a, "--no-press") == 0)
+        o->press = PRESS_OFF;
+    else if (strcmp(a, "--allow-outside") == 0)
+        o->allow_outside = true;
+    else
+        return false;
+    return true;
 }
 
 static int bad_usage(const char *msg, const char *arg, const char *usage)
@@ -110,16 +163,8 @@ static int cmd_build(int argc, char **argv, const char *self)
             fputs(usage_build, stdout);
             free(dirs);
             return 0;
-        } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
-            bo.opts.out = argv[++i];
-        } else if (strcmp(a, "--style") == 0 && i + 1 < argc) {
-            bo.opts.style_path = argv[++i];
-        } else if (strcmp(a, "--press") == 0 || strcmp(a, "--press=x1a") == 0) {
-            bo.opts.press = PRESS_ON_X1A;
-        } else if (strcmp(a, "--press=x4") == 0) {
-            bo.opts.press = PRESS_ON_X4;
-        } else if (strcmp(a, "--no-press") == 0) {
-            bo.opts.press = PRESS_OFF;
+        } else if (issue_option(&bo.opts, argc, argv, &i)) {
+            continue;
         } else if (strcmp(a, "-j") == 0 && i + 1 < argc) {
             bo.jobs = atoi(argv[++i]);
         } else if (strcmp(a, "--force") == 0) {
@@ -155,6 +200,30 @@ static int cmd_build(int argc, char **argv, const char *self)
     }
     free(dirs);
     return rc;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+    watch_opts wo;
+    watch_opts_default(&wo);
+    const char *dir = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_watch, stdout);
+            return 0;
+        } else if (issue_option(&wo.opts, argc, argv, &i)) {
+            continue;
+        } else if (argv[i][0] == '-') {
+            return bad_usage("unknown option", argv[i], usage_watch);
+        } else if (!dir) {
+            dir = argv[i];
+        } else {
+            return bad_usage("one issue only; extra:", argv[i], usage_watch);
+        }
+    }
+    if (!dir)
+        return bad_usage("no issue directory given", NULL, usage_watch);
+    return watch_run(dir, &wo);
 }
 
 static int cmd_import(int argc, char **argv)
@@ -211,23 +280,56 @@ static int cmd_import(int argc, char **argv)
 static int cmd_preflight(int argc, char **argv)
 {
     const char *file = NULL;
+    preflight_options po;
+    preflight_options_default(&po);
     for (int i = 0; i < argc; i++) {
-        if (is_help(argv[i])) {
+        const char *a = argv[i];
+        if (is_help(a)) {
             fputs(usage_preflight, stdout);
             return 0;
-        } else if (argv[i][0] == '-') {
-            return bad_usage("unknown option", argv[i], usage_preflight);
+        } else if (strcmp(a, "--json") == 0) {
+            po.json = true;
+        } else if (strcmp(a, "--target") == 0 && i + 1 < argc) {
+            const char *t = argv[++i];
+            if (strcmp(t, "x1a") == 0)
+                po.standard = PREFLIGHT_X1A;
+            else if (strcmp(t, "x4") == 0)
+                po.standard = PREFLIGHT_X4;
+            else if (strcmp(t, "auto") == 0)
+                po.standard = PREFLIGHT_AUTO;
+            else
+                return bad_usage("--target takes x1a, x4 or auto, not", t, usage_preflight);
+        } else if (a[0] == '-') {
+            return bad_usage("unknown option", a, usage_preflight);
         } else if (!file) {
-            file = argv[i];
+            file = a;
         } else {
-            return bad_usage("one PDF only; extra:", argv[i], usage_preflight);
+            return bad_usage("one PDF only; extra:", a, usage_preflight);
         }
     }
     if (!file)
         return bad_usage("no PDF given", NULL, usage_preflight);
-    preflight_options po;
-    preflight_options_default(&po);
     return preflight_run(file, stdout, &po);
+}
+
+/* `jianbao help [COMMAND]`. */
+static int cmd_help(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        const char **usage;
+    } cmds[] = { { "build", &usage_build }, { "watch", &usage_watch },
+                 { "import", &usage_import }, { "preflight", &usage_preflight } };
+    if (argc == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(argv[0], cmds[i].name) == 0) {
+            fputs(*cmds[i].usage, stdout);
+            return 0;
+        }
+    return bad_usage("no such command:", argv[0], usage_main);
 }
 
 int main(int argc, char **argv)
@@ -235,14 +337,18 @@ int main(int argc, char **argv)
     if (argc < 2)
         return bad_usage("no command given", NULL, usage_main);
     const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc - 2, argv + 2);
     if (is_help(cmd)) {
         fputs(usage_main, stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (is_version(cmd)) {
         printf("jianbao %s\n", VERSION);
         return 0;
     }
+    if (strcmp(cmd, "watch") == 0)
+        return cmd_watch(argc - 2, argv + 2);
     if (strcmp(cmd, "build") == 0)
         return cmd_build(argc - 2, argv + 2, "/proc/self/exe");
     if (strcmp(cmd, "import") == 0)

@@ -27,12 +27,26 @@ void src_file_free(src_file *f);
 /* 1-based line and character column of byte offset off (clamped to the text). */
 void src_file_pos(const src_file *f, size_t off, int *line, int *col);
 
+/* How messages look. On a terminal a message about a place is followed by that
+ * source line with a caret under the column; colour is added unless NO_COLOR is set
+ * (https://no-color.org) or TERM is "dumb". Anything that is not a terminal gets the
+ * plain one-line form only. */
+enum {
+    DIAG_SHOW_SOURCE = 1,     /* the source line and a caret after the message */
+    DIAG_COLOR = 2,           /* ANSI colours */
+};
+
 typedef struct diag {
     FILE *out;
     int errors, warnings;
+    unsigned flags;           /* DIAG_SHOW_SOURCE | DIAG_COLOR, set by diag_init */
 } diag;
 
+/* Messages go to out (stderr when NULL); the flags follow from whether it is a
+ * terminal and the environment (see above). */
 void diag_init(diag *d, FILE *out);
+/* The flags for a stream: what diag_init chooses. */
+unsigned diag_flags_for(FILE *out);
 
 void diag_error(diag *d, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -110,6 +110,7 @@ typedef struct {
     float space_before;
     bool is_para;             /* running text (its breaks may be loosened or tightened) */
     bool whole;               /* its lines stay together in one column (a signature) */
+    bool opens;               /* it opens a list or a quotation (space may go before it) */
     int loose;                /* looseness it is set with */
     int first_page, last_page;    /* where its first and last lines went (this pass) */
     int last_col, band;       /* column of its last line; band counter at that time */
@@ -331,6 +332,9 @@ static int add_para(flow *f, const doc_block *b)
         f->set[si].align = AL_RIGHT;
     f->set[si].lbl_bytes = lbl_bytes;
     f->set[si].whole = b->kind == DOC_SIGNATURE;
+    const doc_block *prev = b > f->doc->blocks ? b - 1 : NULL;
+    f->set[si].opens = (b->kind == DOC_ITEM && (!prev || prev->kind != DOC_ITEM)) ||
+                       (b->quote && (!prev || prev->quote < b->quote));
     return add_lines(f, si);
 }
 
@@ -997,10 +1001,21 @@ static int report_gap(flow *f, int page, int col, int block, float lines)
     return dl_gap_add(f->d, page, col, block, lines) < 0 ? -1 : 0;
 }
 
+/* Where a column may take whole lines of space: before a heading, around a float,
+ * before a list or a quotation (not at the column's top). */
+static bool stretch_slot(const flow *f, const placed *q)
+{
+    const piece *p = &f->pc[q->piece];
+    if (q->compact || q->repeat)
+        return false;
+    return p->kind == PK_HEAD || (p->flags & PF_FLOAT) ||
+           (p->kind == PK_LINE && p->line == 0 && f->set[p->obj].opens);
+}
+
 /* A full page's column that ends whole lines short before text (a heading or a float
  * that moved on, and no paragraph before it could be set a line longer or shorter)
- * gets those lines as space before its headings and around its floats, whole lines
- * each, so its text still ends at the foot and stays on the grid. A column with
+ * gets those lines as space before its headings, floats, lists and quotations, whole
+ * lines each, so its text still ends at the foot and stays on the grid. A column with
  * neither keeps its gap, which the flow reports. */
 static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H)
 {
@@ -1008,23 +1023,17 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
     if (lines < 2 || (!fs->textnext[col] && fs->colh[col] == 0))
         return 0;
     int slots = 0;
-    for (int m = 0; m < pl->n; m++) {
-        const placed *q = &pl->v[m];
-        const piece *p = &f->pc[q->piece];
-        if (q->col == col && !q->compact && !q->repeat &&
-            (p->kind == PK_HEAD || (p->flags & PF_FLOAT)))
-            slots++;
-    }
+    for (int m = 0; m < pl->n; m++)
+        slots += pl->v[m].col == col && stretch_slot(f, &pl->v[m]);
     if (slots == 0)
         return fs->textnext[col] ? report_gap(f, page, col, f->pc[fs->brk[col]].block, (float)lines)
                                  : 0;
     int each = lines / slots, extra = lines % slots, shift = 0;
     for (int m = 0; m < pl->n; m++) {
         placed *q = &pl->v[m];
-        const piece *p = &f->pc[q->piece];
         if (q->col != col)
             continue;
-        if (!q->compact && !q->repeat && (p->kind == PK_HEAD || (p->flags & PF_FLOAT)))
+        if (stretch_slot(f, q))
             shift += each + (extra-- > 0 ? 1 : 0);
         q->y += (float)shift * f->g->pitch;
     }

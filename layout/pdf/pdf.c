@@ -1,8 +1,10 @@
 /* pdf — see pdf.h. */
 #include "layout/pdf/pdf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 #include "layout/base/strbuf.h"
 #include "layout/base/utf8.h"
 #include "layout/image/image.h"
+#include "layout/pdf/flate_int.h"
 #include "layout/pdf/pdffont.h"
 #include "layout/pdf/pdftag.h"
 #include "layout/pdf/pdfx.h"
@@ -472,6 +475,10 @@ static int emit_page(writer *w, int p)
             break;
         }
         case DL_LINK: {
+            /* PDF/X allows no annotation inside the BleedBox but printer's marks and
+             * trap networks (ISO 15930): press output keeps the outline, not the links. */
+            if (w->o->standard != PDF_PLAIN)
+                break;
             HPDF_Rect r = { (HPDF_REAL)X(w, it->u.link.x),
                             (HPDF_REAL)Y(w, it->u.link.y + it->u.link.h),
                             (HPDF_REAL)X(w, it->u.link.x + it->u.link.w),
@@ -485,8 +492,6 @@ static int emit_page(writer *w, int p)
             HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(page, r, dst);
             if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0))
                 return fail(w, "libharu could not create a link");
-            if (w->x)
-                pdfx_fix_annot(w->x, a);
             if (w->tag && pdftag_annot(w->tag, p, it->elem, a))
                 return fail(w, "out of memory tagging a link");
             break;
@@ -762,46 +767,207 @@ static int plain_xmp(writer *w, bool ua)
     return xmp_write(w->pdf, &f, w->err, w->errlen);
 }
 
-static char *temp_name(const char *path)
+/* ---- saving: temporary file, checked writes, rename ---- */
+
+/* Temporaries are "<dir>/.<name>.jianbao-tmp-XXXXXX" beside the target: hidden, and
+ * recognisable as ours. A writer holds an exclusive flock on its temporary until it is
+ * renamed or removed, so one left by a killed run is told from one being written by a
+ * live run: the first can be locked, the second cannot. */
+#define TMP_TAG ".jianbao-tmp-"
+
+/* The directory part of path ("." when none) and its last component. */
+static void split_path(const char *path, char **dir, const char **base)
 {
-    size_t n = strlen(path) + 16;
-    char *t = malloc(n);
-    if (t)
-        snprintf(t, n, "%s.tmpXXXXXX", path);
-    return t;
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
 }
 
-/* Saves through a temporary file in the same directory, then renames. */
+/* Removes temporaries for target base in dir that no live writer holds: ours
+ * (".base.jianbao-tmp-XXXXXX") and the older "base.tmpXXXXXX" form. */
+static void remove_stale_temps(const char *dir, const char *base)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    size_t bn = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        const char *n = e->d_name;
+        bool ours = n[0] == '.' && strncmp(n + 1, base, bn) == 0 &&
+                    strncmp(n + 1 + bn, TMP_TAG, strlen(TMP_TAG)) == 0 &&
+                    strlen(n + 1 + bn + strlen(TMP_TAG)) == 6;
+        bool old = strncmp(n, base, bn) == 0 && strncmp(n + bn, ".tmp", 4) == 0 &&
+                   strlen(n + bn + 4) == 6;
+        if (!ours && !old)
+            continue;
+        int fd = openat(dirfd(dp), n, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            unlinkat(dirfd(dp), n, 0);
+        close(fd);
+    }
+    closedir(dp);
+}
+
+/* Creates a new temporary beside the target, with a second descriptor holding the
+ * lock (so the writing one can be closed, and its close checked, before the rename
+ * while the lock stays). Returns the writing descriptor; -1 with errno. */
+static int temp_create(const char *dir, const char *base, char **tmp, int *lock_fd)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        *tmp = strbuf_format("%s/.%s" TMP_TAG "XXXXXX", dir, base);
+        if (!*tmp) {
+            errno = ENOMEM;
+            return -1;
+        }
+        int fd = mkstemp(*tmp);
+        if (fd < 0) {
+            int e = errno;
+            free(*tmp);
+            *tmp = NULL;
+            errno = e;
+            return -1;
+        }
+        *lock_fd = open(*tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* Another run may have taken it for stale between mkstemp and flock: then it is
+         * gone from the directory, and a new one is made. */
+        struct stat a, b;
+        if (*lock_fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 &&
+            flock(*lock_fd, LOCK_EX) == 0 && fstat(fd, &a) == 0 && a.st_nlink > 0 &&
+            stat(*tmp, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+            return fd;
+        int e = errno;
+        if (*lock_fd >= 0)
+            close(*lock_fd);
+        close(fd);
+        if (attempt == 4)
+            unlink(*tmp);
+        free(*tmp);
+        *tmp = NULL;
+        errno = e ? e : EAGAIN;
+    }
+    return -1;
+}
+
+/* The reason for a failed write, in words: a full disk is named as such. */
+static const char *write_reason(int err)
+{
+    return err == ENOSPC ? "the disk is full" : err == EDQUOT ? "the disk quota is used up"
+         : err == EFBIG ? "the file is too large for the file system" : strerror(err);
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0) {
+            errno = ENOSPC;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* libharu assembles the file in memory (it does not check its own writes and
+ * closes); each piece is written to fd here, every write checked. */
+static int write_document(writer *w, int fd, const char *path)
+{
+    if (HPDF_SaveToStream(w->pdf) != HPDF_OK)
+        return fail(w, "cannot assemble %s: %s", path,
+                    w->hpdf_error == HPDF_FAILD_TO_ALLOC_MEM ? "out of memory"
+                                                             : "libharu failed to write the PDF");
+    if (HPDF_ResetStream(w->pdf) != HPDF_OK)
+        return fail(w, "cannot assemble %s: libharu failed to read its output back", path);
+    static HPDF_BYTE buf[1 << 16];
+    for (;;) {
+        HPDF_UINT32 n = sizeof buf;
+        HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, buf, &n);
+        if (st != HPDF_OK && st != HPDF_STREAM_EOF)
+            return fail(w, "cannot assemble %s: libharu failed to read its output back", path);
+        if (n > 0 && write_all(fd, buf, n) != 0)
+            return fail(w, "cannot write %s: %s; the previous file is unchanged", path,
+                        write_reason(errno));
+        if (st == HPDF_STREAM_EOF || n == 0)
+            return 0;
+    }
+}
+
+/* Makes the finished temporary durable and closes it, every step checked. */
+static int finish_temp(writer *w, int fd, const char *tmp, const char *path)
+{
+    mode_t um = umask(0);
+    umask(um);
+    int rc = 0;
+    if (fchmod(fd, 0666 & ~um) != 0)
+        rc = fail(w, "cannot set the permissions of %s: %s", tmp, strerror(errno));
+    else if (fsync(fd) != 0)
+        rc = fail(w, "cannot write %s: %s; the previous file is unchanged", path,
+                  write_reason(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = fail(w, "cannot write %s: %s; the previous file is unchanged", path,
+                  write_reason(errno));
+    return rc;
+}
+
+/* Puts the finished temporary in place of path. */
+static int commit(writer *w, const char *tmp, const char *path, const char *dir)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return fail(w, "%s is not a regular file (a link, device, FIFO or directory); "
+                       "jianbao replaces only regular files: write the PDF elsewhere", path);
+    if (rename(tmp, path) != 0)
+        return fail(w, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    /* The rename itself is made durable too; a directory that cannot be synced (some
+     * file systems refuse) leaves the file in place all the same. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+/* Saves through a locked temporary in the same directory: every write checked, the
+ * same descriptor synced and closed (checked), and only then renamed over path. On
+ * any failure the temporary is removed and path is untouched. */
 static int save_atomically(writer *w, const char *path)
 {
-    char *tmp = temp_name(path);
-    if (!tmp)
+    char *dir;
+    const char *base;
+    split_path(path, &dir, &base);
+    if (!dir)
         return fail(w, "out of memory");
-    int fd = mkstemp(tmp);
+    remove_stale_temps(dir, base);
+    char *tmp = NULL;
+    int lock_fd = -1;
+    int fd = temp_create(dir, base, &tmp, &lock_fd);
     if (fd < 0) {
-        fail(w, "cannot create a file beside %s: %s", path, strerror(errno));
-        free(tmp);
+        fail(w, "cannot create a file in %s for %s: %s", dir, path, write_reason(errno));
+        free(dir);
         return -1;
     }
-    close(fd);
-    int rc = 0;
-    if (HPDF_SaveToFile(w->pdf, tmp) != HPDF_OK) {
-        rc = fail(w, "libharu could not write %s (error 0x%04lX)", tmp,
-                  (unsigned long)w->hpdf_error);
-    } else {
-        fd = open(tmp, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0)
-            rc = fail(w, "cannot flush %s: %s", tmp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        if (rc == 0 && chmod(tmp, 0644) != 0)
-            rc = fail(w, "cannot set permissions of %s: %s", tmp, strerror(errno));
-        if (rc == 0 && rename(tmp, path) != 0)
-            rc = fail(w, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    }
-    if (rc)
+    int rc = write_document(w, fd, path);
+    if (rc != 0)
+        close(fd);
+    else
+        rc = finish_temp(w, fd, tmp, path);
+    if (rc == 0)
+        rc = commit(w, tmp, path, dir);
+    if (rc != 0)
         unlink(tmp);
+    close(lock_fd);           /* the lock is held until the temporary is gone */
     free(tmp);
+    free(dir);
     return rc;
 }
 
@@ -815,7 +981,7 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
     w.err = err;
     w.errlen = errlen;
     err[0] = 0;
-    w.fs = pdffont_set_new(fonts);
+    w.fs = pdffont_set_new(fonts, o->cache);
     w.pdf = HPDF_New(on_hpdf_error, &w);
     int rc = -1;
     if (!w.fs || !w.pdf) {
@@ -863,6 +1029,8 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
      * needs 1.5. */
     w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : w.tag ? HPDF_VER_17 : HPDF_VER_14;
     if (w.tag && pdftag_pack(w.tag, err, errlen))
+        goto done;
+    if (flate_doc(w.pdf, FLATE_LEVEL, o->cache, err, errlen))
         goto done;
     rc = save_atomically(&w, path);
 done:

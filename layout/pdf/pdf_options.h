@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+struct pdfcache;
+
 typedef enum { PDF_PLAIN, PDF_X1A, PDF_X4 } pdf_standard;
 
 typedef struct {
@@ -21,6 +23,8 @@ typedef struct {
     const char *output_condition_info;
     bool overprint_black;     /* K-only text and rules overprint */
     bool pad_to_4;            /* blank pages to a multiple of 4 (any standard) */
+    struct pdfcache *cache;   /* subset fonts and deflated streams kept across builds
+                                 (pdfcache.h); NULL: the disk cache of fonts alone */
 } pdf_options;
 
 /* Plain output; press fields preset to 3 mm bleed, FOGRA39 with its profile and

@@ -19,10 +19,13 @@
 #include <hpdf.h>
 
 #include "fonts/font.h"
+#include "layout/pdf/pdfcache.h"
 
 typedef struct pdffont_set pdffont_set;
 
-pdffont_set *pdffont_set_new(font_lib *lib);
+/* cache: where subset programs are kept between builds (see pdfcache.h); NULL: a
+ * disk-only cache from the environment, for this set's life. */
+pdffont_set *pdffont_set_new(font_lib *lib, pdfcache *cache);
 void pdffont_set_free(pdffont_set *s);
 
 /* Records that glyph gid of font id is shown for text[0..ntext) (ntext may be 0 for

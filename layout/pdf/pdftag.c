@@ -19,6 +19,7 @@
 
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
+#include "layout/pdf/flate_int.h"
 
 /* Keys of artifacts (pdftag_key). */
 enum { KEY_LAYOUT = -1, KEY_PAGINATION = -2, KEY_TOP = -3, KEY_BOTTOM = -4 };
@@ -668,7 +669,7 @@ static HPDF_Dict xref_stream_new(HPDF_Doc pdf)
 }
 
 /* Its rows: for each packed element (type 2) its object stream and index there,
- * compressed through a libharu memory stream. */
+ * deflated here (flate.c) as the dict's write hook names the filter. */
 static int xref_stream_fill(pdftag *t, HPDF_Dict xs, const HPDF_Dict *stm)
 {
     HPDF_MMgr mm = t->pdf->mmgr;
@@ -679,18 +680,24 @@ static int xref_stream_fill(pdftag *t, HPDF_Dict xs, const HPDF_Dict *stm)
         HPDF_Array_AddNumber(idx, t->npacked) ||
         HPDF_Dict_AddNumber(xs, "Size", (HPDF_INT32)(t->first + (HPDF_UINT)t->npacked)))
         return -1;
-    HPDF_Stream raw = HPDF_MemStream_New(mm, 4096);
-    int rc = raw ? 0 : -1;
-    for (int j = 0; j < t->npacked && rc == 0; j++) {
+    size_t len = (size_t)t->npacked * 6, zlen = 0;
+    unsigned char *raw = malloc(len ? len : 1), *z = NULL;
+    flate *fz = raw ? flate_new(FLATE_LEVEL) : NULL;
+    for (int j = 0; fz && j < t->npacked; j++) {
         HPDF_UINT s = stm[j / PACK_PER_STREAM]->header.obj_id & 0x00FFFFFF;
-        HPDF_BYTE row[6] = { 2, (HPDF_BYTE)(s >> 24), (HPDF_BYTE)(s >> 16), (HPDF_BYTE)(s >> 8),
-                             (HPDF_BYTE)s, (HPDF_BYTE)(j % PACK_PER_STREAM) };
-        rc = HPDF_Stream_Write(raw, row, sizeof row) ? -1 : 0;
+        unsigned char *row = raw + 6 * (size_t)j;
+        row[0] = 2;
+        row[1] = (unsigned char)(s >> 24), row[2] = (unsigned char)(s >> 16);
+        row[3] = (unsigned char)(s >> 8), row[4] = (unsigned char)s;
+        row[5] = (unsigned char)(j % PACK_PER_STREAM);
     }
-    if (rc == 0 && HPDF_Stream_WriteToStream(raw, xs->stream, HPDF_STREAM_FILTER_FLATE_DECODE, NULL))
-        rc = -1;
-    if (raw)
-        HPDF_Stream_Free(raw);
+    int rc = fz && flate_compress(fz, raw, len, &z, &zlen) == 0 &&
+                     HPDF_Stream_Write(xs->stream, z, (HPDF_UINT)zlen) == HPDF_OK
+                 ? 0
+                 : -1;
+    flate_free(fz);
+    free(raw);
+    free(z);
     return rc;
 }
 

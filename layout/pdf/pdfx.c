@@ -304,13 +304,6 @@ void pdfx_color(pdfx_state *x, dl_color c, int stroke, strbuf *b)
     strbuf_printf(b, "/%s gs\n", x->gs_name[x->fill_op | x->stroke_op << 1]);
 }
 
-void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a)
-{
-    /* Flags 0: not printed, so a link inside the trim is allowed (ISO 15930). */
-    if (HPDF_Dict_AddNumber(a, "F", 0) != HPDF_OK)
-        set_err(x, "libharu could not set an annotation's flags");
-}
-
 /* ---- crop marks ---- */
 
 static void mark_line(strbuf *b, double x0, double y0, double x1, double y1)

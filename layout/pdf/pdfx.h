@@ -42,8 +42,6 @@ void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, strbuf *b);
 /* Colour operators for a fill (stroke = false) or stroke colour, press style: gray
  * becomes K, K-only black overprints. Appends to b. */
 void pdfx_color(pdfx_state *x, dl_color c, int stroke, strbuf *b);
-/* Makes an annotation acceptable to PDF/X (print flag off, no appearance needed). */
-void pdfx_fix_annot(pdfx_state *x, HPDF_Annotation a);
 /* Crop marks (Page artifacts when tagged) and anything else drawn after the page
  * content. Also reports any failure of the hooks above, which cannot return one. */
 int pdfx_page_epilogue(pdfx_state *x, HPDF_Page page, int index, float trim_w, float trim_h,

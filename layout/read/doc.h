@@ -159,6 +159,8 @@ typedef struct {
     char *style;              /* style sheet name in styles/ (default "zasto") */
     char *keywords;
     char *lang;               /* language of the text, a BCP 47 tag (default "zh-CN") */
+    size_t issue_at, month_at, style_at;  /* where those values are in the source
+                                             (byte offsets; 0 when not given) */
 } doc_meta;
 
 typedef struct {
@@ -169,9 +171,18 @@ typedef struct {
     char *dir;                /* the issue directory */
 } doc;
 
+/* How to read. The defaults (all false) are doc_read's. */
+typedef struct {
+    bool allow_outside;       /* figures may lie outside the issue folder (absolute
+                                 paths, ../, symbolic links leading out of it) */
+    bool front_matter_only;   /* stop after the front matter: meta only, no blocks */
+} doc_options;
+
 /* Reads issues/<…>/issue.md (path to the file or to its directory). Reports every
- * problem through d (file:line:col); returns NULL when any error was found. */
+ * problem through d (file:line:col); returns NULL when any error was found. A figure
+ * must lie inside the issue folder (after symbolic links are followed). */
 doc *doc_read(const char *path, diag *d);
+doc *doc_read_with(const char *path, const doc_options *o, diag *d);
 /* The same from text in memory (tests, fuzzing); dir resolves figure paths. */
 doc *doc_read_mem(const char *name, const char *text, size_t len, const char *dir, diag *d);
 void doc_free(doc *doc);

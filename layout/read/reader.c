@@ -49,6 +49,7 @@ typedef struct {
     const src_file *src;
     const char *md_copy;      /* the copy md4c reads (reader_cjk.c), or NULL */
     const char *dir;
+    bool allow_outside;       /* figures from anywhere (doc_options) */
     diag *d;
     doc *doc;
     size_t bcap;
@@ -87,6 +88,7 @@ typedef struct {
 
     /* GFM table */
     doc_table *table;
+    size_t table_at;          /* its header line */
     size_t rows_cap, cells_cap;
     bool thead;
 
@@ -156,6 +158,9 @@ static void oom(rd *r)
         reader_oom(r->d, r->src);
     r->oom = true;
 }
+
+static void check_hash_line(rd *r, size_t off);
+static void check_table_rows(rd *r, size_t at, int nrows, int ncols);
 
 /* ---- blocks ----------------------------------------------------------------------- */
 
@@ -426,7 +431,8 @@ static void make_figures(rd *r)
         b->figure->caption = im->alt;
         im->alt = (doc_text){ 0 };
         /* NULL after a reported problem: the document is not returned then. */
-        b->figure->path = reader_image(r->src, r->dir, im->path, im->at, r->d, &b->figure->info);
+        b->figure->path = reader_image(r->src, r->dir, r->allow_outside, im->path, im->at, r->d,
+                                       &b->figure->info);
     }
 }
 
@@ -974,6 +980,7 @@ static void enter_table(rd *r)
     }
     b->table = t;
     r->table = t;
+    r->table_at = b->src;
     r->rows_cap = 0;
 }
 
@@ -998,6 +1005,7 @@ static void leave_table(rd *r, const MD_BLOCK_TABLE_DETAIL *det)
     if (!t)
         return;
     t->ncols = (int)det->col_count;
+    check_table_rows(r, r->table_at, t->nrows, t->ncols);
     /* md4c gives each row col_count cells; pad defensively so the grid is complete. */
     for (int i = 0; i < t->nrows; i++) {
         doc_row *row = &t->rows[i];
@@ -1239,6 +1247,9 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *u)
         r->doc->blocks[r->cur].src = off;
     switch (type) {
     case MD_TEXT_NORMAL:
+        if (in && s[0] == '#' && r->cur >= 0 && r->doc->blocks[r->cur].kind == DOC_PARA &&
+            !r->code_text)
+            check_hash_line(r, off);
         emit(r, s, n, off, in);
         break;
     case MD_TEXT_NULLCHAR:
@@ -1275,6 +1286,134 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *u)
     return r->oom;
 }
 
+/* ---- silent mistakes ------------------------------------------------------------ */
+
+/* Offset of the first character of the line holding off. */
+static size_t line_start(const src_file *src, size_t off)
+{
+    while (off > 0 && src->text[off - 1] != '\n')
+        off--;
+    return off;
+}
+
+/* Text at off, at the start of a paragraph line, that begins with '#': "##标题" was
+ * meant as a heading but, without a space after the #s, is printed as text. */
+static void check_hash_line(rd *r, size_t off)
+{
+    const char *t = r->src->text;
+    for (size_t i = line_start(r->src, off); i < off; i++)
+        if (t[i] != ' ' && t[i] != '\t' && t[i] != '>')
+            return;           /* not the first text of its line */
+    size_t h = off;
+    while (h < r->src->len && t[h] == '#' && h - off < 7)
+        h++;
+    if (h - off > 6 || h >= r->src->len || strchr(" \t\r\n#", t[h]))
+        return;
+    /* The rest of the line, up to ten characters, for the example. */
+    size_t e = h, chars = 0;
+    while (e < r->src->len && t[e] != '\n' && t[e] != '\r' && chars < 10) {
+        utf8_next(t, r->src->len, &e);
+        chars++;
+    }
+    bool more = e < r->src->len && t[e] != '\n' && t[e] != '\r';
+    diag_warning_at(r->d, r->src, off,
+                    "'%.*s%s' is printed as text, not as a heading: put a space after the #, "
+                    "'%.*s %.*s%s' (or write \\# to print a #)",
+                    (int)(e - off), t + off, more ? "…" : "", (int)(h - off), t + off,
+                    (int)(e - h), t + h, more ? "…" : "");
+}
+
+/* Past a code span opening at t[i] (a run of backticks closed by a run as long on
+ * the same line): pipes inside it do not split cells. i itself when it is not closed. */
+static size_t skip_code_span(const char *t, size_t i, size_t e)
+{
+    size_t run = 0;
+    while (i + run < e && t[i + run] == '`')
+        run++;
+    for (size_t j = i + run; j < e;) {
+        size_t k = 0;
+        while (j + k < e && t[j + k] == '`')
+            k++;
+        if (k == run)
+            return j + k - 1;
+        j += k ? k : 1;
+    }
+    return i + run - 1;
+}
+
+/* Where a table line's cells start: after blanks and quote markers, and on the first
+ * line of a table that opens a list item, after the item's marker. */
+static size_t table_line_start(const char *t, size_t p, size_t e, bool first)
+{
+    for (;;) {
+        while (p < e && (t[p] == ' ' || t[p] == '\t' || t[p] == '>'))
+            p++;
+        size_t m = p;
+        while (first && m < e && m - p < 9 && t[m] >= '0' && t[m] <= '9')
+            m++;
+        if (first && m < e && (m > p ? t[m] == '.' || t[m] == ')' : strchr("-*+", t[m]) != NULL) &&
+            m + 1 < e && (t[m + 1] == ' ' || t[m + 1] == '\t'))
+            p = m + 1;
+        else
+            return p;
+    }
+}
+
+/* Cells of one GFM table line [p, e): unescaped pipes outside code spans split it; a
+ * pipe at either end only closes it. *extra_at gets where cell number ncols + 1
+ * starts. */
+static int table_line_cells(const char *t, size_t p, size_t e, int ncols, size_t *extra_at)
+{
+    while (e > p && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r'))
+        e--;
+    if (p == e)
+        return 0;
+    bool lead = t[p] == '|';
+    bool trail = e - p > 1 && t[e - 1] == '|' && t[e - 2] != '\\';
+    int cells = 1;
+    *extra_at = e;
+    for (size_t i = p + lead; i < e - trail; i++) {
+        if (t[i] == '\\' && i + 1 < e) {
+            i++;
+        } else if (t[i] == '`') {
+            i = skip_code_span(t, i, e - trail);
+        } else if (t[i] == '|' && cells++ == ncols) {
+            size_t c = i + 1;
+            while (c < e && (t[c] == ' ' || t[c] == '\t'))
+                c++;
+            *extra_at = c;
+        }
+    }
+    return cells;
+}
+
+/* A GFM table row with fewer or more cells than its header is filled with empty
+ * cells or cut by md4c without a word: say so. Rows are the table's source lines,
+ * from its header line (at) on, the delimiter row second. */
+static void check_table_rows(rd *r, size_t at, int nrows, int ncols)
+{
+    const src_file *src = r->src;
+    size_t p = line_start(src, at);
+    for (int row = 0; row <= nrows && p < src->len; row++) {
+        const char *nl = memchr(src->text + p, '\n', src->len - p);
+        size_t e = nl ? (size_t)(nl - src->text) : src->len;
+        size_t q = table_line_start(src->text, p, e, row == 0), extra_at = q;
+        int cells = table_line_cells(src->text, q, e, ncols, &extra_at);
+        if (row != 1 && cells > 0 && cells < ncols)
+            diag_warning_at(r->d, src, q,
+                            "this table row has %d cell%s but the header has %d; the row is "
+                            "filled with empty cells: add the missing %s ('| |' for an empty one)",
+                            cells, cells == 1 ? "" : "s", ncols,
+                            ncols - cells == 1 ? "cell" : "cells");
+        else if (row != 1 && cells > ncols)
+            diag_warning_at(r->d, src, extra_at,
+                            "this table row has %d cells but the header has %d; the cells from "
+                            "here on are left out: remove them or add %s to the header",
+                            cells, ncols, cells - ncols == 1 ? "a column" : "columns");
+        p = nl ? e + 1 : e;
+    }
+}
+
 /* ---- entry points --------------------------------------------------------------- */
 
 static void reader_free_state(rd *r)
@@ -1287,10 +1426,10 @@ static void reader_free_state(rd *r)
     reader_raw_free(&r->rawbuf);
 }
 
-static void read_body(doc *dc, size_t body, diag *d)
+static void read_body(doc *dc, size_t body, const doc_options *o, diag *d)
 {
-    rd r = { .src = dc->src, .dir = dc->dir, .d = d, .doc = dc, .cur = -1,
-             .caption_para = -1, .cursor = body };
+    rd r = { .src = dc->src, .dir = dc->dir, .allow_outside = o->allow_outside, .d = d,
+             .doc = dc, .cur = -1, .caption_para = -1, .cursor = body };
     size_t len = dc->src->len - body;
     if (len > UINT_MAX) {
         diag_error_at(d, dc->src, body, "the issue is larger than 4 GB; split it");
@@ -1348,7 +1487,7 @@ static bool is_blank_file(const src_file *src)
 }
 
 /* Takes src (freed on failure). */
-static doc *read_src(src_file *src, const char *dir, diag *d)
+static doc *read_src(src_file *src, const char *dir, const doc_options *o, diag *d)
 {
     int errors = d->errors;
     doc *dc = calloc(1, sizeof *dc);
@@ -1366,7 +1505,8 @@ static doc *read_src(src_file *src, const char *dir, diag *d)
                           "'key: value' lines, '---') followed by its Markdown text");
         } else {
             size_t body = reader_front_matter(src, d, &dc->meta);
-            read_body(dc, body, d);
+            if (!o->front_matter_only)
+                read_body(dc, body, o, d);
         }
     }
     if (d->errors > errors) {
@@ -1383,11 +1523,20 @@ doc *doc_read_mem(const char *name, const char *text, size_t len, const char *di
         diag_error_general(d, "out of memory while reading %s", name ? name : "the issue");
         return NULL;
     }
-    return read_src(src, dir ? dir : ".", d);
+    static const doc_options defaults;
+    return read_src(src, dir ? dir : ".", &defaults, d);
 }
 
 doc *doc_read(const char *path, diag *d)
 {
+    return doc_read_with(path, NULL, d);
+}
+
+doc *doc_read_with(const char *path, const doc_options *o, diag *d)
+{
+    static const doc_options defaults;
+    if (!o)
+        o = &defaults;
     struct stat st;
     bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
     size_t n = strlen(path);
@@ -1420,7 +1569,7 @@ doc *doc_read(const char *path, diag *d)
     if (!src)
         diag_error(d, file, 0, 0, "cannot read the issue: %s", fileio_error(errno));
     else
-        dc = read_src(src, dir, d);
+        dc = read_src(src, dir, o, d);
     free(file);
     free(dir);
     return dc;

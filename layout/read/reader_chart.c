@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/suggest.h"
 #include "layout/read/reader_int.h"
 
 typedef struct {
@@ -20,6 +21,9 @@ typedef struct {
     struct {
         size_t at;            /* where the series line starts */
         int n;                /* values read */
+        size_t grouped_at;    /* a number that looks written with thousands separators */
+        char grouped[48];     /* that number as written ("" when none) */
+        bool grouped_sure;    /* a group starts with 0 ("9,012.3"): never two values */
     } *info;                  /* one per series, for the count check at the end */
     bool has_type, has_title, has_unit, has_labels;
     bool bad;
@@ -158,6 +162,46 @@ static void set_labels(chart_rd *r, const char *t, size_t v, size_t ve)
     }
 }
 
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* "9,012.3": digits, then groups of a comma and exactly three digits, then maybe a
+ * fraction. Checked at a value t[a, …) before the list is split at its commas.
+ * Records the first such number of series k. */
+static void find_grouped(chart_rd *r, int k, const char *t, size_t a, size_t ve)
+{
+    if (r->info[k].grouped[0])
+        return;
+    size_t i = a;
+    if (i < ve && (t[i] == '+' || t[i] == '-'))
+        i++;
+    size_t d0 = i;
+    while (i < ve && digit(t[i]))
+        i++;
+    if (i == d0 || i - d0 > 3)
+        return;
+    int groups = 0;
+    bool zero = false;
+    while (i + 3 < ve && t[i] == ',' && digit(t[i + 1]) && digit(t[i + 2]) && digit(t[i + 3]) &&
+           (i + 4 == ve || !digit(t[i + 4]))) {
+        zero |= t[i + 1] == '0';
+        i += 4;
+        groups++;
+    }
+    if (!groups)
+        return;
+    if (i < ve && t[i] == '.')
+        for (i++; i < ve && digit(t[i]);)
+            i++;
+    size_t n = i - a < sizeof r->info[k].grouped - 1 ? i - a : sizeof r->info[k].grouped - 1;
+    memcpy(r->info[k].grouped, t + a, n);
+    r->info[k].grouped[n] = 0;
+    r->info[k].grouped_at = a;
+    r->info[k].grouped_sure = zero;
+}
+
 static void add_series(chart_rd *r, const char *t, size_t line, size_t v, size_t ve)
 {
     size_t bar = v, blen = 0;
@@ -207,6 +251,7 @@ static void add_series(chart_rd *r, const char *t, size_t line, size_t v, size_t
     *s = (doc_series){ 0 };
     r->info[k].at = line;
     r->info[k].n = 0;
+    r->info[k].grouped[0] = 0;
     if (!(s->name = dup_range(r, t, na, nb)))
         return;
     size_t vcap = 0, n = 0;
@@ -216,6 +261,7 @@ static void add_series(chart_rd *r, const char *t, size_t line, size_t v, size_t
             q++;
         size_t a = p, b = q;
         trim(t, &a, &b);
+        find_grouped(r, k, t, a, ve);
         double x;
         r->info[k].n++;
         if (!parse_number(t + a, b - a, &x)) {
@@ -260,9 +306,18 @@ static void chart_line(chart_rd *r, size_t p, size_t e)
     bool *once = KEY("type") ? &r->has_type : KEY("title") ? &r->has_title
                : KEY("unit") ? &r->has_unit : KEY("labels") ? &r->has_labels : NULL;
     if (!once && !KEY("series")) {
-        diag_error_at(r->d, r->src, pos(r, p),
-                      "unknown chart key '%.*s'; valid keys: type, title, unit, labels, series",
-                      (int)(ke - p), t + p);
+        static const char *const keys[] = { "type", "title", "unit", "labels", "series" };
+        suggest sg;
+        suggest_init(&sg, t + p, ke - p);
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            suggest_offer(&sg, keys[i]);
+        if (suggest_best(&sg))
+            diag_error_at(r->d, r->src, pos(r, p), "unknown chart key '%.*s'; did you mean '%s'?",
+                          (int)(ke - p), t + p, suggest_best(&sg));
+        else
+            diag_error_at(r->d, r->src, pos(r, p),
+                          "unknown chart key '%.*s'; valid keys: type, title, unit, labels, series",
+                          (int)(ke - p), t + p);
         r->bad = true;
         return;
     }
@@ -306,7 +361,19 @@ static void chart_check(chart_rd *r)
         r->bad = true;
     }
     for (int i = 0; i < c->nseries; i++)
-        if (r->has_labels && r->info[i].n != c->nlabels) {
+        if (r->info[i].grouped[0] && (r->info[i].grouped_sure || r->info[i].n != c->nlabels)) {
+            char plain[48];
+            size_t o = 0;
+            for (const char *g = r->info[i].grouped; *g; g++)
+                if (*g != ',')
+                    plain[o++] = *g;
+            plain[o] = 0;
+            diag_error_at(r->d, r->src, pos(r, r->info[i].grouped_at),
+                          "'%s' in series '%s': thousands separators are not allowed; write %s "
+                          "(commas separate the values)", r->info[i].grouped, c->series[i].name,
+                          plain);
+            r->bad = true;
+        } else if (r->has_labels && r->info[i].n != c->nlabels) {
             diag_error_at(r->d, r->src, pos(r, r->info[i].at),
                           "series '%s' has %d values but there are %d labels; give one value "
                           "per label", c->series[i].name, r->info[i].n, c->nlabels);

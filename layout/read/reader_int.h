@@ -89,11 +89,11 @@ int reader_html_table_depth(const char *s, size_t n);
 size_t reader_html_skip_blank(const char *s, size_t n);
 
 /* reader_figure.c: the file an image path names (URL-decoded, relative to dir),
- * checked to be a PNG or JPEG whose every sample decodes (info gets its header).
- * Returns it (caller frees), or NULL after reporting the problem at source offset
- * at. */
-char *reader_image(const src_file *src, const char *dir, const char *path, size_t at, diag *d,
-                   image_info *info);
+ * checked to lie inside dir (unless allow_outside) and to be a PNG or JPEG whose
+ * every sample decodes (info gets its header). Returns it (caller frees), or NULL
+ * after reporting the problem at source offset at. */
+char *reader_image(const src_file *src, const char *dir, bool allow_outside, const char *path,
+                   size_t at, diag *d, image_info *info);
 
 /* reader_cjk.c: a copy of text[0..n) that md4c reads instead of the source, so that
  * emphasis next to CJK punctuation opens and closes (CJK-friendly flanking); the same

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/suggest.h"
 #include "layout/read/reader_int.h"
 
 static const struct {
@@ -148,8 +149,16 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
         kend--;
     int k = find_key(t + p, kend - p);
     if (k < 0) {
-        diag_error_at(d, src, p, "unknown front-matter key '%.*s'; valid keys: " VALID_KEYS,
-                      (int)(kend - p), t + p);
+        suggest sg;
+        suggest_init(&sg, t + p, kend - p);
+        for (size_t i = 0; i < NMETA; i++)
+            suggest_offer(&sg, meta_keys[i].name);
+        if (suggest_best(&sg))
+            diag_error_at(d, src, p, "unknown front-matter key '%.*s'; did you mean '%s'?",
+                          (int)(kend - p), t + p, suggest_best(&sg));
+        else
+            diag_error_at(d, src, p, "unknown front-matter key '%.*s'; valid keys: " VALID_KEYS,
+                          (int)(kend - p), t + p);
         return;
     }
     int line, col;
@@ -181,6 +190,12 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
         return;
     }
     *meta_field(m, (size_t)k) = val;
+    if (strcmp(meta_keys[k].name, "issue") == 0)
+        m->issue_at = v;
+    if (strcmp(meta_keys[k].name, "month") == 0)
+        m->month_at = v;
+    if (strcmp(meta_keys[k].name, "style") == 0)
+        m->style_at = v;
     if (strcmp(meta_keys[k].name, "month") == 0 && !valid_date(val, false))
         diag_error_at(d, src, v, "month '%s' must be YYYY-MM, e.g. 2019-03", val);
     if (strcmp(meta_keys[k].name, "date") == 0 && !valid_date(val, true))

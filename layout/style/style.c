@@ -21,6 +21,7 @@
 #include <ini.h>
 
 #include "layout/base/fileio.h"
+#include "layout/base/suggest.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
 #include "layout/style/style_house.h"
@@ -429,6 +430,29 @@ static void list_keys(int sec, char *buf, size_t n)
         o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? ", " : "", s->keys[i].name);
 }
 
+/* The section name nearest a misspelt one, or NULL. */
+static const char *near_section(const char *name, size_t n)
+{
+    suggest sg;
+    suggest_init(&sg, name, n);
+    for (size_t i = 0; i < NSECTIONS; i++)
+        suggest_offer(&sg, sections[i].name);
+    return suggest_best(&sg);
+}
+
+/* The key of section sec nearest a misspelt one, or NULL. */
+static const char *near_key(int sec, const char *name)
+{
+    const section_def *s = &sections[sec];
+    suggest sg;
+    suggest_init(&sg, name, strlen(name));
+    for (size_t i = 0; s->text != NO_TEXT && i < NTEXT_KEYS; i++)
+        suggest_offer(&sg, text_keys[i].name);
+    for (size_t i = 0; i < s->nkeys; i++)
+        suggest_offer(&sg, s->keys[i].name);
+    return suggest_best(&sg);
+}
+
 /* A "[name]" line: sets the current section or reports why it cannot. */
 static void section_line(ini_rd *r, size_t p, size_t e)
 {
@@ -445,7 +469,11 @@ static void section_line(ini_rd *r, size_t p, size_t e)
     while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t'))
         b--;
     r->section = find_section(t + a, b - a);
-    if (r->section < 0) {
+    if (r->section < 0 && near_section(t + a, b - a)) {
+        msg_at(r->m, r->src, p, "unknown section [%.*s]; did you mean [%s]?", (int)(b - a), t + a,
+               near_section(t + a, b - a));
+        r->section = -2;
+    } else if (r->section < 0) {
         char valid[512];
         list_sections(valid, sizeof valid);
         msg_at(r->m, r->src, p, "unknown section [%.*s]; valid sections: %s",
@@ -519,7 +547,11 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
         return 1;
     }
     key_ref k;
-    if (!find_key(r->section, name, &k)) {
+    if (!find_key(r->section, name, &k) && near_key(r->section, name)) {
+        msg_at(r->m, r->src, r->key_at, "unknown key '%s' in [%s]; did you mean '%s'?", name,
+               sections[r->section].name, near_key(r->section, name));
+        return 1;
+    } else if (!find_key(r->section, name, &k)) {
         char valid[512];
         list_keys(r->section, valid, sizeof valid);
         msg_at(r->m, r->src, r->key_at, "unknown key '%s' in [%s]; valid keys: %s", name,

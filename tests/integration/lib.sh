@@ -1,7 +1,7 @@
 # Shared by the integration scripts: TAP-style result lines that tests/run.sh counts.
 : "${JIANBAO:=./jianbao}"
 TMP=$(mktemp -d /tmp/jbint.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "$JB_KEEP" ] || rm -rf "$TMP"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; status=1; }

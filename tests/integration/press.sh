@@ -49,5 +49,20 @@ check "PDF/X-4 on request: version 1.6, XMP identification, preflight clean" sh 
     pdfinfo '$TMP/x4.pdf' | grep -q 'PDF version: *1.6' &&
     pdfinfo -meta '$TMP/x4.pdf' | grep -q 'PDF/X-4' &&
     '$JIANBAO' preflight '$TMP/x4.pdf' | grep -q '^preflight: 0 failures, 0 warnings (PDF/X-4)'"
+# PDF/X allows no annotation inside the BleedBox: Ghostscript's PDF/X output would
+# otherwise say "Annotation … not permitted in PDF/X, reverting to normal PDF output".
+for f in "$PDF" "$TMP/x4.pdf"; do
+    gs -dPDFX -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -sOutputFile=/dev/null "$f" > "$TMP/gs.txt" 2>&1
+    check "gs -dPDFX accepts $(basename "$f"): no 'not permitted in PDF/X', no 'reverting'" \
+        sh -c "! grep -i -e 'not permitted in PDF/X' -e 'reverting' '$TMP/gs.txt'"
+done
+"$JIANBAO" build issues/2019-03 -o "$TMP/plain.pdf" 2>/dev/null
+check "press output: no links; outline and page labels kept" sh -c "
+    test \$(qpdf --qdf --object-streams=disable '$PDF' - | grep -a -c '/Subtype /Link') -eq 0 &&
+    qpdf --qdf --object-streams=disable '$PDF' - | grep -a -q '/Outlines' &&
+    qpdf --qdf --object-streams=disable '$PDF' - | grep -a -q '/PageLabels'"
+check "plain output keeps the 25 contents links (and the cover's website link)" sh -c "
+    test \$(qpdf --qdf --object-streams=disable '$TMP/plain.pdf' - | grep -a -c '/Subtype /Link') -eq 26 &&
+    test \$(qpdf --qdf --object-streams=disable '$TMP/plain.pdf' - | grep -a -c '/S /URI') -eq 1"
 check "preflight of the X-1a build: no warnings either" grep -q '^preflight: 0 failures, 0 warnings' "$TMP/pf.txt"
 exit $status

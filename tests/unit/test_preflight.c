@@ -1,6 +1,12 @@
 /* Preflight (CLREQ PR-01…PR-11) on deliberately bad PDFs made with libharu's own
- * high-level API, and on files that are no PDF at all. */
+ * high-level API and by hand, on files that are no PDF at all, and on hostile files
+ * that reach each of its limits. (The planted defects of issue 15 are in
+ * test_preflight_defects.c.) */
 #include "testutil.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
@@ -76,6 +82,23 @@ static char *run(const char *path, const preflight_options *o, int *rc)
     return buf;
 }
 
+static preflight_report *report(const char *path, const preflight_options *o)
+{
+    preflight_report *r = preflight_check(path, o);
+    assert_non_null(r);
+    return r;
+}
+
+/* The finding of check id (with msg in its message, unless NULL), or NULL. */
+static const preflight_finding *finding(const preflight_report *r, const char *id,
+                                        const char *msg)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (!strcmp(r->findings[i].check, id) && (!msg || strstr(r->findings[i].message, msg)))
+            return &r->findings[i];
+    return NULL;
+}
+
 /* Removes "FILE: " at the start of every line, so expectations stay short. */
 static char *strip_file(char *s, const char *file)
 {
@@ -93,41 +116,59 @@ static char *strip_file(char *s, const char *file)
     return s;
 }
 
-/* Every problem is found, with its PR id and page, and nothing else. */
+/* Every problem is found, grouped by rule with its pages and what to do, and nothing
+ * else; no object numbers in the text. */
 static void test_bad_pdf(void **state)
 {
     (void)state;
     int rc;
     char *out = strip_file(run(bad, NULL, &rc), bad);
-    assert_string_equal(out,
-                        "PR-01: failure: Info has no GTS_PDFXVersion (PDF/X-1:2003)\n"
-                        "PR-01: failure: GTS_PDFXConformance is missing, not PDF/X-1a:2003\n"
-                        "PR-01: failure: Info /Trapped is not set to True or False\n"
-                        "PR-01: failure: Info has no Title\n"
-                        "PR-01: failure: Info has no CreationDate\n"
-                        "PR-01: failure: Info has no ModDate\n"
-                        "PR-01: failure: trailer has no /ID\n"
-                        "PR-02: failure: no OutputIntent with /S /GTS_PDFX\n"
-                        "page 1: PR-06: failure: no TrimBox (object 5)\n"
-                        "page 1: PR-03: failure: font Helvetica is not embedded (object 4)\n"
-                        "page 1: PR-03: warning: font Helvetica has no ToUnicode map (object 4)\n"
-                        "page 1: PR-04: failure: DeviceRGB fill colour (rg) in the content "
-                        "(object 5)\n"
-                        "page 1: PR-05: warning: black text in RGB, not K only (object 5)\n"
-                        "page 2: PR-06: failure: no TrimBox (object 8)\n"
-                        "page 2: PR-08: warning: image placed at 150 ppi (300 needed) (object 11)\n"
-                        "page 3: PR-06: failure: no TrimBox (object 13)\n"
-                        "page 3: PR-09: failure: transparency: fill opacity /ca below 1 "
-                        "(object 16)\n"
-                        "preflight: 14 failures, 3 warnings (PDF/X-1a:2003)\n");
+    assert_string_equal(
+        out,
+        "no PDF/X claim, checked as PDF/X-1a:2003; 3 pages\n"
+        "PR-01 failure: not identified as PDF/X-1a:2003: no GTS_PDFXVersion, "
+        "GTS_PDFXConformance, Trapped, Title, CreationDate, ModDate, trailer ID. Write the "
+        "file as PDF/X: identification, Title, dates, Trapped and a trailer ID.\n"
+        "PR-02 failure: no output intent (/S /GTS_PDFX). Embed the print shop's CMYK output "
+        "profile (e.g. FOGRA39) as a GTS_PDFX output intent.\n"
+        "PR-03 failure: font Helvetica is not embedded: page 1. Embed every font.\n"
+        "PR-03 failure: font Helvetica has no ToUnicode map: page 1. Embed fonts with a "
+        "ToUnicode map.\n"
+        "PR-04 failure: DeviceRGB in the page content: page 1. Convert RGB to the output "
+        "profile's CMYK.\n"
+        "PR-05 failure: black text in RGB (it separates into four inks): page 1. Set black "
+        "text in K only (0 0 0 100).\n"
+        "PR-06 failure: no TrimBox: pages 1\xE2\x80\x93" "3. Set a TrimBox (the finished size) "
+        "and a BleedBox 3 mm larger on every page.\n"
+        "PR-08 warning: image below 300 ppi (lowest 150 ppi): page 2. Use images of 300 ppi "
+        "at their printed size.\n"
+        "PR-09 failure: fill opacity /ca below 1: page 3. Flatten transparency.\n"
+        "preflight: 8 failures, 1 warnings (PDF/X-1a:2003)\n");
     assert_int_equal(rc, 1);
     free(out);
 }
 
-/* The object numbers above are the real ones. */
+/* The object numbers kept for tools (--json) are the real ones. */
 static void test_object_numbers(void **state)
 {
     (void)state;
+    preflight_report *r = report(bad, NULL);
+    const preflight_finding *fne = finding(r, "font-not-embedded", NULL),
+                            *img = finding(r, "image-ppi-low", NULL),
+                            *ca = finding(r, "transparency", NULL),
+                            *trim = finding(r, "trimbox-missing", NULL);
+    assert_true(fne && img && ca && trim);
+    assert_int_equal(fne->nobjects, 1);
+    assert_int_equal(fne->objects[0], 4);
+    assert_int_equal(img->objects[0], 11);
+    assert_int_equal(ca->objects[0], 16);
+    assert_int_equal(trim->nobjects, 3);
+    assert_int_equal(trim->objects[0], 5);
+    assert_int_equal(trim->count, 3);
+    assert_int_equal(trim->npages, 1);
+    assert_int_equal(trim->pages[0].first, 1);
+    assert_int_equal(trim->pages[0].last, 3);
+    preflight_report_free(r);
     int st;
     char *out = tu_run(&st, "qpdf --show-object=4 %s; echo; qpdf --show-object=11 %s; echo; "
                             "qpdf --show-object=16 %s; echo; qpdf --show-object=5 %s",
@@ -140,8 +181,8 @@ static void test_object_numbers(void **state)
     free(out);
 }
 
-/* Checked as PDF/X-4 on request: transparency becomes a warning, the missing XMP and
- * embedded profile are failures, PDF 1.3 is fine. */
+/* Checked as PDF/X-4 on request: transparency becomes a warning, the missing XMP
+ * identification a failure, PDF 1.3 is fine. */
 static void test_as_x4(void **state)
 {
     (void)state;
@@ -151,10 +192,10 @@ static void test_as_x4(void **state)
     int rc;
     char *out = strip_file(run(bad, &o, &rc), bad);
     assert_int_equal(rc, 1);
-    assert_non_null(strstr(out, "PR-01: failure: XMP metadata has no pdfxid:GTS_PDFXVersion "
-                                "PDF/X-4\n"));
-    assert_non_null(strstr(out, "page 3: PR-09: warning: transparency: fill opacity /ca below 1 "
-                                "(object 16)\n"));
+    assert_non_null(strstr(out, "checked as PDF/X-4 (the file claims none); 3 pages\n"));
+    assert_non_null(strstr(out, "PR-01 failure: not identified as PDF/X-4: no XMP metadata, "
+                                "Trapped, Title, CreationDate, ModDate, trailer ID."));
+    assert_non_null(strstr(out, "PR-09 warning: fill opacity /ca below 1: page 3."));
     assert_null(strstr(out, "PR-11"));
     assert_non_null(strstr(out, "(PDF/X-4)\n"));
     free(out);
@@ -174,7 +215,8 @@ static void test_encrypted(void **state)
     int rc;
     char *out = strip_file(run(path, NULL, &rc), path);
     assert_int_equal(rc, 1);
-    assert_non_null(strstr(out, "PR-10: failure: the file is encrypted\n"));
+    assert_non_null(strstr(out, "PR-10 failure: the file is encrypted. Save the PDF without "
+                                "security.\n"));
     free(out);
 }
 
@@ -198,8 +240,34 @@ static void test_not_a_pdf(void **state)
     snprintf(path, sizeof path, "%s/missing.pdf", tu_tmpdir());
     out = run(path, NULL, &rc);
     assert_int_equal(rc, 2);
-    assert_non_null(strstr(out, "No such file or directory"));
+    assert_non_null(strstr(out, ": error: cannot read: No such file or directory\n"));
     free(out);
+}
+
+/* Only regular files are read: a FIFO would block the read, /dev/zero never end. Each
+ * is refused at once, saying what it is. */
+static void test_not_a_regular_file(void **state)
+{
+    (void)state;
+    char fifo[300];
+    snprintf(fifo, sizeof fifo, "%s/issue.pdf", tu_tmpdir());
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    struct {
+        const char *path, *what;
+    } cases[] = {
+        { fifo, "is a FIFO, not a PDF file" },
+        { "/dev/zero", "is a character device, not a PDF file" },
+        { tu_tmpdir(), "is a directory, not a PDF file" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc;
+        char *out = run(cases[i].path, NULL, &rc), expect[400];
+        snprintf(expect, sizeof expect, "%s: error: %s\n", cases[i].path, cases[i].what);
+        assert_int_equal(rc, 2);
+        assert_string_equal(out, expect);
+        free(out);
+    }
+    unlink(fifo);
 }
 
 /* Random bytes, an empty file and every truncation of a real PDF: no crash, and an
@@ -287,23 +355,21 @@ static void test_content_checks(void **state)
     char *out = strip_file(run(path, NULL, &rc), path);
     assert_int_equal(rc, 1);
     const char *expect[] = {
-        "page 1: PR-06: warning: bleed is 2.1 mm on some side (3 mm needed",
-        "page 1: PR-10: failure: annotation runs JavaScript",
-        "page 1: PR-05: warning: K-only text does not overprint (overprint off)",
-        "page 1: PR-05: warning: black text in several inks (rich black 250 %)",
-        "page 1: PR-05: warning: total ink 400 % above 300 %",
-        "page 1: PR-04: failure: DeviceRGB in an inline image",
-        "page 1: PR-08: warning: image placed at 14 ppi (300 needed)",
-        "page 1: PR-07: warning: text 1.8 mm from the trim edge (3 mm needed), 1 text run",
+        "PR-06 warning: bleed under 3 mm on some side (2.1 mm): page 1.",
+        "PR-10 failure: annotation runs JavaScript: page 1.",
+        "PR-10 failure: Link annotation inside the BleedBox: page 1.",
+        "PR-05 warning: K-only text does not overprint (overprint off): page 1.",
+        "PR-05 failure: black text in several inks (rich black): page 1.",
+        "PR-05 failure: total ink above 300 % (up to 400 %): page 1.",
+        "PR-04 failure: DeviceRGB in an inline image: page 1.",
+        "PR-08 failure: image below 150 ppi (lowest 14 ppi): page 1.",
+        "PR-07 warning: text closer than 3 mm to the trim edge (closest 1.8 mm): page 1.",
     };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
         if (!strstr(out, expect[i])) {
             fprintf(stderr, "missing: %s\nin:\n%s", expect[i], out);
             fail();
         }
-    /* The registration mark outside the bleed is not counted as over-inked. */
-    char *first = strstr(out, "total ink");
-    assert_null(strstr(first + 1, "total ink"));
     free(out);
 }
 
@@ -381,49 +447,38 @@ static void write_hand_pdf(const char *path, const hand_page *pages, int n)
     free(off);
 }
 
-/* The PR-07 lines of a report, in order (caller frees). */
-static char *pr07_lines(const char *out)
+/* What PR-07 says about a one-page file: "" (nothing), "near 2.0" (the closest text,
+ * in mm inside the trim) or "beyond 5.3" (how far text runs over it). */
+static void pr07_of(const preflight_report *r, char *buf, size_t n)
 {
-    char *r = calloc(1, strlen(out) + 1), *o = r;
-    assert_non_null(r);
-    for (const char *l = out; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t n = e ? (size_t)(e - l + 1) : strlen(l);
-        const char *hit = strstr(l, ": PR-07: ");
-        if (hit && hit < l + n) {
-            memcpy(o, l, n);
-            o += n;
+    const preflight_finding *near = finding(r, "text-near-trim", NULL),
+                            *beyond = finding(r, "text-beyond-trim", NULL);
+    buf[0] = 0;
+    const char *m;
+    if (beyond && (m = strstr(beyond->message, "(up to ")))
+        snprintf(buf, n, "beyond %.*s", (int)strcspn(m + 7, " "), m + 7);
+    else if (near && (m = strstr(near->message, "(closest ")))
+        snprintf(buf, n, "near %.*s", (int)strcspn(m + 9, " "), m + 9);
+}
+
+/* Writes each page as a file of its own and compares what PR-07 says with expect[i]. */
+static void check_pr07(const char *name, const hand_page *pages, int n, const char *const *expect)
+{
+    for (int i = 0; i < n; i++) {
+        char path[300], got[64];
+        snprintf(path, sizeof path, "%s/%s-%d.pdf", tu_tmpdir(), name, i + 1);
+        write_hand_pdf(path, &pages[i], 1);
+        preflight_report *r = report(path, NULL);
+        assert_null(r->error);
+        assert_int_equal(preflight_exit_code(r), 1); /* no identification, fonts not embedded */
+        pr07_of(r, got, sizeof got);
+        if (strcmp(got, expect[i] ? expect[i] : "") != 0) {
+            fprintf(stderr, "%s page %d:\n", name, i + 1);
+            preflight_print_text(r, stderr);
         }
-        l += n;
+        assert_string_equal(got, expect[i] ? expect[i] : "");
+        preflight_report_free(r);
     }
-    return r;
-}
-
-/* "page K: PR-07: warning: text MM mm from the trim edge …" for a one-run page. */
-static void expect_pr07(char *buf, size_t n, int page, const char *mm)
-{
-    size_t used = strlen(buf);
-    snprintf(buf + used, n - used, "page %d: PR-07: warning: text %s mm from the trim edge "
-                                   "(3 mm needed), 1 text run (object %d)\n",
-             page, mm, hand_page_obj(page));
-}
-
-/* Writes the pages, runs preflight and compares its PR-07 lines with expect. */
-static void check_pr07(const char *name, const hand_page *pages, int n, const char *expect)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s/%s.pdf", tu_tmpdir(), name);
-    write_hand_pdf(path, pages, n);
-    int rc;
-    char *out = strip_file(run(path, NULL, &rc), path);
-    assert_int_equal(rc, 1); /* no identification, fonts not embedded */
-    assert_non_null(strstr(out, "\npreflight: "));
-    char *got = pr07_lines(out);
-    if (strcmp(got, expect) != 0)
-        fprintf(stderr, "%s:\n%s", name, out);
-    assert_string_equal(got, expect);
-    free(got);
-    free(out);
 }
 
 /* A CID font as jianbao writes them: Type 0, Identity-H, widths in /W (both forms) and
@@ -446,8 +501,7 @@ static void test_cid_right_aligned(void **state)
         { CID_FONT, CID_DESC,
           "BT /F1 10 Tf 0 0 0 1 k 1 0 0 1 155.330709 100 Tm <00010002000300050009> Tj ET" },
     };
-    char expect[512] = "";
-    expect_pr07(expect, sizeof expect, 2, "2.0");
+    const char *expect[] = { NULL, "near 2.0" };
     check_pr07("cid", pages, 2, expect);
 }
 
@@ -473,11 +527,7 @@ static void test_tj_adjustments(void **state)
         /* word spacing is for the 1-byte code 32 only, not CID 32 (without it 103…106) */
         { CID_FONT, CID_DESC, "BT /F1 10 Tf 80 Tw 1 0 0 1 100 100 Tm <00200020> Tj ET" },
     };
-    char expect[1024] = "";
-    expect_pr07(expect, sizeof expect, 1, "1.4");
-    expect_pr07(expect, sizeof expect, 2, "1.4");
-    expect_pr07(expect, sizeof expect, 4, "-5.3");
-    expect_pr07(expect, sizeof expect, 6, "1.4");
+    const char *expect[] = { "near 1.4", "near 1.4", NULL, "beyond 5.3", NULL, "near 1.4", NULL };
     check_pr07("tj", pages, 7, expect);
 }
 
@@ -512,13 +562,8 @@ static void test_simple_fonts(void **state)
           "BT /F1 10 Tf 1 0 0 1 162.913386 100 Tm (AB) Tj ET" },
         { CID_FONT, CID_DESC, "BT /F1 10 Tf 5 Ts 1 0 0 1 100 163.598425 Tm <0001> Tj ET" },
     };
-    char expect[2048] = "";
-    expect_pr07(expect, sizeof expect, 1, "1.5");
-    expect_pr07(expect, sizeof expect, 2, "1.5");
-    expect_pr07(expect, sizeof expect, 3, "1.0");
-    expect_pr07(expect, sizeof expect, 4, "2.2");
-    expect_pr07(expect, sizeof expect, 5, "2.5");
-    expect_pr07(expect, sizeof expect, 6, "1.2");
+    const char *expect[] = { "near 1.5", "near 1.5", "near 1.0",
+                             "near 2.2", "near 2.5", "near 1.2" };
     check_pr07("simple", pages, 6, expect);
 }
 
@@ -583,15 +628,15 @@ static void test_damaged_widths(void **state)
     };
     enum { N = sizeof cases / sizeof cases[0] };
     hand_page pages[N];
-    char *contents[N];
-    char expect[4096] = "";
+    char *contents[N], near[N][16];
+    const char *expect[N];
     for (int i = 0; i < N; i++) {
         contents[i] = malloc(strlen(at) + strlen(cases[i].show) + 8);
         assert_non_null(contents[i]);
         sprintf(contents[i], "%s%s ET", at, cases[i].show);
         pages[i] = (hand_page){ cases[i].font, cases[i].desc, contents[i] };
-        if (cases[i].mm)
-            expect_pr07(expect, sizeof expect, i + 1, cases[i].mm);
+        snprintf(near[i], sizeof near[i], "near %s", cases[i].mm ? cases[i].mm : "");
+        expect[i] = cases[i].mm ? near[i] : NULL;
     }
     check_pr07("damaged", pages, N, expect);
     for (int i = 0; i < N; i++)
@@ -612,7 +657,8 @@ static void test_text_operands_robust(void **state)
                               "[ [ <00 01> ] ] TJ <0> Tj ] ) > TJ Tj ' \" 1 2 \" "
                               "99999999999999999999 Tr (A) Tj ET" },
     };
-    check_pr07("operands", pages, 3, "");
+    const char *expect[] = { NULL, NULL, NULL };
+    check_pr07("operands", pages, 3, expect);
 }
 
 /* The default issue, built for the press by the real binary, passes its own preflight:
@@ -633,7 +679,364 @@ static void test_default_issue_press(void **state)
     char *out = strip_file(run(path, NULL, &rc), path);
     assert_int_equal(rc, 0);
     assert_null(strstr(out, "PR-07"));
-    assert_string_equal(out, "preflight: 0 failures, 0 warnings (PDF/X-1a:2003)\n");
+    assert_string_equal(out, "PDF/X-1a:2003, as the file claims; 54 pages\n"
+                             "preflight: 0 failures, 0 warnings (PDF/X-1a:2003)\n");
+    free(out);
+}
+
+/* Printer's marks outside the bleed box are in registration colour on purpose: not
+ * counted as ink; the same stroke reaching into the page is (and crosses the trim
+ * without running into the bleed). */
+static void test_marks_outside_bleed(void **state)
+{
+    (void)state;
+    const hand_page pages[] = {
+        { CID_FONT, CID_DESC, "1 1 1 1 K 0 190 m 8 190 l S" },
+        { CID_FONT, CID_DESC, "1 1 1 1 K 0 150 m 30 150 l S" },
+    };
+    for (int i = 0; i < 2; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/marks-%d.pdf", tu_tmpdir(), i);
+        write_hand_pdf(path, &pages[i], 1);
+        preflight_report *r = report(path, NULL);
+        const preflight_finding *tac = finding(r, "ink-over-300", NULL);
+        if (i == 0) {
+            assert_null(tac);
+            assert_null(finding(r, "ink-not-bleed", NULL));
+        } else {
+            assert_non_null(tac);
+            assert_string_equal(tac->message, "total ink above 300 % (up to 400 %)");
+        }
+        preflight_report_free(r);
+    }
+}
+
+/* Ink that crosses the trim must run 3 mm into the bleed (or to the BleedBox); text
+ * must not cross it at all. Trim 20…180, bleed 11…189 (3.2 mm). */
+static void test_bleed_and_trim(void **state)
+{
+    (void)state;
+    struct {
+        const char *content, *check, *message;
+    } cases[] = {
+        /* runs to the bleed box: bleed, fine */
+        { "0 0 0 1 k 11 50 30 30 re f", NULL, NULL },
+        /* stops 1 mm past the trim: 2 mm short of 3 mm */
+        { "0 0 0 1 k 17.165 50 30 30 re f", "ink-not-bleed",
+          "ink crosses the trim edge but does not run into the bleed (stops 2.0 mm short)" },
+        /* inside the trim, touching it: fine */
+        { "0 0 0 1 k 20 50 30 30 re f", NULL, NULL },
+        /* white paints no ink */
+        { "0 0 0 0 k 17 50 30 30 re f", NULL, NULL },
+        /* clipped to the trim: what paints stays inside */
+        { "20 20 160 160 re W n 0 0 0 1 k 0 50 30 30 re f", NULL, NULL },
+        /* an image is ink too */
+        { "q 40 0 0 40 15 100 cm BI /W 120 /H 120 /CS /G /BPC 8 ID \x01 EI Q", "ink-not-bleed",
+          "(stops 1.2 mm short)" },
+        /* text over the top edge: cut off */
+        { "BT /F1 10 Tf 0 0 0 1 k 1 0 0 1 100 176 Tm <0001> Tj ET", "text-beyond-trim",
+          "text runs over the trim edge (up to 1.4 mm beyond)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[300];
+        hand_page pg = { CID_FONT, CID_DESC, cases[i].content };
+        snprintf(path, sizeof path, "%s/bleed-%zu.pdf", tu_tmpdir(), i);
+        write_hand_pdf(path, &pg, 1);
+        preflight_report *r = report(path, NULL);
+        const preflight_finding *ink = finding(r, "ink-not-bleed", NULL),
+                                *text = finding(r, "text-beyond-trim", NULL);
+        const preflight_finding *got = ink ? ink : text;
+        if ((cases[i].check == NULL) != (got == NULL) ||
+            (got && (strcmp(got->check, cases[i].check) != 0 ||
+                     !strstr(got->message, cases[i].message)))) {
+            fprintf(stderr, "case %zu (%s):\n", i, cases[i].content);
+            preflight_print_text(r, stderr);
+            fail();
+        }
+        if (got)
+            assert_int_equal(got->severity, PREFLIGHT_FAILURE);
+        preflight_report_free(r);
+    }
+}
+
+/* The plain default issue: at most 15 lines, grouped with page ranges, no object
+ * numbers, and it says to build with --press. */
+static void test_plain_issue_report(void **state)
+{
+    (void)state;
+    const char *bin = getenv("JIANBAO") ? getenv("JIANBAO") : "./jianbao";
+    char path[300];
+    snprintf(path, sizeof path, "%s/plain.pdf", tu_tmpdir());
+    int st;
+    free(tu_run(&st, "%s build issues/2019-03 -o %s 2>&1", bin, path));
+    assert_int_equal(st, 0);
+    int rc;
+    char *out = strip_file(run(path, NULL, &rc), path);
+    assert_int_equal(rc, 1);
+    int lines = 0;
+    for (const char *c = out; *c; c++)
+        lines += *c == '\n';
+    if (lines > 15)
+        fprintf(stderr, "%s", out);
+    assert_true(lines <= 15);
+    assert_non_null(strstr(out, "no PDF/X claim, checked as PDF/X-1a:2003; 54 pages\n"));
+    assert_non_null(strstr(out, "\nPR-06 failure: no TrimBox: pages 1\xE2\x80\x93" "54. "));
+    /* Links: the cover's website (page 1) and the contents (page 2). */
+    assert_non_null(strstr(out, "\nPR-10 failure: Link annotation inside the page: pages 1\xE2\x80\x93"
+                                "2. "));
+    assert_non_null(strstr(out, "is a plain jianbao PDF: for the print shop, build with "
+                                "--press (jianbao build --press ISSUE_DIR).\n"));
+    assert_null(strstr(out, "object"));
+    free(out);
+}
+
+/* ---- limits: each one reached, with its message ---- */
+
+/* A hostile file from tests/preflight/hostile.py. */
+static void hostile(const char *kind, const char *scale, char *path, size_t n)
+{
+    snprintf(path, n, "%s/%s.pdf", tu_tmpdir(), kind);
+    int st;
+    free(tu_run(&st, "python3 tests/preflight/hostile.py %s %s %s", kind, path, scale));
+    assert_int_equal(st, 0);
+}
+
+/* Checks path with o and expects the PR-10 limit finding with message msg. */
+static void expect_limit(const char *path, const preflight_options *o, const char *msg)
+{
+    preflight_report *r = report(path, o);
+    const preflight_finding *f = finding(r, "too-complex", msg);
+    if (!f)
+        preflight_print_text(r, stderr);
+    assert_non_null(f);
+    assert_int_equal(f->rule, 10);
+    assert_int_equal(f->severity, PREFLIGHT_FAILURE);
+    assert_int_equal(preflight_exit_code(r), 1);
+    preflight_report_free(r);
+}
+
+static void test_limit_file_size(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s/huge.pdf", tu_tmpdir());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)2 << 30), 0); /* sparse: no disk used */
+    close(fd);
+    int rc;
+    char *out = strip_file(run(path, NULL, &rc), path);
+    assert_int_equal(rc, 2);
+    assert_string_equal(out, "error: larger than 1024 MB: not checked (a limit of preflight)\n");
+    free(out);
+    unlink(path);
+}
+
+static void test_limit_objects(void **state)
+{
+    (void)state;
+    preflight_options o;
+    preflight_options_default(&o);
+    o.limits.objects = 20;
+    expect_limit(bad, &o, "more than 20 objects: the rest of the file was not checked");
+    char path[300];
+    hostile("many-objects", "0.1", path, sizeof path); /* 30,000 font entries */
+    o.limits.objects = 10000;
+    expect_limit(path, &o, "more than 10000 objects: the rest of the file was not checked");
+}
+
+static void test_limit_tokens(void **state)
+{
+    (void)state;
+    char path[300];
+    preflight_options o;
+    preflight_options_default(&o);
+    /* 10^7 distinct draws; the default limit on it: tests/integration/preflight.sh */
+    hostile("nested-forms", "1", path, sizeof path);
+    o.limits.tokens = 100000;
+    expect_limit(path, &o, "more than 100000 content-stream tokens: the rest of the file "
+                           "was not checked");
+    o.limits.tokens = 100;
+    hostile("nested-arrays", "0.1", path, sizeof path); /* 200,000 '[' */
+    expect_limit(path, &o, "more than 100 content-stream tokens");
+}
+
+static void test_limit_stream_bytes(void **state)
+{
+    (void)state;
+    char path[300];
+    hostile("deflate-bomb", "0.05", path, sizeof path); /* 53 MB of spaces */
+    preflight_options o;
+    preflight_options_default(&o);
+    expect_limit(path, &o, "the page content decodes to more than 32 MB: it was not checked");
+    o.limits.stream_bytes = 100 << 10;
+    hostile("deflate-bomb", "0.001", path, sizeof path); /* 1 MB */
+    expect_limit(path, &o, "the page content decodes to more than 100 KB: it was not checked");
+}
+
+static void test_limit_decoded_bytes(void **state)
+{
+    (void)state;
+    preflight_options o;
+    preflight_options_default(&o);
+    o.limits.decoded_bytes = 40;
+    expect_limit(bad, &o, "decoded streams pass 40 bytes in all: the rest of the file was "
+                          "not checked");
+}
+
+static void test_limit_form_depth(void **state)
+{
+    (void)state;
+    char path[300];
+    hostile("same-forms", "0.2", path, sizeof path); /* 8 forms, each in the next */
+    preflight_options o;
+    preflight_options_default(&o);
+    preflight_report *r = report(path, &o);
+    assert_null(finding(r, "too-complex", NULL)); /* 8 deep is allowed */
+    preflight_report_free(r);
+    o.limits.form_depth = 3;
+    expect_limit(path, &o, "form XObjects nested more than 3 deep: the inner ones were not "
+                           "checked");
+}
+
+static void test_limit_findings(void **state)
+{
+    (void)state;
+    preflight_options o;
+    preflight_options_default(&o);
+    o.limits.findings = 3;
+    int rc;
+    char *out = strip_file(run(bad, &o, &rc), bad);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "\n(6 more findings not listed: the first 3 are above)\n"
+                                "preflight: 3 failures, 0 warnings (PDF/X-1a:2003)\n"));
+    free(out);
+}
+
+static void test_limit_gstack(void **state)
+{
+    (void)state;
+    char q[200] = "";
+    for (int i = 0; i < 70; i++)
+        strcat(q, "q ");
+    strcat(q, "0 0 0 1 k 0 0 1 1 re f");
+    hand_page pg = { CID_FONT, CID_DESC, q };
+    char path[300];
+    snprintf(path, sizeof path, "%s/gstack.pdf", tu_tmpdir());
+    write_hand_pdf(path, &pg, 1);
+    expect_limit(path, NULL, "graphics states nested more than 64 deep (q): the rest of that "
+                             "content was not checked");
+}
+
+static void test_limit_colour_space_depth(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s/cs.pdf", tu_tmpdir());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("%PDF-1.4\n", f);
+    long o1 = ftell(f);
+    fputs("1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n", f);
+    long o2 = ftell(f);
+    fputs("2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n", f);
+    long o3 = ftell(f);
+    fputs("3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << "
+          "/ColorSpace << /C [/Indexed [/Indexed [/Indexed [/Indexed [/Indexed [/Indexed "
+          "/DeviceCMYK 0 <00>] 0 <00>] 0 <00>] 0 <00>] 0 <00>] 0 <00>] >> >> >> endobj\n",
+          f);
+    long x = ftell(f);
+    fprintf(f, "xref\n0 4\n0000000000 65535 f \n%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 "
+               "n \ntrailer << /Size 4 /Root 1 0 R >>\nstartxref\n%ld\n%%%%EOF\n",
+            o1, o2, o3, x);
+    fclose(f);
+    expect_limit(path, NULL, "colour spaces nested more than 4 deep (not checked)");
+}
+
+/* qpdf 11.3 recurses on the page tree (50,000 levels crash qpdf --check): a deeper tree
+ * than PF_MAX_PAGE_TREE_DEPTH is refused before qpdf walks it. */
+static void test_limit_page_tree(void **state)
+{
+    (void)state;
+    char path[300];
+    hostile("deep-pages", "0.006", path, sizeof path); /* 300 levels */
+    expect_limit(path, NULL, "the page tree is more than 256 levels deep: no page was checked");
+    hostile("deep-pages", "0.005", path, sizeof path); /* 250 levels: checked */
+    preflight_report *r = report(path, NULL);
+    assert_null(finding(r, "too-complex", NULL));
+    assert_int_equal(r->pages, 1);
+    preflight_report_free(r);
+}
+
+static void test_limit_forms_per_page(void **state)
+{
+    (void)state;
+    char path[300];
+    hostile("many-forms", "1", path, sizeof path);
+    expect_limit(path, NULL, "more than 4096 form XObjects on one page: the others were not "
+                             "checked");
+}
+
+/* A TJ array longer than the reader keeps is not measured: said, not skipped. */
+static void test_limit_text_array(void **state)
+{
+    (void)state;
+    char *tj = repeated("BT /F1 10 Tf 1 0 0 1 100 100 Tm [", "<0001> ", 70000, "] TJ ET");
+    hand_page pg = { CID_FONT, CID_DESC, tj };
+    char path[300];
+    snprintf(path, sizeof path, "%s/tj.pdf", tu_tmpdir());
+    write_hand_pdf(path, &pg, 1);
+    free(tj);
+    expect_limit(path, NULL, "a text array (TJ) of more than 65536 items: that text was not "
+                             "checked");
+}
+
+/* Fonts past the metrics cache, and widths tables past their limit, are measured by
+ * estimate, with a PR-07 warning (text near the trim is then checked less exactly). */
+static void test_limit_fonts(void **state)
+{
+    (void)state;
+    char path[300];
+    hostile("many-fonts", "1", path, sizeof path);
+    preflight_report *r = report(path, NULL);
+    const preflight_finding *f = finding(r, "widths-estimated", NULL);
+    assert_non_null(f);
+    assert_string_equal(f->message, "more than 4096 fonts: text in the others is measured by "
+                                    "estimate");
+    assert_int_equal(f->severity, PREFLIGHT_WARNING);
+    preflight_report_free(r);
+    char *w = repeated("<< /Type /Font /Subtype /CIDFontType2 /DW 300 /W [ ", "0 65535 400 ",
+                       90000, "] >>");
+    hand_page pg = { CID_FONT, w, "BT /F1 10 Tf 1 0 0 1 100 100 Tm <0001> Tj ET" };
+    snprintf(path, sizeof path, "%s/widths.pdf", tu_tmpdir());
+    write_hand_pdf(path, &pg, 1);
+    free(w);
+    r = report(path, NULL);
+    f = finding(r, "widths-estimated", NULL);
+    assert_non_null(f);
+    assert_string_equal(f->message, "font Latin has more than 262144 widths: the rest are "
+                                    "estimated");
+    preflight_report_free(r);
+}
+
+/* JSON: the same findings for tools, with object numbers; the schema is checked by
+ * tests/integration/preflight.sh against layout/preflight/report.schema.json. */
+static void test_json(void **state)
+{
+    (void)state;
+    preflight_options o;
+    preflight_options_default(&o);
+    o.json = true;
+    int rc;
+    char *out = run(bad, &o, &rc);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "\"schema\": \"jianbao-preflight/1\""));
+    assert_non_null(strstr(out, "{\"rule\": \"PR-06\", \"check\": \"trimbox-missing\", "
+                                "\"severity\": \"failure\", \"message\": \"no TrimBox\", "
+                                "\"fix\": \"Set a TrimBox (the finished size) and a BleedBox "
+                                "3 mm larger on every page\", \"pages\": [[1, 3]], \"count\": 3, "
+                                "\"objects\": [5, 8, 13]}"));
+    assert_non_null(strstr(out, "\"passed\": false"));
     free(out);
 }
 
@@ -654,13 +1057,37 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_pdf),        cmocka_unit_test(test_object_numbers),
-        cmocka_unit_test(test_as_x4),          cmocka_unit_test(test_encrypted),
-        cmocka_unit_test(test_not_a_pdf),      cmocka_unit_test(test_garbage_never_crashes),
-        cmocka_unit_test(test_content_checks), cmocka_unit_test(test_cid_right_aligned),
-        cmocka_unit_test(test_tj_adjustments), cmocka_unit_test(test_simple_fonts),
-        cmocka_unit_test(test_damaged_widths), cmocka_unit_test(test_text_operands_robust),
+        cmocka_unit_test(test_bad_pdf),
+        cmocka_unit_test(test_object_numbers),
+        cmocka_unit_test(test_as_x4),
+        cmocka_unit_test(test_encrypted),
+        cmocka_unit_test(test_not_a_pdf),
+        cmocka_unit_test(test_not_a_regular_file),
+        cmocka_unit_test(test_garbage_never_crashes),
+        cmocka_unit_test(test_content_checks),
+        cmocka_unit_test(test_cid_right_aligned),
+        cmocka_unit_test(test_tj_adjustments),
+        cmocka_unit_test(test_simple_fonts),
+        cmocka_unit_test(test_damaged_widths),
+        cmocka_unit_test(test_text_operands_robust),
+        cmocka_unit_test(test_marks_outside_bleed),
+        cmocka_unit_test(test_bleed_and_trim),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_limit_file_size),
+        cmocka_unit_test(test_limit_objects),
+        cmocka_unit_test(test_limit_tokens),
+        cmocka_unit_test(test_limit_stream_bytes),
+        cmocka_unit_test(test_limit_decoded_bytes),
+        cmocka_unit_test(test_limit_form_depth),
+        cmocka_unit_test(test_limit_findings),
+        cmocka_unit_test(test_limit_gstack),
+        cmocka_unit_test(test_limit_colour_space_depth),
+        cmocka_unit_test(test_limit_page_tree),
+        cmocka_unit_test(test_limit_forms_per_page),
+        cmocka_unit_test(test_limit_fonts),
+        cmocka_unit_test(test_limit_text_array),
         cmocka_unit_test(test_default_issue_press),
+        cmocka_unit_test(test_plain_issue_report),
     };
     return cmocka_run_group_tests_name("preflight", tests, setup, teardown);
 }

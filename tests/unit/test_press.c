@@ -441,9 +441,10 @@ static void test_identification(void **state)
     assert_non_null(strstr(out, "\"/RegistryName\":\"u:http://www.color.org\""));
     assert_non_null(strstr(out, "\"/DestOutputProfile\":\""));
     assert_non_null(strstr(out, "\"/N\":4"));
-    /* The link is not printed and has no border. */
-    assert_non_null(strstr(out, "\"/Border\":[0,0,0]"));
-    assert_non_null(strstr(out, "\"/F\":0,"));
+    /* No annotation at all: PDF/X allows none inside the BleedBox (the sample has a
+     * link on page 1; plain output keeps it, see test_pdf). */
+    assert_null(strstr(out, "\"/Annots\""));
+    assert_null(strstr(out, "\"/Link\""));
     free(out);
     out = tu_run(&st, "qpdf --check %s 2>&1", x1a);
     assert_int_equal(st, 0);
@@ -507,7 +508,9 @@ static void test_preflight_clean(void **state)
     char path[300];
     snprintf(path, sizeof path, "%s/pf.txt", tu_tmpdir());
     const char *files[] = { x1a, x4 };
-    const char *summary[] = { "preflight: 0 failures, 0 warnings (PDF/X-1a:2003)\n",
+    const char *summary[] = { ": PDF/X-1a:2003, as the file claims; 3 pages\n"
+                              "preflight: 0 failures, 0 warnings (PDF/X-1a:2003)\n",
+                              ": PDF/X-4, as the file claims; 3 pages\n"
                               "preflight: 0 failures, 0 warnings (PDF/X-4)\n" };
     for (int i = 0; i < 2; i++) {
         FILE *f = fopen(path, "w+");
@@ -520,10 +523,12 @@ static void test_preflight_clean(void **state)
         size_t n = fread(buf, 1, sizeof buf - 1, f);
         buf[n] = 0;
         fclose(f);
-        if (rc != 0 || strcmp(buf, summary[i]) != 0)
+        const char *after = strncmp(buf, files[i], strlen(files[i])) ? buf
+                                                                      : buf + strlen(files[i]);
+        if (rc != 0 || strcmp(after, summary[i]) != 0)
             fprintf(stderr, "%s", buf);
         assert_int_equal(rc, 0);
-        assert_string_equal(buf, summary[i]);
+        assert_string_equal(after, summary[i]);
     }
 }
 

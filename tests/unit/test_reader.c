@@ -760,20 +760,9 @@ static void test_big_paragraph(void **state)
         assert_int_equal(total, want);
         doc_free(dc);
         free(text);
-#if defined(__SANITIZE_ADDRESS__)
-        const double limit = 10;  /* AddressSanitizer slows everything down */
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-        const double limit = 10;
-#else
-        const double limit = 1;
-#endif
-#else
-        const double limit = 1;
-#endif
+        /* The time is printed, never asserted (a busy machine is slow); make bench
+         * measures. */
         print_message("10 MB paragraph (%s): %.3f s\n", lines ? "short lines" : "one line", dt);
-        if (dt > limit)
-            fail_msg("reading 10 MB took %.2f s", dt);
     }
 }
 
@@ -951,7 +940,8 @@ static char *read_all(const char *path)
     return buf;
 }
 
-/* Each tests/bad/NAME.md fails with exactly the first message in NAME.expected. */
+/* Each tests/bad/NAME.md gives exactly the first message in NAME.expected: an error
+ * (the read fails) or, for the silent mistakes, a warning (the read succeeds). */
 static void test_bad_files(void **state)
 {
     (void)state;
@@ -973,8 +963,12 @@ static void test_bad_files(void **state)
         diag_init(&d, f);
         doc *dc = doc_read(path, &d);
         fclose(f);
-        if (dc || d.errors == 0)
+        bool warning = strstr(want, ": warning: ") != NULL;
+        if (warning && (!dc || d.errors || !d.warnings))
+            fail_msg("%s: want a warning and no error", path);
+        if (!warning && (dc || d.errors == 0))
             fail_msg("%s was read without an error", path);
+        doc_free(dc);
         char *nl = strchr(buf, '\n');
         assert_non_null(nl);
         nl[1] = 0;
