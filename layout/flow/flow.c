@@ -1112,11 +1112,22 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
                                    ps->page + 1);
                 goto out;
             }
+            /* The rest of the page stays empty: worth a word when text is what moved. */
+            int lines = (int)floorf(room / f->g->pitch + 0.01f);
+            if (!f->dry && getenv("JIANBAO_DEBUG_FLOW"))
+                fprintf(stderr, "empty rest page %d: lines %d textnext %d brk %d kind %d\n", ps->page + 1, lines, fs.textnext[0], fs.brk[0], f->pc[fs.brk[0]].kind);
+            if (!f->dry && lines >= 2 && fs.textnext[0] &&
+                report_gap(f, ps->page, -1, f->pc[fs.brk[0]].block, (float)lines))
+                goto out;
             if (new_page(f, ps, ps->section))
                 goto out;
             continue;
         }
         bool all = fill_all(k, j, &fs);
+        if (!f->dry && getenv("JIANBAO_DEBUG_FLOW"))
+            fprintf(stderr, "band page %d: H %.1f all %d colh %.1f %.1f textnext %d %d brk %d %d (kinds %d %d) k %d j %d nleft %d\n",
+                    ps->page + 1, (double)H, all, (double)fs.colh[0], (double)fs.colh[1],
+                    fs.textnext[0], fs.textnext[1], fs.brk[0], fs.brk[1], f->pc[fs.brk[0]].kind, f->pc[fs.brk[1]].kind, k, j, fs.nleft);
         /* Columns short of the band's foot (a full page's, or the tallest column of a
          * balanced band) by two lines or more: see stretch_column. */
         if (!f->dry) {
@@ -1288,6 +1299,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
 static int flow_pages(flow *f)
 {
     page_state ps = { .page = -1, .section = -1 };
+    int moved = -1;                   /* the title last moved to a new page */
     if (new_page(f, &ps, -1))
         return -1;
     bool page_empty = true;
@@ -1320,7 +1332,11 @@ static int flow_pages(flow *f)
         }
         if (p->kind == PK_SPAN) {
             float room = flow_text_h(f->g) - ps.y;
-            if (ps.y > 0 && span_need(f, i) > room + EPS) {
+            /* A title moves on when what must follow it does not fit — once: when even
+             * a fresh page cannot hold it all, it is set where it is. */
+            if (ps.y > 0 && span_need(f, i) > room + EPS && moved != i &&
+                span_need(f, i) <= flow_text_h(f->g) + EPS) {
+                moved = i;
                 /* The title goes over: the page ends short, unless more lines fill it or
                  * fewer let the title in. */
                 if (room >= 2 * f->g->pitch - EPS) {

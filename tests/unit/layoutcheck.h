@@ -361,6 +361,12 @@ static inline void lc_last_lines(lc_ctx *c, const lc_lines *ls)
 
 /* ---- headings, tables, floats ---- */
 
+/* Blocks set as boxes of rows rather than lines of text. */
+static inline bool lc_is_box(doc_kind k)
+{
+    return k == DOC_TABLE || k == DOC_FIGURE || k == DOC_CHART || k == DOC_CODE;
+}
+
 /* Fills c->ext in one pass over the items (pages in order, so places come in order). */
 static inline void lc_extents(lc_ctx *c)
 {
@@ -406,7 +412,7 @@ static inline void lc_headings(lc_ctx *c, const lc_lines *ls)
         const doc_block *nb = &c->dc->blocks[b + 1];
         if (nb->kind == DOC_HEADING || nb->kind == DOC_ARTICLE || nb->kind == DOC_SECTION)
             continue;             /* a chain: the last heading of it is checked */
-        if (nb->kind == DOC_TABLE || nb->kind == DOC_FIGURE || nb->kind == DOC_CHART) {
+        if (lc_is_box(nb->kind)) {
             /* The box under it stands under it, or waits for the next column while the
              * text after it comes up under the heading (checked below). */
             const lc_extent ne = c->ext[b + 1];
@@ -426,7 +432,7 @@ static inline void lc_headings(lc_ctx *c, const lc_lines *ls)
         int boxed = c->dc->nblocks;      /* the first box after the heading's text */
         for (int m = b + 1; m < c->dc->nblocks; m++) {
             doc_kind mk = c->dc->blocks[m].kind;
-            if ((mk == DOC_TABLE || mk == DOC_FIGURE || mk == DOC_CHART) && m > b + 1) {
+            if (lc_is_box(mk) && m > b + 1) {
                 boxed = m;
                 break;
             }
@@ -515,8 +521,7 @@ static inline bool lc_box_next(const lc_ctx *c, int p)
     }
     if (first < 0)
         return false;
-    doc_kind k = c->dc->blocks[first].kind;
-    return k == DOC_TABLE || k == DOC_FIGURE || k == DOC_CHART;
+    return lc_is_box(c->dc->blocks[first].kind);
 }
 
 static inline void lc_fill(lc_ctx *c)
@@ -570,15 +575,20 @@ static inline void lc_fill(lc_ctx *c)
         int blk = -1;
         for (uint32_t i = 0; i < pg->n && blk < 0; i++)
             blk = pg->items[i].block;
-        if (used_area < text_h / 3 && !lc_reported(c, p, -1))
+        if (used_area < text_h / 3)
             lc_add(c, "fill", p, blk, "a page mid-section only %.0f%% full",
                    (double)(100 * used_area / text_h));
+        /* The page's text reaches within a line of the foot, and each column within a
+         * line of the tallest (short by two whole lines: room for two more lines). */
+        float foot = g->top + text_h;
+        if (floorf((foot - lowest) / g->pitch + 0.01f) >= 2 && !lc_reported(c, p, -1))
+            lc_add(c, "fill", p, blk, "the page ends %.1f lines short of the foot mid-section",
+                   (double)((foot - lowest) / g->pitch));
         for (int k = 0; k < ncol; k++) {
             float bottom = colbot[k] > 0 ? colbot[k] : last_span;
-            /* Short by two whole lines or more: room for two more lines of text. */
-            if (floorf((g->top + text_h - bottom) / g->pitch + 0.01f) >= 2 && !lc_reported(c, p, k))
-                lc_add(c, "fill", p, blk, "column %d ends %.1f lines short of the foot mid-section",
-                       k + 1, (double)((g->top + text_h - bottom) / g->pitch));
+            if (floorf((lowest - bottom) / g->pitch + 0.01f) >= 2 && !lc_reported(c, p, k))
+                lc_add(c, "fill", p, blk, "column %d ends %.1f lines short of its neighbour "
+                       "mid-section", k + 1, (double)((lowest - bottom) / g->pitch));
         }
     }
 }
