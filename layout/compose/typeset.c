@@ -142,6 +142,7 @@ static para *typeset_para_as_is(typeset_ctx *t, const doc_text *text, const styl
         add_fallbacks(t, &sp);
         sp.src = in->src;
         sp.src_verbatim = in->src_verbatim;
+        sp.href = in->href;
         if (para_add(p, in->text, strlen(in->text), &sp)) {
             para_free(p);
             return NULL;
