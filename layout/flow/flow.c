@@ -1293,6 +1293,19 @@ static bool text_after(const flow *f, int k)
            f->pc[k].kind != PK_SPANROW;
 }
 
+/* Whether the table across the columns at piece k runs over pages from where it is
+ * though a page could hold it whole: it stands right under a title, and no column text
+ * follows that could fill the page while it waited, so waiting would leave the title
+ * alone on its page. It needs two body rows for each side of a break. */
+static bool span_may_split(const flow *f, int k)
+{
+    const piece *p = &f->pc[k];
+    const box *bx = f->boxes[p->obj];
+    return p->line == 0 && k > 0 && f->doc->blocks[p->block].kind == DOC_TABLE &&
+           bx->nrows - bx->caption_rows - bx->nrepeat >= 4 && f->pc[k - 1].kind == PK_SPAN &&
+           (f->pc[k - 1].flags & PF_KEEP) && !text_after(f, box_end(f, k));
+}
+
 /* How much must follow a spanning piece on the same page: the next spanning pieces it
  * keeps with, plus two lines of the columns below. */
 static float span_need(const flow *f, int i)
@@ -1316,7 +1329,7 @@ static float span_need(const flow *f, int i)
             break;
         const box *bx = f->boxes[p->obj];
         float whole = box_rows_h(bx, 0, bx->nrows);
-        if (span_is_float(f, k)) {
+        if (span_is_float(f, k) && !span_may_split(f, k)) {
             /* A box a page can hold is set whole, a line of space around it. */
             need += pitch + whole + pitch;
             k = box_end(f, k);
@@ -1345,7 +1358,8 @@ static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
 /* A box set across all columns, from piece i (its first row), with a line of space
  * above (but at a page top) and below. One that a page can hold is a float: when it
  * does not fit in what is left of this page it waits for the next one (in order),
- * and the text after it fills this page. A longer one (a table) runs over pages, as
+ * and the text after it fills this page (a table under a lone title runs over instead:
+ * span_may_split). A longer one (a table) runs over pages, as
  * many rows as fit on each, drawn as one chunk; a continuation repeats the header
  * rows, the caption and header stay with the first body rows, and two body rows
  * stand on each side of every break. Returns the piece after the box. */
@@ -1356,7 +1370,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
     while (end < f->npc && f->pc[end].kind == PK_SPANROW && f->pc[end].obj == f->pc[i].obj)
         end++;
     float pitch = f->g->pitch, whole = box_rows_h(bx, 0, bx->nrows);
-    if (span_is_float(f, i)) {
+    if (span_is_float(f, i) && !(span_may_split(f, i) && ps->npending == 0)) {
         /* Behind waiting boxes it waits too (they keep their order); with no room it
          * waits, or, when too many wait, the page ends and they open the next. */
         while (ps->y > 0 && (ps->npending > 0 || pitch + whole > flow_text_h(f->g) - ps->y + EPS)) {
