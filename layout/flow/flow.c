@@ -1534,9 +1534,16 @@ static int flow_pages(flow *f)
                 if (new_page(f, &ps, ps.section))
                     return -1;
             }
-            /* Whatever must follow it, the title itself never goes past the foot. */
-            if (ps.y > 0 && p->h > flow_text_h(f->g) - ps.y + EPS && new_page(f, &ps, ps.section))
-                return -1;
+            /* Whatever must follow it, the title itself never goes past the foot (the
+             * page it moved to may have filled with waiting floats). */
+            room = flow_text_h(f->g) - ps.y;
+            if (ps.y > 0 && p->h > room + EPS) {
+                if (!f->dry && room >= 2 * f->g->pitch - EPS &&
+                    report_gap(f, ps.page, -1, p->block, floorf(room / f->g->pitch + 0.01f)))
+                    return -1;
+                if (new_page(f, &ps, ps.section))
+                    return -1;
+            }
             bool top = ps.y == 0;
             float h = top ? p->h_top : p->h;
             float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;
