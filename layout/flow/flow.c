@@ -802,6 +802,9 @@ typedef struct {
     int section;
     int pending[8];           /* spanning figures waiting for the top of the next page */
     int npending;
+    int lines;                /* text lines set on this page */
+    int last_block;           /* the block of the last of them */
+    int first;                /* the page its section started on */
 } page_state;
 
 static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
@@ -813,6 +816,7 @@ static int new_page(flow *f, page_state *ps, int section)
         return -1;
     ps->page = p;
     ps->y = 0;
+    ps->lines = 0;
     ps->section = section;
     const char *name = section >= 0 ? f->sections[section] : "";
     if (dl_set_str(&f->d->pages[p].section, name))
@@ -1029,8 +1033,11 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
             i = m;
         } else {
             rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
-            if (p->kind == PK_LINE)
+            if (p->kind == PK_LINE) {
                 note_line(f, p, ps->page, q->col);
+                ps->lines++;
+                ps->last_block = p->block;
+            }
         }
         f->d->col = -1;
         f->d->block = -1;
@@ -1067,7 +1074,15 @@ static bool settled(const flow *f, int page)
 /* Records the first gap of a pass that more or fewer lines before it could close: the
  * candidates are the paragraphs wholly on the page, before the gap (in an earlier band,
  * or in this band up to column col; col < 0: every column). */
+static void problem_from(flow *f, int from, int page, int more, int less, int col);
+
 static void problem(flow *f, int page, int more, int less, int col)
+{
+    problem_from(f, page, page, more, less, col);
+}
+
+/* The same, with candidates on pages from…page. */
+static void problem_from(flow *f, int from, int page, int more, int less, int col)
 {
     if (f->prob.set || settled(f, page) || (more <= 0 && less <= 0))
         return;
@@ -1079,7 +1094,8 @@ static void problem(flow *f, int page, int more, int less, int col)
     pb->ncands = 0;
     for (int i = 0; i < f->nset; i++) {
         const setter *s = &f->set[i];
-        if (!s->is_para || s->first_page != page || s->last_page != page || s->r.n < 2)
+        if (!s->is_para || s->first_page < from || s->first_page > page || s->last_page < from ||
+            s->last_page > page || s->r.n < 2)
             continue;
         if (col >= 0 && s->band == f->band && s->last_col > col)
             continue;
@@ -1087,6 +1103,21 @@ static void problem(flow *f, int page, int more, int less, int col)
             return;
         pb->cands[pb->ncands++] = i;
     }
+}
+
+/* A section that ends on a page less than a third full, which no paragraph set a line
+ * tighter could empty. */
+static int report_short_end(flow *f, const page_state *ps)
+{
+    const doc_block *b = &f->doc->blocks[ps->last_block];
+    int pct = (int)(100 * ps->y / flow_text_h(f->g));
+    if (f->doc->src)
+        diag_warning_at(f->t->d, f->doc->src, b->src,
+                        "page %d, the last of its section, is only %d%% full (%d lines end "
+                        "here): no paragraph of the section could be set a line tighter to "
+                        "take them back; cutting about %d lines from the section empties that "
+                        "page, adding text fills it", ps->page + 1, pct, ps->lines, ps->lines);
+    return dl_gap_add(f->d, ps->page, -1, ps->last_block, (float)ps->lines) < 0 ? -1 : 0;
 }
 
 /* The pieces of one band: from i up to the next spanning piece or section. */
@@ -1509,10 +1540,19 @@ static int flow_pages(flow *f)
                 if (new_page(f, &ps, ps.section))
                     return -1;
             if (f->t->st->section_new_page && !page_empty) {
+                /* The section before ends on a page less than a third full: its last
+                 * lines could go back if paragraphs on the page before were set a line
+                 * tighter. */
+                if (ps.page > ps.first && ps.y < flow_text_h(f->g) / 3 && ps.lines > 0) {
+                    problem_from(f, ps.first, ps.page, 0, ps.lines, -1);
+                    if (!f->dry && report_short_end(f, &ps))
+                        return -1;
+                }
                 if (new_page(f, &ps, p->section))
                     return -1;
                 page_empty = true;
             }
+            ps.first = ps.page;
             ps.section = p->section;
             dl_set_str(&f->d->pages[ps.page].section, f->sections[p->section]);
             i++;
