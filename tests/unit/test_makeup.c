@@ -133,8 +133,10 @@ static void lay_out(issue *is, const char *dir)
 {
     memset(is, 0, sizeof *is);
     snprintf(is->dir, sizeof is->dir, "%s", dir);
+    /* The build's messages, beside the issue folders (never inside issues/). */
     char logpath[400];
-    snprintf(logpath, sizeof logpath, "%s/build.log", dir);
+    const char *base = strrchr(dir, '/');
+    snprintf(logpath, sizeof logpath, "%s/%s.log", tu_tmpdir(), base ? base + 1 : dir);
     FILE *log = fopen(logpath, "w");
     assert_non_null(log);
     diag d;
