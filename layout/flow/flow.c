@@ -1215,9 +1215,23 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
 /* Whether a fill took everything: all pieces, and no float left waiting. */
 static bool fill_all(int k, int j, const fill_stats *fs) { return k >= j && fs->nleft == 0; }
 
+/* Whether a placement sets a two-line paragraph a line in each column: a sentence
+ * torn in two, which no evenness of columns is worth. */
+static bool splits_couplet(const flow *f, const placement *pl)
+{
+    for (int m = 0; m + 1 < pl->n; m++) {
+        const piece *a = &f->pc[pl->v[m].piece], *b = &f->pc[pl->v[m + 1].piece];
+        if (a->kind == PK_LINE && b->kind == PK_LINE && a->obj == b->obj && a->nlines == 2 &&
+            pl->v[m].col != pl->v[m + 1].col)
+            return true;
+    }
+    return false;
+}
+
 /* The band height to fill with [i, j) when it all fits in room: the least height that
  * still takes it all with columns within a line of each other. Widow control gives way
- * when only it stands in the way (the columns' evenness is the stronger rule). */
+ * when only it stands in the way (the columns' evenness is the stronger rule), but
+ * never tears a two-line paragraph in two. */
 static float balance(const flow *f, int i, int j, const int *carry, int ncarry, float room,
                      bool *widows, placement *scratch)
 {
@@ -1228,7 +1242,7 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         for (int w = *widows ? 1 : 0; w >= 0; w--)
             if (fill_all(fill(f, i, j, carry, ncarry, h, w, scratch, &fs), j, &fs) &&
-                spread(f, &fs) <= f->g->pitch + EPS) {
+                spread(f, &fs) <= f->g->pitch + EPS && !splits_couplet(f, scratch)) {
                 *widows = w;
                 return h;
             }
@@ -1237,9 +1251,9 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     float best = room, best_spread = 1e9f;
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         if (fill_all(fill(f, i, j, carry, ncarry, h, *widows, scratch, &fs), j, &fs) &&
-            spread(f, &fs) < best_spread - EPS) {
+            spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0) < best_spread - EPS) {
             best = h;
-            best_spread = spread(f, &fs);
+            best_spread = spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0);
         }
     return best;
 }
