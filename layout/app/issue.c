@@ -505,6 +505,8 @@ typedef struct {
     dl_doc *out;
     long long ns_read, ns_shape, ns_compose, ns_layout;
     long rss_layout;          /* peak resident KB once laid out (make bench) */
+    int rounds;               /* times the body was laid out (1 when the contents' page
+                                 count was predicted right) */
 } built;
 
 static void built_free(built *b)
@@ -593,6 +595,43 @@ static font_lib *ctx_fonts(issue_ctx *ctx, diag *d)
     return ctx->fonts;
 }
 
+/* The contents' entries as the body will give them, in a display list of their own:
+ * each section (level 0) and article (level 1) title as printed, in source order, with
+ * no page yet. The contents' length depends on nothing else (its page numbers sit in a
+ * column of fixed width), so its page count can be known before the body is laid out. */
+static dl_doc *toc_entries(typeset_ctx *t, const doc *dc, const flow_geom *g)
+{
+    dl_doc *o = dl_doc_new(g->pw, g->ph);
+    for (int i = 0; o && i < dc->nblocks; i++) {
+        const doc_block *blk = &dc->blocks[i];
+        if (blk->kind != DOC_SECTION && blk->kind != DOC_ARTICLE)
+            continue;
+        char *plain = typeset_text_plain(t, &blk->text);
+        if (!plain || dl_outline_add(o, plain, blk->kind == DOC_SECTION ? 0 : 1, -1, 0) < 0) {
+            dl_doc_free(o);
+            o = NULL;
+        }
+        free(plain);
+    }
+    return o;
+}
+
+/* True when the laid-out issue's contents entries (levels 0 and 1) are those predicted. */
+static bool same_entries(const dl_doc *pred, const dl_doc *out)
+{
+    int k = 0;
+    for (int i = 0; i < out->noutline; i++) {
+        const dl_outline *o = &out->outline[i];
+        if (o->level > 1)
+            continue;
+        if (k >= pred->noutline || pred->outline[k].level != o->level ||
+            strcmp(pred->outline[k].title, o->title) != 0)
+            return false;
+        k++;
+    }
+    return k == pred->noutline;
+}
+
 /* Typesets the document read into b->out: body, contents, cover, running heads. */
 static int typeset(issue_ctx *ctx, built *b, diag *d)
 {
@@ -603,27 +642,39 @@ static int typeset(issue_ctx *ctx, built *b, diag *d)
     long long t0 = typeset_now_ns();
     typeset_ctx t;
     typeset_ctx_init(&t, fonts, b->st, d, b->dc->src);
-    /* The contents' length is known before its page numbers, so the body rarely has to
-     * be laid out twice; when the contents grows a page, lay out again (bounded). */
-    int toc_pages = 1;
+    /* The contents' page count is predicted from its entries before the body is laid
+     * out, once, behind that many contents pages. Were the entries the body gives other
+     * than predicted, their pages are counted again and the body laid out again when
+     * the count differs (bounded). b->rounds counts the body's layouts. */
+    dl_doc *pred = toc_entries(&t, b->dc, &g);
+    int toc_pages = pred ? front_toc_pages(&t, &g, pred) : -1;
+    if (toc_pages < 0 || t.font_error || d->errors) {
+        dl_doc_free(pred);
+        return -1;
+    }
+    int rc = -1;
     for (int round = 0; round < 4; round++) {
         b->out = lay_out(&t, b->dc, &g, toc_pages);
+        b->rounds++;
         if (!b->out || t.font_error || d->errors)
-            return -1;
-        int need = front_toc_pages(&t, &g, b->out);
-        if (need < 0)
-            return -1;
+            break;
+        int need = same_entries(pred, b->out) ? toc_pages : front_toc_pages(&t, &g, b->out);
         if (need == toc_pages)
+            rc = 0;
+        if (need < 0 || need == toc_pages)
             break;
         if (round == 3) {
             diag_error_general(d, "the contents page count does not settle (%d vs %d pages)",
                                need, toc_pages);
-            return -1;
+            break;
         }
         dl_doc_free(b->out);
         b->out = NULL;
         toc_pages = need;
     }
+    dl_doc_free(pred);
+    if (rc)
+        return -1;
     if (front_toc(&t, &g, b->out, 1, toc_pages) || front_cover(&t, &b->dc->meta, &g, b->out, 0) ||
         front_running(&t, &b->dc->meta, &g, b->out) || set_info(b->out, &b->dc->meta, b->dc, d))
         return -1;
@@ -770,9 +821,9 @@ static int write_out(const built *b, issue_ctx *ctx, const issue_opts *o, const 
     }
     if (rc == 0 && getenv("JIANBAO_TIMING"))
         diag_note(d, "timing: read=%.1fms, shape=%.1fms, compose=%.1fms, layout=%.1fms, "
-                     "write=%.1fms, rss-after-layout=%ldKB",
+                     "write=%.1fms, rss-after-layout=%ldKB, layout-rounds=%d",
                   b->ns_read / 1e6, b->ns_shape / 1e6, b->ns_compose / 1e6, b->ns_layout / 1e6,
-                  (typeset_now_ns() - t0) / 1e6, b->rss_layout);
+                  (typeset_now_ns() - t0) / 1e6, b->rss_layout, b->rounds);
     free(profile);
     return rc;
 }
