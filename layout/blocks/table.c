@@ -373,7 +373,7 @@ static void tabular_digits(para *p)
 {
     for (size_t i = 0; i < p->nu; i++) {
         para_unit *u = &p->u[i];
-        if (u->cp < '0' || u->cp > '9' || u->g1 != u->g0 + 1)
+        if (u->cp < '0' || u->cp > '9' || para_unit_g1(p, i) != u->g0 + 1)
             continue;
         para_glyph *g = &p->g[u->g0];
         float size = p->spans[u->span].size;
