@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout/base/fileio.h"
 #include "layout/base/path.h"
 #include "layout/base/strbuf.h"
 #include "layout/base/suggest.h"
@@ -40,10 +41,16 @@
 /* What a rebuild may reuse: subset font programs and deflated streams, in memory
  * (and on disk, see pdfcache.h). */
 #define ISSUE_CACHE_BYTES ((size_t)64 << 20)
+/* Shaped and composed paragraphs (issue_ctx_keep_paragraphs): the default issue takes
+ * about 20 MB. */
+#define ISSUE_PARA_BYTES ((size_t)128 << 20)
+/* A style sheet is a few KB; a larger one is not fingerprinted (the cache starts empty). */
+#define MAX_STYLE_BYTES ((size_t)1 << 20)
 
 struct issue_ctx {
     font_lib *fonts;          /* opened on first use, kept for every later build */
     pdfcache *pdf;            /* the writer's cache; NULL: disk cache only */
+    pcache *para;             /* shaped and composed paragraphs; NULL: none */
 };
 
 issue_ctx *issue_ctx_new(void)
@@ -54,10 +61,17 @@ issue_ctx *issue_ctx_new(void)
     return c;
 }
 
+void issue_ctx_keep_paragraphs(issue_ctx *c)
+{
+    if (!c->para)
+        c->para = pcache_new(ISSUE_PARA_BYTES);   /* NULL is fine: no cache */
+}
+
 void issue_ctx_free(issue_ctx *c)
 {
     if (!c)
         return;
+    pcache_free(c->para);     /* its glyphs point into the fonts: freed first */
     font_lib_free(c->fonts);
     pdfcache_free(c->pdf);
     free(c);
@@ -632,6 +646,25 @@ static bool same_entries(const dl_doc *pred, const dl_doc *out)
     return k == pred->noutline;
 }
 
+/* What every kept paragraph depends on besides its own text and text style: the style
+ * sheet (its bytes; the built-in one cannot change) and the fonts. */
+static uint64_t style_fingerprint(const built *b, const font_lib *fonts)
+{
+    uintptr_t f = (uintptr_t)fonts;
+    uint64_t h = pcache_hash(PCACHE_SEED, &f, sizeof f);
+    size_t n = 0;
+    unsigned char *text = b->style_path ? fileio_read(b->style_path, MAX_STYLE_BYTES, &n) : NULL;
+    static unsigned long unread;
+    if (text) {
+        h = pcache_hash(h, text, n);
+    } else if (b->style_path) {
+        unread++;             /* not readable again: a fingerprint no build had */
+        h = pcache_hash(h, &unread, sizeof unread);
+    }
+    free(text);
+    return h;
+}
+
 /* Typesets the document read into b->out: body, contents, cover, running heads. */
 static int typeset(issue_ctx *ctx, built *b, diag *d)
 {
@@ -642,6 +675,10 @@ static int typeset(issue_ctx *ctx, built *b, diag *d)
     long long t0 = typeset_now_ns();
     typeset_ctx t;
     typeset_ctx_init(&t, fonts, b->st, d, b->dc->src);
+    if (ctx->para) {
+        pcache_begin(ctx->para, style_fingerprint(b, fonts));
+        t.cache = ctx->para;
+    }
     /* The contents' page count is predicted from its entries before the body is laid
      * out, once, behind that many contents pages. Were the entries the body gives other
      * than predicted, their pages are counted again and the body laid out again when
@@ -819,11 +856,16 @@ static int write_out(const built *b, issue_ctx *ctx, const issue_opts *o, const 
         diag_error_general(d, "%s", err);
         rc = -1;
     }
+    long hits, misses;
+    pcache_stats(ctx->para, &hits, &misses);
+    char kept[64] = "";
+    if (ctx->para)
+        snprintf(kept, sizeof kept, ", paragraphs-kept=%ld, paragraphs-reused=%ld", misses, hits);
     if (rc == 0 && getenv("JIANBAO_TIMING"))
         diag_note(d, "timing: read=%.1fms, shape=%.1fms, compose=%.1fms, layout=%.1fms, "
-                     "write=%.1fms, rss-after-layout=%ldKB, layout-rounds=%d",
+                     "write=%.1fms, rss-after-layout=%ldKB, layout-rounds=%d%s",
                   b->ns_read / 1e6, b->ns_shape / 1e6, b->ns_compose / 1e6, b->ns_layout / 1e6,
-                  (typeset_now_ns() - t0) / 1e6, b->rss_layout, b->rounds);
+                  (typeset_now_ns() - t0) / 1e6, b->rss_layout, b->rounds, kept);
     free(profile);
     return rc;
 }

@@ -44,6 +44,9 @@ typedef struct issue_ctx issue_ctx;
 
 /* NULL when memory runs out. Fonts are opened on first use. */
 issue_ctx *issue_ctx_new(void);
+/* Keeps shaped and composed paragraphs from one build to the next (pcache; about twice
+ * the paragraphs' own memory, up to a bound): for rebuilds of the same issue. */
+void issue_ctx_keep_paragraphs(issue_ctx *c);
 void issue_ctx_free(issue_ctx *c);
 
 /* An issue's name: its folder's name (the real one when the path is "." or ".."); the

@@ -390,6 +390,7 @@ static void tabular_digits(para *p)
         g->dx += more / 2;
         g->adv += more;
         u->w += more;
+        p->cache = NULL;     /* no longer the paragraph as shaped: compose it afresh */
     }
 }
 

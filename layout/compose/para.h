@@ -79,6 +79,8 @@ typedef struct {
     size_t ng;
     para_unit *u;
     size_t nu;
+    struct pcache_entry *cache;   /* the kept copy it was made from or into (pcache),
+                                     NULL when none or when changed since shaping */
 } para;
 
 /* The size of unit u's font, pt: its span's. */
