@@ -10,8 +10,8 @@
  * Source offsets are kept relative to the paragraph's first inline, so a paragraph that
  * only moved in the file is found and reports its places where it now is.
  *
- * Paragraphs whose shaping or breaking reported something (a missing glyph, an overfull
- * line) are not kept, so every build reports them again. Memory: entries not used by
+ * Paragraphs whose shaping reported a missing glyph are not kept, so every build
+ * reports it again; an overfull line is reported from the composition, found or made. Memory: entries not used by
  * the last build are dropped when the next begins; past max_bytes nothing is added. */
 #ifndef JB_PCACHE_H
 #define JB_PCACHE_H

@@ -285,8 +285,9 @@ static void debug_short(typeset_ctx *t, const para *p, const compose_result *r)
     }
 }
 
-/* compose() through the cache: a composition found is copied into p and r; one made
- * is kept unless it is reported (overfull, first-fit, broken inside a word). */
+/* compose() through the cache: a composition found is copied into p and r, one made is
+ * kept. compose() reports nothing itself: what is wrong with a composition is reported
+ * from r by the caller, found or made. */
 static int compose_cached(typeset_ctx *t, para *p, const compose_opts *o, const style_text *ts,
                           compose_result *r)
 {
@@ -297,7 +298,7 @@ static int compose_cached(typeset_ctx *t, para *p, const compose_opts *o, const 
     int rc = 0;
     if (!cached || !pcache_composed(t->cache, p, &how, r)) {
         rc = compose(p, o, r);
-        if (rc == 0 && cached && !r->overfull && !r->fallback && !r->emergency)
+        if (rc == 0 && cached)
             pcache_compose_put(t->cache, p, &how, r);
     }
     t->ns_compose += typeset_now_ns() - t0;

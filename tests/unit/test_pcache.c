@@ -1,7 +1,7 @@
 /* Paragraphs kept between builds (issue_ctx_keep_paragraphs, as `jianbao watch` does):
  * a rebuild after an edit reuses the unchanged paragraphs and writes the same bytes as
- * a build of its own; a paragraph that reports a missing character reports it again in
- * every build; a changed style sheet starts afresh. */
+ * a build of its own; a missing character and a number longer than a line are reported
+ * again in every build; a changed style sheet starts afresh. */
 #include "testutil.h"
 
 #include <sys/stat.h>
@@ -141,12 +141,19 @@ static void test_warnings_repeat(void **state)
     issue_ctx *ctx = issue_ctx_new();
     assert_non_null(ctx);
     issue_ctx_keep_paragraphs(ctx);
-    write_issue("近日", "近日𪚥");
+    /* A number longer than a column before the paragraph: broken inside, reported. */
+    write_issue("近日", "12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+                        "\n\n近日𪚥");
     char *a = build(ctx, "w1.pdf", NULL);
     char *b = build(ctx, "w2.pdf", NULL);
     int na = count(a, "U+2A6A5"), nb = count(b, "U+2A6A5");
     assert_true(na >= 1);
     assert_int_equal(na, nb);
+    na = count(a, "longer than a line");
+    nb = count(b, "longer than a line");
+    assert_true(na >= 1);
+    assert_int_equal(na, nb);
+    assert_int_equal(count(a, "warning:"), count(b, "warning:"));
     assert_true(field(b, "paragraphs-reused=") > 1000);
     free(a);
     free(b);
