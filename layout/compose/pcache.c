@@ -135,8 +135,18 @@ static para *copy(const para *p, size_t delta)
     memcpy(q->span_end, p->span_end, (size_t)p->nspans * sizeof *q->span_end);
     q->nspans = p->nspans;
     q->capspans = q->capends = (size_t)(p->nspans ? p->nspans : 1);
-    for (int i = 0; i < q->nspans; i++)
+    bool ok = true;
+    for (int i = 0; i < q->nspans; i++) {
         q->spans[i].src += delta;
+        /* A link's target belongs to its paragraph (para_free frees it). */
+        const char *h = q->spans[i].href;
+        q->spans[i].href = ok && h ? strdup(h) : NULL;
+        ok = ok && (!h || q->spans[i].href);
+    }
+    if (!ok) {
+        para_free(q);
+        return NULL;
+    }
     memcpy(q->g, p->g, p->ng * sizeof *q->g);
     q->ng = p->ng;
     memcpy(q->u, p->u, p->nu * sizeof *q->u);
@@ -227,7 +237,9 @@ static bool same_how(const pcache_how *a, const pcache_how *b)
 {
     return a->measure == b->measure && a->indent == b->indent && a->size == b->size &&
            a->wrap_indent == b->wrap_indent && a->looseness == b->looseness &&
-           a->align == b->align && a->verbatim == b->verbatim;
+           a->align == b->align && a->verbatim == b->verbatim &&
+           a->keep_brackets == b->keep_brackets && a->keep_words == b->keep_words &&
+           a->balance == b->balance && a->phrase_balance == b->phrase_balance;
 }
 
 bool pcache_composed(pcache *c, para *p, const pcache_how *how, compose_result *r)

@@ -49,6 +49,8 @@ typedef struct {
     int looseness;
     int align;
     int verbatim;
+    int keep_brackets, keep_words, balance;   /* the text style's heading rules */
+    float phrase_balance;
 } pcache_how;
 
 /* Sets p's units and *r as composed before with how, when p came from (or went into)

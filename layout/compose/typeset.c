@@ -127,9 +127,12 @@ static bool para_key(const typeset_ctx *t, const doc_text *text, const style_tex
         const doc_inline *in = &text->in[i];
         size_t rel = in->src - text->in[0].src;
         char verb = in->src_verbatim;
+        char link = in->href != NULL;
         ok = strbuf_add(k, (const char *)&in->flags, sizeof in->flags) &&
              strbuf_add(k, (const char *)&rel, sizeof rel) && strbuf_add(k, &verb, 1) &&
-             strbuf_str(k, in->text ? in->text : "") && strbuf_add(k, "", 1);
+             strbuf_str(k, in->text ? in->text : "") && strbuf_add(k, "", 1) &&
+             strbuf_add(k, &link, 1) && strbuf_str(k, in->href ? in->href : "") &&
+             strbuf_add(k, "", 1);
     }
     return ok;
 }
@@ -191,6 +194,7 @@ static para *typeset_para_as_is(typeset_ctx *t, const doc_text *text, const styl
         add_fallbacks(t, &sp);
         sp.src = in->src;
         sp.src_verbatim = in->src_verbatim;
+        sp.href = in->href;
         if (para_add(p, in->text, strlen(in->text), &sp)) {
             para_free(p);
             return NULL;
@@ -250,6 +254,11 @@ static void style_opts(const typeset_ctx *t, const style_text *ts, float measure
     o->label_gap = st->list_label_gap;
     o->max_spread = st->max_spread;
     o->token_penalty = (float)st->token_penalty;
+    /* Headings: whole groups and words, balanced lines (CL-LB-14, CL-PA-09). */
+    o->keep_brackets = ts->keep_brackets;
+    o->keep_words = ts->keep_words;
+    o->balance = ts->balance;
+    o->phrase_balance = ts->phrase_balance;
 }
 
 /* Where unit u of p came from in the source. */
@@ -293,7 +302,8 @@ static int compose_cached(typeset_ctx *t, para *p, const compose_opts *o, const 
 {
     long long t0 = typeset_now_ns();
     pcache_how how = { o->measure, o->indent, ts->size, o->wrap_indent, o->looseness,
-                       (int)ts->align, o->verbatim };
+                       (int)ts->align, o->verbatim, o->keep_brackets, o->keep_words,
+                       o->balance, o->phrase_balance };
     bool cached = t->cache && !t->debug && p->cache;
     int rc = 0;
     if (!cached || !pcache_composed(t->cache, p, &how, r)) {
