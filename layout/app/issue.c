@@ -893,6 +893,10 @@ int issue_build_in(issue_ctx *ctx, const char *issue_dir, const issue_opts *o, d
     }
     if (rc == 0)
         rc = typeset(ctx, &b, d);
+    /* The display list holds all the writer needs: the document's body goes before the
+     * writer's memory comes on top (16x: peak RSS -9 MB). */
+    if (rc == 0)
+        doc_free_body(b.dc);
     if (rc == 0)
         rc = write_out(&b, ctx, o, rep->out, d, rep);
     if (rc == 0)

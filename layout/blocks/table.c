@@ -383,12 +383,12 @@ static void tabular_digits(para *p)
         float size = p->spans[u->span].size;
         int32_t widest = 0;
         for (uint32_t cp = '0'; cp <= '9'; cp++) {
-            uint32_t gid = font_glyph(g->f, cp);
-            int32_t a = gid ? font_advance(g->f, gid) : 0;
+            uint32_t gid = font_glyph(para_glyph_font(p, g), cp);
+            int32_t a = gid ? font_advance(para_glyph_font(p, g), gid) : 0;
             if (a > widest)
                 widest = a;
         }
-        float more = (float)widest * size / (float)font_upem(g->f) - u->w;
+        float more = (float)widest * size / (float)font_upem(para_glyph_font(p, g)) - u->w;
         if (more <= 0)
             continue;
         g->dx += more / 2;

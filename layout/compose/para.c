@@ -23,6 +23,7 @@ void para_free(para *p)
     free(p->span_end);
     free(p->g);
     free(p->u);
+    free(p->fonts);
     free(p);
 }
 
@@ -106,13 +107,14 @@ static void on_missing(void *ctx, size_t off, uint32_t cp)
 /* Which halves of a full-width mark's box carry no ink, read from the glyph itself so
  * that fonts with centred (Taiwan-style) punctuation are handled too. */
 /* g: the unit's glyphs, ng of them. */
-static uint8_t blank_halves(const para_glyph *g, size_t ng)
+static uint8_t blank_halves(const para *p, const para_glyph *g, size_t ng)
 {
     int32_t x0, x1;
-    if (ng != 1 || !g->f || !font_ink_x(g->f, g->gid, &x0, &x1))
+    font *f = ng == 1 ? para_glyph_font(p, g) : NULL;
+    if (!f || !font_ink_x(f, g->gid, &x0, &x1))
         return 0;
-    float upem = (float)font_upem(g->f);
-    float adv = (float)font_advance(g->f, g->gid);
+    float upem = (float)font_upem(f);
+    float adv = (float)font_advance(f, g->gid);
     if (adv < 0.9f * upem)
         return 0;                      /* proportional (Latin-face) mark: leave it */
     float half = adv / 2, slack = upem * 0.04f;
@@ -136,6 +138,18 @@ static void fit(void **items, size_t *cap, size_t n, size_t size)
         if (cap)
             *cap = n;
     }
+}
+
+/* The index of f in p's fonts (added when new), or -1. */
+static int font_index(para *p, font *f)
+{
+    for (int i = p->nfonts - 1; i >= 0; i--)
+        if (p->fonts[i] == f)
+            return i;
+    if (p->nfonts > UINT16_MAX || !VEC_PUSH_ROOM(p->fonts, p->capfonts, p->nfonts))
+        return -1;
+    p->fonts[p->nfonts] = f;
+    return p->nfonts++;
 }
 
 static int push_unit(para *p, size_t *cap, const para_unit *u)
@@ -196,15 +210,23 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
             }
             for (size_t k = i; k < j; k++) {
                 float sc = sp->size / (float)font_upem(so.g[k].f);
-                para_glyph g = { so.g[k].f, so.g[k].gid, so.g[k].xoff * sc,
-                                 -so.g[k].yoff * sc - sp->rise, so.g[k].adv * sc };
+                int fi = font_index(p, so.g[k].f);
+                if (fi < 0) {
+                    rc = -1;
+                    break;
+                }
+                para_glyph g = { (uint16_t)fi, (uint16_t)(so.g[k].gid <= UINT16_MAX ? so.g[k].gid : 0),
+                                 so.g[k].xoff * sc, -so.g[k].yoff * sc - sp->rise,
+                                 so.g[k].adv * sc };
                 p->g[p->ng++] = g;
                 u.w += g.adv;
             }
+            if (rc)
+                break;
             para_class c = para_class_of(u.cp);
             u.cls = (uint8_t)c;
             if (para_is_mark(c)) {
-                u.blank = blank_halves(&p->g[u.g0], p->ng - u.g0);
+                u.blank = blank_halves(p, &p->g[u.g0], p->ng - u.g0);
                 /* A mark set in the Latin face is Latin punctuation. */
                 if (u.w < 0.9f * sp->size)
                     u.cls = PC_LATIN, u.blank = 0;
@@ -220,6 +242,7 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
         fit((void **)&p->text, &p->cap, p->len + 1, 1);
         fit((void **)&p->spans, &p->capspans, (size_t)p->nspans, sizeof *p->spans);
         fit((void **)&p->span_end, &p->capends, (size_t)p->nspans, sizeof *p->span_end);
+        fit((void **)&p->fonts, &p->capfonts, (size_t)p->nfonts, sizeof *p->fonts);
     }
     return rc;
 }
@@ -243,14 +266,14 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
         }
         const para_unit *first = &p->u[i];
         const para_span *sp = &p->spans[first->span];
-        font *f = p->g[first->g0].f;
+        font *f = para_glyph_font(p, &p->g[first->g0]);
         size_t j = i, ng = 0;
         while (j < u1) {
             const para_unit *u = &p->u[j];
             if (u->line < 0)
                 break;
             const para_span *s2 = &p->spans[u->span];
-            if (p->g[u->g0].f != f || s2->size != sp->size || s2->rise != sp->rise ||
+            if (para_glyph_font(p, &p->g[u->g0]) != f || s2->size != sp->size || s2->rise != sp->rise ||
                 memcmp(&s2->color, &sp->color, sizeof sp->color) != 0 || !same_link(s2, sp) ||
                 ((s2->flags ^ sp->flags) & IN_CODE))
                 break;

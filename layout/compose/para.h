@@ -45,8 +45,8 @@ typedef struct {
 } para_span;
 
 typedef struct {
-    font *f;
-    uint32_t gid;
+    uint16_t font;            /* index into the paragraph's fonts (para_glyph_font) */
+    uint16_t gid;             /* OpenType glyph ids are 16 bits */
     float dx, dy;             /* offset from the pen, pt (dy down) */
     float adv;                /* advance, pt */
 } para_glyph;
@@ -80,9 +80,18 @@ typedef struct {
     size_t ng;
     para_unit *u;
     size_t nu;
+    font **fonts;             /* the fonts its glyphs are set in, each once */
+    int nfonts;
+    size_t capfonts;
     struct pcache_entry *cache;   /* the kept copy it was made from or into (pcache),
                                      NULL when none or when changed since shaping */
 } para;
+
+/* The font glyph g is set in. */
+static inline font *para_glyph_font(const para *p, const para_glyph *g)
+{
+    return p->fonts[g->font];
+}
 
 /* The size of unit u's font, pt: its span's. */
 static inline float para_unit_em(const para *p, const para_unit *u)

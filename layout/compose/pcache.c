@@ -123,7 +123,8 @@ static para *copy(const para *p, size_t delta)
     q->span_end = malloc((size_t)(p->nspans ? p->nspans : 1) * sizeof *q->span_end);
     q->g = malloc((p->ng ? p->ng : 1) * sizeof *q->g);
     q->u = malloc((p->nu ? p->nu : 1) * sizeof *q->u);
-    if (!q->text || !q->spans || !q->span_end || !q->g || !q->u) {
+    q->fonts = malloc((size_t)(p->nfonts ? p->nfonts : 1) * sizeof *q->fonts);
+    if (!q->text || !q->spans || !q->span_end || !q->g || !q->u || !q->fonts) {
         para_free(q);
         return NULL;
     }
@@ -151,6 +152,9 @@ static para *copy(const para *p, size_t delta)
     q->ng = p->ng;
     memcpy(q->u, p->u, p->nu * sizeof *q->u);
     q->nu = p->nu;
+    memcpy(q->fonts, p->fonts, (size_t)p->nfonts * sizeof *q->fonts);
+    q->nfonts = p->nfonts;
+    q->capfonts = (size_t)(p->nfonts ? p->nfonts : 1);
     return q;
 }
 
