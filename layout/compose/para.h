@@ -85,6 +85,7 @@ typedef struct {
     size_t capfonts;
     struct pcache_entry *cache;   /* the kept copy it was made from or into (pcache),
                                      NULL when none or when changed since shaping */
+    bool warned;              /* its break warnings are out (trial settings repeat them) */
 } para;
 
 /* The font glyph g is set in. */

@@ -510,12 +510,16 @@ static float keep_need(const flow *f, int k, int end)
     const piece *n = &f->pc[k + 1];
     if (p->kind == PK_HEAD && (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
         /* Floats under a heading may wait for the next column: the text after them
-         * comes up under the heading instead. A rule under it goes with it. */
-        float need = 0;
-        int lines = 0;
-        for (int m = k + 1; m < end && lines < 2; m++) {
-            if (f->pc[m].flags & PF_FLOAT)
+         * comes up under the heading instead (or the first row of a box). A rule
+         * under it goes with it. With nothing to come up, it goes with its float. */
+        float need = 0, first_float = 0;
+        int lines = 0, m = k + 1;
+        for (; m < end && lines < 2; m++) {
+            if (f->pc[m].flags & PF_FLOAT) {
+                if (first_float == 0)
+                    first_float = f->pc[m].h;
                 continue;
+            }
             if (f->pc[m].kind == PK_RULE) {
                 need += f->pc[m].h;
                 continue;
@@ -524,6 +528,21 @@ static float keep_need(const flow *f, int k, int end)
                 break;
             need += f->pc[m].h;
             lines++;
+        }
+        if (lines > 0)
+            return need;
+        return need + (m < end && f->pc[m].kind == PK_ROW ? f->pc[m].h : first_float);
+    }
+    if (n->kind == PK_ROW && n->line == 0) {
+        /* A table opens with its caption, header and two body rows (table_break). */
+        const box *bx = f->boxes[n->obj];
+        int head = bx->caption_rows + bx->nrepeat, body = 0;
+        float need = 0;
+        for (int m = k + 1; m < end && f->pc[m].kind == PK_ROW && f->pc[m].obj == n->obj &&
+                            body < 2; m++) {
+            need += f->pc[m].h;
+            if (f->pc[m].line >= head)
+                body += f->pc[m].nrows;
         }
         return need;
     }
@@ -1124,8 +1143,10 @@ static bool stretch_slot(const flow *f, const placed *q)
  * that moved on, and no paragraph before it could be set a line longer or shorter)
  * gets those lines as space before its headings, floats, lists and quotations, whole
  * lines each, so its text still ends at the foot and stays on the grid. A column with
- * neither keeps its gap, which the flow reports. */
-static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H)
+ * neither keeps its gap, which the flow reports (`reported`: the last column whose gap
+ * was, so that one cause is reported once). */
+static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H,
+                          int *reported)
 {
     int lines = (int)floorf((H - fs->colh[col]) / f->g->pitch + 0.01f);
     if (lines < 2 || (!fs->textnext[col] && fs->colh[col] == 0))
@@ -1133,9 +1154,24 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
     int slots = 0;
     for (int m = 0; m < pl->n; m++)
         slots += pl->v[m].col == col && stretch_slot(f, &pl->v[m]);
-    if (slots == 0)
-        return fs->textnext[col] ? report_gap(f, page, col, f->pc[fs->brk[col]].block, (float)lines)
-                                 : 0;
+    if (slots == 0) {
+        if (!fs->textnext[col])
+            return 0;
+        /* Empty columns after a reported one broke before the same piece: one gap,
+         * the page's, reported once. */
+        if (col > 0 && *reported == col - 1 && fs->colh[col] == 0 &&
+            fs->brk[col] == fs->brk[col - 1]) {
+            *reported = col;
+            return 0;
+        }
+        *reported = col;
+        int cols = f->g->cols > 8 ? 8 : f->g->cols;
+        bool rest_empty = col + 1 < cols;
+        for (int c = col + 1; c < cols; c++)
+            rest_empty = rest_empty && fs->colh[c] == 0 && fs->brk[c] == fs->brk[col];
+        return report_gap(f, page, rest_empty ? -1 : col, f->pc[fs->brk[col]].block,
+                          (float)lines);
+    }
     int each = lines / slots, extra = lines % slots, shift = 0;
     for (int m = 0; m < pl->n; m++) {
         placed *q = &pl->v[m];
@@ -1234,8 +1270,10 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
          * balanced band) by two lines or more: see stretch_column. */
         if (!f->dry) {
             float target = all ? fs.used : H;
+            int reported = -1;   /* the last column whose gap was reported */
             for (int c = 0; c < f->g->cols && c < 8; c++)
-                if ((!all || fs.colh[c] > 0) && stretch_column(f, ps->page, &pl, &fs, c, target))
+                if ((!all || fs.colh[c] > 0) &&
+                    stretch_column(f, ps->page, &pl, &fs, c, target, &reported))
                     goto out;
         }
         if (draw_band(f, ps, &pl, all ? snap(f, fs.used) : H))
@@ -1511,9 +1549,16 @@ static int flow_pages(flow *f)
                 if (new_page(f, &ps, ps.section))
                     return -1;
             }
-            /* Whatever must follow it, the title itself never goes past the foot. */
-            if (ps.y > 0 && p->h > flow_text_h(f->g) - ps.y + EPS && new_page(f, &ps, ps.section))
-                return -1;
+            /* Whatever must follow it, the title itself never goes past the foot (the
+             * page it moved to may have filled with waiting floats). */
+            room = flow_text_h(f->g) - ps.y;
+            if (ps.y > 0 && p->h > room + EPS) {
+                if (!f->dry && room >= 2 * f->g->pitch - EPS &&
+                    report_gap(f, ps.page, -1, p->block, floorf(room / f->g->pitch + 0.01f)))
+                    return -1;
+                if (new_page(f, &ps, ps.section))
+                    return -1;
+            }
             bool top = ps.y == 0;
             float h = top ? p->h_top : p->h;
             float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;
