@@ -214,6 +214,18 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
         para_free(p);
         return -1;
     }
+    /* A list label wider than the room left of its text ("201923.") would hang out
+     * of the column: this item's text moves in by the difference. */
+    float out = s->r.n > 0 ? -(x_off + s->r.lines[0].x0) : 0;
+    if (out > EPS && out < measure / 2) {
+        s->x_off += out;
+        s->measure -= out;
+        compose_result_free(&s->r);
+        if (typeset_compose(f->t, p, ts, s->measure, indent, &s->r)) {
+            para_free(p);
+            return -1;
+        }
+    }
     return f->nset++;
 }
 
