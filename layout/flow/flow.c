@@ -119,6 +119,8 @@ typedef struct {
     bool alt_known[2 * LOOSE_MAX + 1], alt_ok[2 * LOOSE_MAX + 1];
     double alt_d[2 * LOOSE_MAX + 1];
     int n0;                   /* its lines at looseness 0 */
+    int drawn;                /* lines drawn (the drawing pass): when all are, its
+                                 shaped paragraph is given back */
     int elem, lbl;            /* structure elements of its text and list label */
     uint32_t lbl_bytes;       /* the label's bytes at the start of the text */
 } setter;
@@ -849,13 +851,25 @@ static void anchor(flow *f, const piece *p, int page, float y)
     }
 }
 
-static int draw_setter_lines(flow *f, const setter *s, int page, float x, float y_top, float lead)
+/* Counts n more lines of s drawn; once all are, its glyphs are in the display list
+ * and its shaped paragraph is freed (only the line count and breaks stay). */
+static void drawn(setter *s, int n)
+{
+    s->drawn += n;
+    if (s->drawn >= s->r.n) {
+        para_free(s->p);
+        s->p = NULL;
+    }
+}
+
+static int draw_setter_lines(flow *f, setter *s, int page, float x, float y_top, float lead)
 {
     for (int l = 0; l < s->r.n; l++) {
         float base = y_top + l * lead + typeset_baseline(lead, s->ts->size);
         if (typeset_emit_line(s->p, &s->r, l, f->d, page, x + s->x_off, base, s->measure, s->align))
             return -1;
     }
+    drawn(s, s->r.n);
     return 0;
 }
 
@@ -926,7 +940,7 @@ static int draw_opener(flow *f, const piece *p, int page, float x, float base)
  * at the top), its lines, the rest of the rounding below. */
 static int draw_heading(flow *f, const piece *p, int page, float x, float y, bool at_top)
 {
-    const setter *s = &f->set[p->obj];
+    setter *s = &f->set[p->obj];
     float before = at_top ? 0 : s->ts->space_before;
     float h = at_top ? p->h_top : p->h;
     float body = s->r.n * s->ts->leading;
@@ -957,7 +971,7 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
     f->d->elem = text ? f->set[p->obj].elem : DL_ARTIFACT;
     switch (p->kind) {
     case PK_LINE: {
-        const setter *s = &f->set[p->obj];
+        setter *s = &f->set[p->obj];
         float base = y + typeset_baseline(f->g->pitch, s->ts->size);
         uint32_t n0 = f->d->pages[page].n;
         if (typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
@@ -965,6 +979,7 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
             return -1;
         if (p->line == 0 && s->lbl >= 0)
             dl_tag_split(f->d, page, n0, s->lbl_bytes, s->lbl);
+        drawn(s, 1);
         return 0;
     }
     case PK_HEAD:
