@@ -334,7 +334,8 @@ static int add_para(flow *f, const doc_block *b)
             return -1;
         tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
         lbl_bytes = (uint32_t)strlen(m);
-        memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
+        if (text.nin > 0)     /* an empty item ("-" alone) has no inlines */
+            memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
     }
