@@ -6,6 +6,7 @@
 #   make bench   wall, CPU, peak memory and stages: the default issue, 16x its text, a warm
 #                rebuild, and a watch rebuild after a one-paragraph edit
 #   make fuzz    libFuzzer targets for the readers (clang)
+#   make fuzz-layout SEEDS=N  the layout fuzzer over N random issues (make test runs 200)
 #   make issues  rebuild every issue under issues/
 #   make install PREFIX=/usr/local  the program, its man page, the house style and
 #                profile, bash completion (DESTDIR for staging)
@@ -22,7 +23,7 @@ DEB_PKGS := gcc g++ make pkg-config libhpdf-dev libharfbuzz-dev libfontconfig-de
 	libdeflate-dev libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core man-db \
 	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3 pandoc
 
-.PHONY: all deps build test test-only test-long asan bench fuzz issues install install-files clean
+.PHONY: all deps build test test-only test-long asan bench fuzz fuzz-layout issues install install-files clean
 
 all: deps
 	@$(MAKE) --no-print-directory $(SUBJOBS) build
@@ -134,6 +135,11 @@ bench: deps
 	@$(MAKE) --no-print-directory $(SUBJOBS) build
 	@sh tests/bench.sh ./jianbao $(ISSUE)
 	@sh tests/bench_watch.sh ./jianbao $(ISSUE)
+
+SEEDS ?= 2000
+fuzz-layout: deps
+	@$(MAKE) --no-print-directory $(SUBJOBS) $(BUILD)/tests/test_layout_fuzz
+	JB_LAYOUT_SEEDS=$(SEEDS) $(BUILD)/tests/test_layout_fuzz
 
 issues: deps
 	@$(MAKE) --no-print-directory $(SUBJOBS) build

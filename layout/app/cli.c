@@ -146,6 +146,20 @@ static int bad_usage(const char *msg, const char *arg, const char *usage)
     return 2;
 }
 
+/* "54 pages", and what binding in sheets of four pages adds (a print shop folds the
+ * issue so: it asks for a multiple of 4). */
+static void page_count(const issue_report *r, char *buf, size_t n)
+{
+    int blank = (4 - r->pages % 4) % 4;
+    if (blank == 0)
+        snprintf(buf, n, "%d pages", r->pages);
+    else if (r->padded)
+        snprintf(buf, n, "%d pages and %d blank to a multiple of 4", r->pages, blank);
+    else
+        snprintf(buf, n, "%d pages; bound in sheets of 4 it takes %d blank page%s more: "
+                 "pad-to-4 = yes in [press] adds them", r->pages, blank, blank == 1 ? "" : "s");
+}
+
 static int cmd_build(int argc, char **argv, const char *self)
 {
     batch_opts bo;
@@ -183,16 +197,22 @@ static int cmd_build(int argc, char **argv, const char *self)
     if (ndirs == 1) {
         diag d;
         diag_init(&d, stderr);
-        rc = issue_build(dirs[0], &bo.opts, &d) == 0 ? 0 : 1;
+        issue_ctx *ctx = issue_ctx_new();
+        issue_report rep = { 0 };
+        if (!ctx)
+            diag_error_general(&d, "out of memory");
+        rc = ctx && issue_build_in(ctx, dirs[0], &bo.opts, &d, &rep) == 0 ? 0 : 1;
+        issue_ctx_free(ctx);
         if (rc == 0) {
-            char *out = bo.opts.out ? strdup(bo.opts.out) : issue_default_out(dirs[0]);
-            fprintf(stderr, "jianbao: wrote %s%s\n", out ? out : "the PDF",
+            char pages[160];
+            page_count(&rep, pages, sizeof pages);
+            fprintf(stderr, "jianbao: wrote %s (%s)%s\n", rep.out, pages,
                     d.warnings ? " (with warnings above)" : "");
-            free(out);
         } else {
             fprintf(stderr, "jianbao: %d error%s; no PDF written\n", d.errors,
                     d.errors == 1 ? "" : "s");
         }
+        issue_report_free(&rep);
     } else if (bo.opts.out) {
         rc = bad_usage("-o takes one issue only", NULL, usage_build);
     } else {

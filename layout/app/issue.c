@@ -824,6 +824,7 @@ static int write_out(const built *b, issue_ctx *ctx, const issue_opts *o, const 
     }
     if (profile && strchr(profile, '/'))
         report_input(rep, profile);
+    rep->padded = po.pad_to_4;
     char *folder = issue_folder(b->dc->src->path);
     int rc = !folder || check_output(out, folder, rep->inputs, rep->ninputs, d) ||
              make_parent_dir(out, d) ? -1 : 0;

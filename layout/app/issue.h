@@ -32,7 +32,8 @@ typedef struct {
                                  output profile, in that order */
     int ninputs;
     char *out;                /* the PDF (written only when the build succeeded) */
-    int pages;
+    int pages;                /* as laid out (without the blank pages of padding) */
+    bool padded;              /* blank pages were added to a multiple of 4 */
     char *issue;              /* front matter: 总第29期 */
     char *month;              /* 2019-03 */
 } issue_report;

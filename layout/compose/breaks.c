@@ -21,6 +21,9 @@ static bool no_start(const para_unit *u, style_strictness st)
     case ',': case '.': case ':': case ';': case '!': case '?': case ')': case ']':
     case '}': case '%': case 0xFF5E: case 0x301C: case '-': case 0x2013: case '/':
     case 0xFF0F: case 0x2030: case 0x2103: case 0x00B0:
+    /* The closing quotes, whatever class their glyph gave them: a face with narrow,
+     * Latin-style quotes (LXGW WenKai) still may not start a line with one. */
+    case 0x201D: case 0x2019:
         return true;
     default:
         return false;
@@ -33,7 +36,7 @@ static bool no_end(const para_unit *u)
     if (u->cls == PC_OPEN)
         return true;
     switch (u->cp) {
-    case '(': case '[': case '{': case 0xFF0F:
+    case '(': case '[': case '{': case 0xFF0F: case 0x201C: case 0x2018:
         return true;
     default:
         return false;

@@ -94,6 +94,7 @@ typedef struct {
     size_t cap;
     char *label;              /* printed page number ("" for the cover) */
     char *section;            /* section shown in the running head */
+    bool opener;              /* a section's first page (its opener stands for the head) */
 } dl_page;
 
 typedef struct {

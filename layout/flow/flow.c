@@ -485,14 +485,18 @@ static float keep_need(const flow *f, int k, int end)
     if (!(p->flags & PF_KEEP) || k + 1 >= end)
         return 0;
     const piece *n = &f->pc[k + 1];
-    if (p->kind == PK_HEAD && (n->kind == PK_LINE || (n->flags & PF_FLOAT))) {
+    if (p->kind == PK_HEAD && (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
         /* Floats under a heading may wait for the next column: the text after them
-         * comes up under the heading instead. */
+         * comes up under the heading instead. A rule under it goes with it. */
         float need = 0;
         int lines = 0;
         for (int m = k + 1; m < end && lines < 2; m++) {
             if (f->pc[m].flags & PF_FLOAT)
                 continue;
+            if (f->pc[m].kind == PK_RULE) {
+                need += f->pc[m].h;
+                continue;
+            }
             if (f->pc[m].kind != PK_LINE)
                 break;
             need += f->pc[m].h;
@@ -501,6 +505,23 @@ static float keep_need(const flow *f, int k, int end)
         return need;
     }
     return n->h + keep_need(f, k + 1, end);
+}
+
+/* Whether line k is one of the two a heading keeps under it (CL-PA-07 outranks the
+ * widow rule: the line stays). */
+static bool heading_keeps(const flow *f, int k)
+{
+    int lines = 0;
+    for (int m = k; m >= 0; m--) {
+        const piece *p = &f->pc[m];
+        if (p->kind == PK_HEAD)
+            return true;
+        if (p->kind == PK_LINE && ++lines > 2)
+            return false;
+        if (p->kind != PK_LINE && p->kind != PK_RULE && !(p->flags & PF_FLOAT))
+            return false;
+    }
+    return false;
 }
 
 /* Height of the header rows a box repeats at the top of a continuation. */
@@ -525,12 +546,14 @@ typedef struct {
     int nleft;
 } fill_stats;
 
-/* How far the shortest column that holds something falls below the tallest. */
-static float spread(const fill_stats *s)
+/* How far the shortest column falls below the tallest (an empty column counts: a
+ * float and the text after it should not stand in one column beside an empty one). */
+static float spread(const flow *f, const fill_stats *s)
 {
+    int cols = f->g->cols > 8 ? 8 : f->g->cols;
     float lo = 1e9f;
-    for (int c = 0; c < s->ncols; c++)
-        lo = fminf(lo, s->colh[c]);
+    for (int c = 0; c < cols; c++)
+        lo = fminf(lo, c < s->ncols ? s->colh[c] : 0);
     return s->ncols ? s->used - lo : 0;
 }
 
@@ -694,7 +717,7 @@ static int fill(const flow *f, int i, int end, const int *carry, int ncarry, flo
         if (widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines >= 2 &&
             k > i && f->pc[k - 1].kind == PK_LINE && f->pc[k - 1].obj == p->obj &&
             y > f->g->pitch && !(f->pc[k - 1].flags & PF_FIRST) && pl->n > 0 &&
-            pl->v[pl->n - 1].piece == k - 1) {
+            pl->v[pl->n - 1].piece == k - 1 && !heading_keeps(f, k - 1)) {
             k--;
             pl->n--;
             st.colh[col] -= f->pc[k].h;
@@ -780,6 +803,58 @@ static int draw_setter_lines(flow *f, const setter *s, int page, float x, float 
     return 0;
 }
 
+/* The English tag the style gives section `name` ("name: tag | name: tag"), or NULL. */
+static char *opener_tag(const char *tags, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = tags; s && *s;) {
+        while (*s == ' ' || *s == '|')
+            s++;
+        const char *end = strchr(s, '|');
+        if (!end)
+            end = s + strlen(s);
+        const char *colon = memchr(s, ':', (size_t)(end - s));
+        if (colon) {
+            const char *k1 = colon;
+            while (k1 > s && k1[-1] == ' ')
+                k1--;
+            if ((size_t)(k1 - s) == n && memcmp(s, name, n) == 0) {
+                const char *v = colon + 1, *v1 = end;
+                while (v < v1 && *v == ' ')
+                    v++;
+                while (v1 > v && v1[-1] == ' ')
+                    v1--;
+                return v1 > v ? strndup(v, (size_t)(v1 - v)) : NULL;
+            }
+        }
+        s = end;
+    }
+    return NULL;
+}
+
+/* A section's opener on top of a page: its English tag at the right of the name's
+ * last baseline, a rule under both across the text width; the page carries no
+ * running head (front_running). */
+static int draw_opener(flow *f, const piece *p, int page, float x, float base)
+{
+    const style *st = f->t->st;
+    const setter *s = &f->set[p->obj];
+    f->d->pages[page].opener = true;
+    char *tag = opener_tag(st->opener_tags, f->sections[p->section]);
+    if (tag) {
+        para *tp = typeset_plain(f->t, tag, &st->opener);
+        free(tag);
+        if (!tp)
+            return -1;
+        typeset_line(f->t, tp, &st->opener, f->d, page, x, base, f->g->text_w, st->opener.align);
+        para_free(tp);
+    }
+    if (st->opener_rule <= 0)
+        return 0;
+    float ry = base + s->ts->size * st->opener_rule_gap;
+    return dl_rule_add(f->d, page, x, ry, x + f->g->text_w, ry, st->opener_rule, st->accent) ? 0 : -1;
+}
+
 /* A heading or title in its box of height h starting at y: its space before (unless
  * at the top), its lines, the rest of the rounding below. */
 static int draw_heading(flow *f, const piece *p, int page, float x, float y, bool at_top)
@@ -791,7 +866,14 @@ static int draw_heading(flow *f, const piece *p, int page, float x, float y, boo
     float slack = h - before - body - s->ts->space_after;
     float y0 = y + before + (slack > 0 ? slack / 2 : 0);
     anchor(f, p, page, y0);
-    return draw_setter_lines(f, s, page, x, y0, s->ts->leading);
+    if (draw_setter_lines(f, s, page, x, y0, s->ts->leading))
+        return -1;
+    if (f->doc->blocks[p->block].kind == DOC_SECTION && at_top && p->section >= 0) {
+        /* A section's name on top of a page is its opener. */
+        float base = y0 + (s->r.n - 1) * s->ts->leading + typeset_baseline(s->ts->leading, s->ts->size);
+        return draw_opener(f, p, page, x, base);
+    }
+    return 0;
 }
 
 static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool at_top)
@@ -1027,7 +1109,7 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         for (int w = *widows ? 1 : 0; w >= 0; w--)
             if (fill_all(fill(f, i, j, carry, ncarry, h, w, scratch, &fs), j, &fs) &&
-                spread(&fs) <= f->g->pitch + EPS) {
+                spread(f, &fs) <= f->g->pitch + EPS) {
                 *widows = w;
                 return h;
             }
@@ -1036,9 +1118,9 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     float best = room, best_spread = 1e9f;
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         if (fill_all(fill(f, i, j, carry, ncarry, h, *widows, scratch, &fs), j, &fs) &&
-            spread(&fs) < best_spread - EPS) {
+            spread(f, &fs) < best_spread - EPS) {
             best = h;
-            best_spread = spread(&fs);
+            best_spread = spread(f, &fs);
         }
     return best;
 }
@@ -1065,11 +1147,11 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
         float H = room;
         if (fill_all(k, j, &fs)) {
             H = balance(f, i, j, carry, ncarry, room, &widows, &scratch);
-        } else if (widows && spread(&fs) > f->g->pitch + EPS) {
+        } else if (widows && spread(f, &fs) > f->g->pitch + EPS) {
             /* A full page whose columns end unevenly: try without widow control. */
             fill_stats nw;
             if (fill(f, i, j, carry, ncarry, room, false, &scratch, &nw) >= 0 &&
-                spread(&nw) < spread(&fs))
+                spread(f, &nw) < spread(f, &fs))
                 widows = false;
         }
         k = fill(f, i, j, carry, ncarry, H, widows, &pl, &fs);
@@ -1085,8 +1167,6 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
             }
             /* The rest of the page stays empty: worth a word when text is what moved. */
             int lines = (int)floorf(room / f->g->pitch + 0.01f);
-            if (!f->dry && getenv("JIANBAO_DEBUG_FLOW"))
-                fprintf(stderr, "empty rest page %d: lines %d textnext %d brk %d kind %d\n", ps->page + 1, lines, fs.textnext[0], fs.brk[0], f->pc[fs.brk[0]].kind);
             if (!f->dry && lines >= 2 && fs.textnext[0] &&
                 report_gap(f, ps->page, -1, f->pc[fs.brk[0]].block, (float)lines))
                 goto out;
@@ -1095,10 +1175,6 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
             continue;
         }
         bool all = fill_all(k, j, &fs);
-        if (!f->dry && getenv("JIANBAO_DEBUG_FLOW"))
-            fprintf(stderr, "band page %d: H %.1f all %d colh %.1f %.1f textnext %d %d brk %d %d (kinds %d %d) k %d j %d nleft %d\n",
-                    ps->page + 1, (double)H, all, (double)fs.colh[0], (double)fs.colh[1],
-                    fs.textnext[0], fs.textnext[1], fs.brk[0], fs.brk[1], f->pc[fs.brk[0]].kind, f->pc[fs.brk[1]].kind, k, j, fs.nleft);
         /* Columns short of the band's foot (a full page's, or the tallest column of a
          * balanced band) by two lines or more: see stretch_column. */
         if (!f->dry) {
@@ -1137,6 +1213,46 @@ out:
     return rc;
 }
 
+/* The piece after the box whose rows start at piece k. */
+static int box_end(const flow *f, int k)
+{
+    int obj = f->pc[k].obj;
+    piece_kind kind = (piece_kind)f->pc[k].kind;
+    while (k < f->npc && f->pc[k].kind == kind && f->pc[k].obj == obj)
+        k++;
+    return k;
+}
+
+/* Whether the box across the columns starting at piece k is a float: a figure, chart
+ * or table a page can hold whole (code stays where it is in the text). */
+static bool span_is_float(const flow *f, int k)
+{
+    const piece *p = &f->pc[k];
+    const box *bx = f->boxes[p->obj];
+    return p->line == 0 && f->doc->blocks[p->block].kind != DOC_CODE &&
+           box_rows_h(bx, 0, bx->nrows) + f->g->pitch <= flow_text_h(f->g) + EPS;
+}
+
+/* Whether the heading at k is kept with a box across the columns that a page can hold
+ * whole (a float: it may wait for the next page, the heading with it). */
+static bool span_float_after(const flow *f, int k)
+{
+    if (!(f->pc[k].flags & PF_KEEP) || k + 1 >= f->npc)
+        return false;
+    const piece *b = &f->pc[k + 1];
+    if (b->kind != PK_SPANROW || b->line != 0 || !span_is_float(f, k + 1))
+        return false;
+    const box *bx = f->boxes[b->obj];
+    return f->pc[k].h_top + box_rows_h(bx, 0, bx->nrows) + f->g->pitch <= flow_text_h(f->g) + EPS;
+}
+
+/* Whether column text starts at piece k (not a new section, title or the end). */
+static bool text_after(const flow *f, int k)
+{
+    return k < f->npc && f->pc[k].kind != PK_SECTION && f->pc[k].kind != PK_SPAN &&
+           f->pc[k].kind != PK_SPANROW;
+}
+
 /* How much must follow a spanning piece on the same page: the next spanning pieces it
  * keeps with, plus two lines of the columns below. */
 static float span_need(const flow *f, int i)
@@ -1147,6 +1263,12 @@ static float span_need(const flow *f, int i)
         const piece *p = &f->pc[k];
         if (p->kind == PK_SPAN) {
             need += p->h;
+            if (span_float_after(f, k) && text_after(f, box_end(f, k + 1))) {
+                /* A heading over a float: the float may wait for the next page, the
+                 * text after it coming up under the heading. */
+                k = box_end(f, k + 1);
+                break;
+            }
             k++;
             continue;
         }
@@ -1154,11 +1276,10 @@ static float span_need(const flow *f, int i)
             break;
         const box *bx = f->boxes[p->obj];
         float whole = box_rows_h(bx, 0, bx->nrows);
-        if (p->line == 0 && whole + pitch <= flow_text_h(f->g) + EPS) {
+        if (span_is_float(f, k)) {
             /* A box a page can hold is set whole, a line of space around it. */
             need += pitch + whole + pitch;
-            while (k < f->npc && f->pc[k].kind == PK_SPANROW && f->pc[k].obj == p->obj)
-                k++;
+            k = box_end(f, k);
             break;
         }
         need += (p->line == 0 ? pitch : 0) + p->h;
@@ -1195,7 +1316,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
     while (end < f->npc && f->pc[end].kind == PK_SPANROW && f->pc[end].obj == f->pc[i].obj)
         end++;
     float pitch = f->g->pitch, whole = box_rows_h(bx, 0, bx->nrows);
-    if (f->pc[i].line == 0 && whole + pitch <= flow_text_h(f->g) + EPS) {
+    if (span_is_float(f, i)) {
         /* Behind waiting boxes it waits too (they keep their order); with no room it
          * waits, or, when too many wait, the page ends and they open the next. */
         while (ps->y > 0 && (ps->npending > 0 || pitch + whole > flow_text_h(f->g) - ps->y + EPS)) {
@@ -1321,6 +1442,9 @@ static int flow_pages(flow *f)
                 if (new_page(f, &ps, ps.section))
                     return -1;
             }
+            /* Whatever must follow it, the title itself never goes past the foot. */
+            if (ps.y > 0 && p->h > flow_text_h(f->g) - ps.y + EPS && new_page(f, &ps, ps.section))
+                return -1;
             bool top = ps.y == 0;
             float h = top ? p->h_top : p->h;
             float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;

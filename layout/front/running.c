@@ -65,10 +65,12 @@ int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc 
         float rule_y = g->top - hs->size * st->header_rule_gap;
         const char *hl = recto ? st->header_odd_left : st->header_even_left;
         const char *hr = recto ? st->header_odd_right : st->header_even_right;
-        if (put(t, hl, vals, hs, d, p, x, hy, w, AL_LEFT) ||
-            put(t, hr, vals, hs, d, p, x, hy, w, AL_RIGHT))
+        /* A section's opener stands in for the head on its first page. */
+        bool head = !pg->opener || st->opener_running_head;
+        if (head && (put(t, hl, vals, hs, d, p, x, hy, w, AL_LEFT) ||
+                     put(t, hr, vals, hs, d, p, x, hy, w, AL_RIGHT)))
             return -1;
-        if (st->header_rule > 0 &&
+        if (head && st->header_rule > 0 &&
             !dl_rule_add(d, p, x, rule_y, x + w, rule_y, st->header_rule, st->rule))
             return -1;
         float fy = g->top + flow_text_h(g) + fs->size * st->footer_gap;

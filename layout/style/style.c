@@ -138,6 +138,12 @@ static const key_def running_keys[] = {
     { "rule-gap", V_RATIO, SK(header_rule_gap), 0, 0 },
     { "footer-gap", V_RATIO, SK(footer_gap), 0, 0 },
 };
+static const key_def opener_keys[] = {
+    { "tags", V_STRING_OPT, SK(opener_tags), 0, 0 },
+    { "rule", V_LENGTH, SK(opener_rule), 0, 0 },
+    { "rule-gap", V_RATIO, SK(opener_rule_gap), 0, 0 },
+    { "running-head", V_BOOL, SK(opener_running_head), 0, 0 },
+};
 static const key_def script_keys[] = {
     { "size", V_RATIO, SK(script_size), 0, 0 },
     { "rise", V_RATIO, SK(script_rise), 0, 0 },
@@ -238,6 +244,7 @@ static const section_def sections[] = {
     { "footer", SK(footer), NULL, 0 },
     { "toc", SK(toc), KEYS(toc_keys) },
     { "toc-section", SK(toc_section), NULL, 0 },
+    { "opener", SK(opener), KEYS(opener_keys) },
     { "cover-title", SK(cover_title), NULL, 0 },
     { "cover-org", SK(cover_org), NULL, 0 },
     { "cover-org-en", SK(cover_org_en), NULL, 0 },
@@ -1301,7 +1308,7 @@ void style_free(style *s)
     char *strings[] = { s->header_odd_left, s->header_odd_right, s->header_even_left,
                         s->header_even_right, s->footer_odd, s->footer_even, s->press_profile,
                         s->press_condition, s->press_condition_info, s->code_wrap_mark,
-                        s->path };
+                        s->opener_tags, s->path };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(strings[i]);
     free(s);

@@ -13,7 +13,7 @@
  *              in Hei, never faked) emphasis (face for *em*, Kai: Chinese is never
  *              slanted) mono (face for `code`)
  *   [body] [section] [article] [h3] [h4] [h5] [h6] [caption] [table] [table-head]
- *   [quote] [source] [code] [signature] [header] [footer] [toc] [toc-section]
+ *   [quote] [source] [code] [signature] [header] [footer] [toc] [toc-section] [opener]
  *   [cover-title] [cover-org] [cover-org-en] [cover-info]
  *              family style size leading (line pitch as a multiple of size, or
  *              an absolute size) color space-before space-after (in lines of the
@@ -25,6 +25,8 @@
  *   [code]     + frame (tint | rules | none) background rule padding wrap-indent
  *              wrap-mark span (yes/no) whole (lines)
  *   [list]     step label-width label-gap
+ *   [opener]   + tags ("name: tag | name: tag") rule rule-gap running-head (yes/no):
+ *              a section's first page (its text kind sets the English tag)
  *   [running]  header-odd-left header-odd-right header-even-left header-even-right
  *              footer-odd footer-even rule (width of the rule under the header)
  *              Templates may use {title} {issue} {number} {section} {page}
@@ -87,7 +89,7 @@ typedef struct {
 
     /* text kinds */
     style_text body, section, article, h[7] /* h[3]…h[6] */, caption, table, table_head,
-        quote, source, code, signature, header, footer, toc, toc_section, cover_title,
+        quote, source, code, signature, header, footer, toc, toc_section, opener, cover_title,
         cover_org, cover_org_en, cover_info;
 
     /* [clreq] */
@@ -116,6 +118,13 @@ typedef struct {
     char *footer_odd, *footer_even;
     float header_rule;
     float header_gap, header_rule_gap, footer_gap;   /* × the header's / footer's size */
+
+    /* [opener] the first page of a section: its name with an English tag (the text
+     * kind's), a rule under them, and no running head */
+    char *opener_tags;        /* "企业动态: Enterprise News | 政策法规: …" */
+    float opener_rule;        /* width; 0 for none */
+    float opener_rule_gap;    /* below the name's baseline, × the name's size */
+    bool opener_running_head; /* the running head stays on an opener page */
 
     /* [script] sub- and superscripts, × the size of the text they are in */
     float script_size, script_rise, script_drop;

@@ -35,7 +35,7 @@ sed 's/^month: 2019-03/month: 2019-04/' issues/2019-03/issue.md > "$TMP/elsewher
 cd "$TMP/elsewhere/2019-04"
 "$TMP/prefix/bin/jianbao" build . > ../dot.txt 2>&1
 check "installed, outside the source folder: builds with the house style" test -s out/2019-04.pdf
-check "build . names the PDF after the folder (out/2019-04.pdf, not out/..pdf)" sh -c "grep -qx 'jianbao: wrote out/2019-04.pdf' ../dot.txt && test ! -e 'out/..pdf'"
+check "build . names the PDF after the folder (out/2019-04.pdf, not out/..pdf)" sh -c "grep -q '^jianbao: wrote out/2019-04.pdf (' ../dot.txt && test ! -e 'out/..pdf'"
 "$TMP/prefix/bin/jianbao" build --press . -o ../press.pdf > ../press.txt 2>&1
 check "installed: press output finds its profile" sh -c "qpdf --qdf --object-streams=disable ../press.pdf - | grep -a -q '/S /GTS_PDFX'"
 rm "$TMP/prefix/share/jianbao/styles/zasto.ini"

@@ -449,7 +449,8 @@ static inline void lc_headings(lc_ctx *c, const lc_lines *ls)
             if (l->role != DL_ROLE_BODY)
                 continue;
             seen++;
-            got += l->page == he.p1 && l->col == he.c1;
+            /* Under a heading set across the columns, any column of the page will do. */
+            got += l->page == he.p1 && (l->col == he.c1 || he.c1 < 0);
         }
         if (got < seen)
             lc_add(c, "heading", he.p1, b, "%d of the %d lines after a heading in its column", got,
@@ -506,6 +507,13 @@ static inline bool lc_reported(const lc_ctx *c, int p, int col)
     return false;
 }
 
+/* Where a box whose drawing ends at y1 ends in the flow: past its padding (up to half
+ * a line, a code block's), on the grid's next line, with the line of space under it. */
+static inline float lc_box_foot(const flow_geom *g, float y1)
+{
+    return g->top + ceilf((y1 + g->pitch / 2 - g->top) / g->pitch - 0.01f) * g->pitch + g->pitch;
+}
+
 /* Whether what comes after page p is a box (a table, figure or chart that did not fit):
  * a page may end short before one; the rule is about text. */
 static inline bool lc_box_next(const lc_ctx *c, int p)
@@ -535,7 +543,8 @@ static inline void lc_fill(lc_ctx *c)
         /* Spanning pieces (title bands, wide boxes) cut the page into bands. */
         float span_y[64];
         int nspan = 0;
-        float colbot[8] = { 0 }, coltop[8];
+        float colbot[8] = { 0 }, coltext[8] = { 0 }, coltop[8];
+        bool coltop_box[8] = { false };
         bool body = false;
         for (int k = 0; k < 8; k++)
             coltop[k] = 1e9f;
@@ -545,7 +554,7 @@ static inline void lc_fill(lc_ctx *c)
                 continue;
             lc_box b = lc_item_box(c, it);
             if (it->col < 0 && nspan < 64)
-                span_y[nspan++] = b.y1;
+                span_y[nspan++] = it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1;
             body = true;
         }
         if (!body || pg->items[0].role == DL_ROLE_TOC)
@@ -555,6 +564,7 @@ static inline void lc_fill(lc_ctx *c)
             last_span = fmaxf(last_span, span_y[s]);
         /* Columns of the last band. */
         int ncol = g->cols > 8 ? 8 : g->cols;
+        float lowest_any = 0;
         float used_area = 0;
         for (uint32_t i = 0; i < pg->n; i++) {
             const dl_item *it = &pg->items[i];
@@ -563,12 +573,21 @@ static inline void lc_fill(lc_ctx *c)
             lc_box b = lc_item_box(c, it);
             if (b.y0 < last_span - LC_EPS)
                 continue;
+            lowest_any = fmaxf(lowest_any, it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1);
             colbot[it->col] = fmaxf(colbot[it->col], b.y1);
-            coltop[it->col] = fminf(coltop[it->col], b.y0);
+            /* A column is measured against the text of the others: a float cannot split
+             * to even them. */
+            if (it->role != DL_ROLE_BOX)
+                coltext[it->col] = fmaxf(coltext[it->col], b.y1);
+            if (b.y0 < coltop[it->col]) {
+                coltop[it->col] = b.y0;
+                coltop_box[it->col] = it->role == DL_ROLE_BOX;
+            }
         }
-        float lowest = last_span;
+        float text_lowest = last_span;
         for (int k = 0; k < ncol; k++)
-            lowest = fmaxf(lowest, colbot[k]);
+            text_lowest = fmaxf(text_lowest, coltext[k]);
+        float lowest = fmaxf(text_lowest, lowest_any);
         used_area = lowest - g->top;
         if (lc_section_last(c, p) || lc_box_next(c, p))
             continue;
@@ -586,9 +605,12 @@ static inline void lc_fill(lc_ctx *c)
                    (double)((foot - lowest) / g->pitch));
         for (int k = 0; k < ncol; k++) {
             float bottom = colbot[k] > 0 ? colbot[k] : last_span;
-            if (floorf((lowest - bottom) / g->pitch + 0.01f) >= 2 && !lc_reported(c, p, k))
+            /* A column may end short before a box it could not hold (as a page may). */
+            bool box_next = k + 1 < ncol ? coltop_box[k + 1] : lc_box_next(c, p);
+            if (floorf((text_lowest - bottom) / g->pitch + 0.01f) >= 2 && !box_next &&
+                !lc_reported(c, p, k))
                 lc_add(c, "fill", p, blk, "column %d ends %.1f lines short of its neighbour "
-                       "mid-section", k + 1, (double)((lowest - bottom) / g->pitch));
+                       "mid-section", k + 1, (double)((text_lowest - bottom) / g->pitch));
         }
     }
 }

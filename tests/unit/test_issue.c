@@ -18,6 +18,7 @@ static font_lib *fonts;
 static doc *src;
 static flow_geom geom;
 static char pdf[256];
+static style *sty;
 
 /* pdftotext of one page, whitespace removed (caller frees). */
 static char *page_text(int page)
@@ -126,10 +127,23 @@ static const char *section_of(int page)
     return name;
 }
 
+/* The English tag the style gives a section's opener, whitespace removed (caller frees). */
+static char *opener_tag(const char *sec)
+{
+    const char *at = strstr(sty->opener_tags, sec);
+    assert_non_null(at);
+    at = strchr(at, ':');
+    assert_non_null(at);
+    size_t n = strcspn(at + 1, "|");
+    char *tag = strndup(at + 1, n);
+    return tu_squeeze(tag);
+}
+
 /* Every page but the cover: its section in the head, its own number in the foot. */
 static void test_running_heads(void **state)
 {
     (void)state;
+    int openers = 0;
     for (int p = 1; p < dl->npages; p++) {
         const char *sec = p == 1 ? "目录" : section_of(p);
         assert_non_null(sec);
@@ -141,7 +155,18 @@ static void test_running_heads(void **state)
                             p + 1, p + 1, pdf);
         tu_squeeze(head);
         tu_squeeze(foot);
-        if (!strstr(head, sec))
+        if (dl->pages[p].opener) {
+            /* A section's first page opens with its name and English tag instead of
+             * the running head. */
+            openers++;
+            assert_string_equal(head, "");
+            char *all = page_text(p + 1);
+            char *tag = opener_tag(sec);
+            assert_non_null(strstr(all, sec));
+            assert_non_null(strstr(all, tag));
+            free(tag);
+            free(all);
+        } else if (!strstr(head, sec))
             fail_msg("page %d head \"%s\" lacks \"%s\"", p + 1, head, sec);
         char num[16];
         snprintf(num, sizeof num, "%d", p + 1);
@@ -156,6 +181,7 @@ static void test_running_heads(void **state)
         free(head);
         free(foot);
     }
+    assert_int_equal(openers, 4);
 }
 
 typedef struct {
@@ -372,10 +398,9 @@ static int setup(void **state)
     if (issue_layout("issues/2019-03", NULL, &d, &dl, &fonts))
         return -1;
     src = doc_read("issues/2019-03", &d);
-    style *st = style_read("styles/zasto.ini", &d);
-    if (!src || !st || flow_geom_init(&geom, st, &d))
+    sty = style_read("styles/zasto.ini", &d);
+    if (!src || !sty || flow_geom_init(&geom, sty, &d))
         return -1;
-    style_free(st);
     fclose(null);
     snprintf(pdf, sizeof pdf, "%s/issue.pdf", tu_tmpdir());
     pdf_options o;
@@ -390,6 +415,7 @@ static int teardown(void **state)
     dl_doc_free(dl);
     font_lib_free(fonts);
     doc_free(src);
+    style_free(sty);
     return tu_cleanup();
 }
 

@@ -85,17 +85,40 @@ static void test_code_in_mono(void **state)
     assert_int_equal(code, 2);
 }
 
+/* The only warnings allowed are the flow's honest reports of a page ending short
+ * (a title and its lines that do not fit); the text itself must compose cleanly. */
+static bool only_gap_warnings(char *log)
+{
+    for (char *save = NULL, *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if (strstr(l, ": warning: ") && !strstr(l, " lines short"))
+            return false;
+    return true;
+}
+
 static int setup(void **state)
 {
     (void)state;
     diag d;
-    FILE *null = fopen("/dev/null", "w");
-    diag_init(&d, null);
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *mem = open_memstream(&log, &loglen);
+    if (!mem)
+        return -1;
+    diag_init(&d, mem);
     style *st = style_read("styles/zasto.ini", &d);
     int rc = !st || flow_geom_init(&geom, st, &d) ||
-             issue_layout("tests/data/realtext", NULL, &d, &dl, &fonts) || d.warnings;
+             issue_layout("tests/data/realtext", NULL, &d, &dl, &fonts) || d.errors;
     style_free(st);
-    fclose(null);
+    fclose(mem);
+    if (!rc && log) {
+        char *lines = strdup(log);
+        if (!lines || !only_gap_warnings(lines)) {
+            fputs(log, stderr);
+            rc = 1;
+        }
+        free(lines);
+    }
+    free(log);
     return rc ? -1 : 0;
 }
 

@@ -199,12 +199,12 @@ static void assert_same_style(const style *a, const style *b)
     style_text *ta[] = { &x.body, &x.section, &x.article, &x.h[0], &x.h[1], &x.h[2], &x.h[3],
                          &x.h[4], &x.h[5], &x.h[6], &x.caption, &x.table, &x.table_head,
                          &x.quote, &x.source, &x.code, &x.signature, &x.header, &x.footer,
-                         &x.toc, &x.toc_section,
+                         &x.toc, &x.toc_section, &x.opener,
                          &x.cover_title, &x.cover_org, &x.cover_org_en, &x.cover_info };
     style_text *tb[] = { &y.body, &y.section, &y.article, &y.h[0], &y.h[1], &y.h[2], &y.h[3],
                          &y.h[4], &y.h[5], &y.h[6], &y.caption, &y.table, &y.table_head,
                          &y.quote, &y.source, &y.code, &y.signature, &y.header, &y.footer,
-                         &y.toc, &y.toc_section,
+                         &y.toc, &y.toc_section, &y.opener,
                          &y.cover_title, &y.cover_org, &y.cover_org_en, &y.cover_info };
     for (size_t i = 0; i < sizeof ta / sizeof ta[0]; i++) {
         assert_string_equal(ta[i]->family, tb[i]->family);
@@ -215,12 +215,12 @@ static void assert_same_style(const style *a, const style *b)
                     &x.em_family, &x.em_style, &x.mono_family, &x.mono_style, &x.header_odd_left, &x.header_odd_right,
                     &x.header_even_left, &x.header_even_right, &x.footer_odd, &x.footer_even,
                     &x.press_profile, &x.press_condition, &x.press_condition_info,
-                    &x.code_wrap_mark };
+                    &x.code_wrap_mark, &x.opener_tags };
     char **sb[] = { &y.latin_family, &y.latin_style, &y.bold_family, &y.bold_style,
                     &y.em_family, &y.em_style, &y.mono_family, &y.mono_style, &y.header_odd_left, &y.header_odd_right,
                     &y.header_even_left, &y.header_even_right, &y.footer_odd, &y.footer_even,
                     &y.press_profile, &y.press_condition, &y.press_condition_info,
-                    &y.code_wrap_mark };
+                    &y.code_wrap_mark, &y.opener_tags };
     for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++) {
         assert_string_equal(*sa[i], *sb[i]);
         *sa[i] = *sb[i] = NULL;
