@@ -313,7 +313,8 @@ static int add_para(flow *f, const doc_block *b)
         if (!tmp)
             return -1;
         tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
-        memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
+        if (text.nin > 0)                /* an empty item ('-' alone) has no inlines */
+            memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
     }
