@@ -646,10 +646,6 @@ static dl_doc *lay_out(typeset_ctx *t, const doc *dc, const flow_geom *g, int to
         goto fail;
     return out;
 fail:
-    if (out->npages >= DL_MAX_PAGES)
-        diag_error(t->d, dc->src->path, 0, 0,
-                   "the issue needs more than %d pages, the most an issue may have (a 简报 has "
-                   "about 80): split it into several issues", DL_MAX_PAGES);
     dl_doc_free(out);
     return NULL;
 }

@@ -155,6 +155,7 @@ typedef struct {
     int nrc;
     int band;                 /* bands drawn in this pass */
     int block;                /* the block build_pieces is at */
+    int at;                   /* the first piece not yet placed (a page limit names it) */
     bool dry;                 /* a measuring pass: pages are made, nothing is drawn */
     flow_problem prob;
     int *settled;             /* pages whose problem could not be fixed */
@@ -482,30 +483,37 @@ static bool is_text(const piece *p) { return p->kind == PK_LINE || p->kind == PK
  * a heading may be shorter than two lines: then all of it, up to the next heading. */
 static float keep_need(const flow *f, int k, int end)
 {
-    const piece *p = &f->pc[k];
-    if (!(p->flags & PF_KEEP) || k + 1 >= end)
-        return 0;
-    const piece *n = &f->pc[k + 1];
-    if (p->kind == PK_HEAD && (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
-        /* Floats under a heading may wait for the next column: the text after them
-         * comes up under the heading instead. A rule under it goes with it. */
-        float need = 0;
-        int lines = 0;
-        for (int m = k + 1; m < end && lines < 2; m++) {
-            if (f->pc[m].flags & PF_FLOAT)
-                continue;
-            if (f->pc[m].kind == PK_RULE) {
+    /* Walked, not recursed, and only as far as a column: a longer chain cannot be kept
+     * whole anyway (the caller then keeps just the piece). 100,000 headings in a row
+     * each walked the whole chain behind them, deeper on the stack each time. */
+    float need = 0, most = flow_text_h(f->g) + EPS;
+    for (; need <= most; k++) {
+        const piece *p = &f->pc[k];
+        if (!(p->flags & PF_KEEP) || k + 1 >= end)
+            return need;
+        const piece *n = &f->pc[k + 1];
+        if (p->kind == PK_HEAD &&
+            (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
+            /* Floats under a heading may wait for the next column: the text after them
+             * comes up under the heading instead. A rule under it goes with it. */
+            int lines = 0;
+            for (int m = k + 1; m < end && lines < 2; m++) {
+                if (f->pc[m].flags & PF_FLOAT)
+                    continue;
+                if (f->pc[m].kind == PK_RULE) {
+                    need += f->pc[m].h;
+                    continue;
+                }
+                if (f->pc[m].kind != PK_LINE)
+                    break;
                 need += f->pc[m].h;
-                continue;
+                lines++;
             }
-            if (f->pc[m].kind != PK_LINE)
-                break;
-            need += f->pc[m].h;
-            lines++;
+            return need;
         }
-        return need;
+        need += n->h;
     }
-    return n->h + keep_need(f, k + 1, end);
+    return need;
 }
 
 /* Whether line k is one of the two a heading keeps under it (CL-PA-07 outranks the
@@ -758,8 +766,18 @@ static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
 static int new_page(flow *f, page_state *ps, int section)
 {
     int p = dl_page_add(f->d);
-    if (p < 0)
+    if (p < 0) {
+        if (f->d->npages >= DL_MAX_PAGES && f->at >= 0 && f->at < f->npc)
+            diag_error_at(f->t->d, f->doc->src, f->doc->blocks[f->pc[f->at].block].src,
+                          "the text from here on goes past page %d, the most an issue may "
+                          "have (a 简报 has about 80): split it into several issues",
+                          DL_MAX_PAGES);
+        else if (f->d->npages >= DL_MAX_PAGES)
+            diag_error(f->t->d, f->doc->src->path, 0, 0,
+                       "the issue needs more than %d pages, the most an issue may have (a "
+                       "简报 has about 80): split it into several issues", DL_MAX_PAGES);
         return -1;
+    }
     ps->page = p;
     ps->y = 0;
     ps->section = section;
@@ -1134,6 +1152,7 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
     placement pl = { 0 }, scratch = { 0 };
     int rc = -1, carry[FLOW_MAX_WAIT], ncarry = 0;
     while (i < j || ncarry > 0) {
+        f->at = i < j ? i : carry[0];
         float room = flow_text_h(f->g) - ps->y;
         if (room < f->g->pitch - EPS) {
             if (new_page(f, ps, ps->section))
@@ -1398,6 +1417,7 @@ static int flow_pages(flow *f)
     bool page_empty = true;
     int i = 0;
     while (i < f->npc) {
+        f->at = i;
         piece *p = &f->pc[i];
         if (p->kind == PK_SECTION) {
             /* Waiting figures belong to the section before: give them a page of their own
