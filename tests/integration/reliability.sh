@@ -272,10 +272,16 @@ expect "5. a list in two quotations, 7 levels in all: an error at the item" 1 \
     "$BIN" build nest -o out.pdf
 rm -rf nest nest.pdf
 
-# 5. A table row taller than a page is never cut: an error at the table.
+# 5. A table row taller than a page was silently cut: now an error at its longest cell
+# (an HTML table's cells have no place of their own: at the table, naming the row).
 big tall cell 3000
-expect "5. a table row taller than a column: an error naming the row" 1 \
-    "tall/issue.md:15:1: error: row 2 of this table is 747 pt high with the caption and header, more than the 725 pt of a column; split its longest cell into several rows" \
+expect "5. a table row taller than a column: an error at its longest cell" 1 \
+    "tall/issue.md:17:3: error: row 2 of this table is 781 pt high with the caption and header, more than the 725 pt of a column; split its longest cell into several rows" \
+    "$BIN" build tall -o out.pdf
+printf '<table>\n<tr><td>甲</td><td>乙</td></tr>\n<tr><td>丙</td><td>%s</td></tr>\n</table>\n' \
+    "$(python3 -c "print('数' * 3000)")" | mk tall
+expect "5. an HTML table row taller than a column: an error at the table, naming the row" 1 \
+    "tall/issue.md:15:1: error: row 2 of this table is 747 pt high, more than the 725 pt of a column; split its longest cell into several rows" \
     "$BIN" build tall -o out.pdf
 rm -rf tall
 
