@@ -1,8 +1,11 @@
 #!/bin/sh
 # Issue 13 (the command line and output findings 1, 2, 3, 4, 6, 14, 15, 16, 17; the
-# source's limits 5, 10, 12) through the CLI, on inputs made here: each case has its exact error (or safe result) and exit
-# status, leaves no temporary file, and leaves every file as it was — the previous PDF
-# above all. Nothing may block: every run has a timeout.
+# source's limits 5, 10, 12) through the CLI, on inputs made here: each case has its
+# exact error (or safe result) and exit status, leaves no temporary file, and leaves
+# every file as it was — the previous PDF above all. Nothing may block: every run has
+# a timeout. Findings 7, 8, 9, 11 and 13 are tested where their readers are:
+# import.sh and test_import (7), test_image, images.sh and tests/bad (8, 13),
+# preflight.sh with tests/preflight/hostile.py (9, 11).
 . tests/integration/lib.sh
 BIN=$(cd "$(dirname "$JIANBAO")" && pwd)/$(basename "$JIANBAO")
 SRC=$(pwd)
