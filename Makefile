@@ -16,11 +16,12 @@
 ISSUE   ?= issues/2019-03
 BUILD   ?= build
 CC      ?= cc
-PC_LIBS := harfbuzz harfbuzz-subset fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng libdeflate
+PC_LIBS := harfbuzz harfbuzz-subset fontconfig libunibreak md4c inih lcms2 libqpdf libxml-2.0 libpng libdeflate \
+	icu-uc
 # Debian packages the build, the default issue and the tests need.
 DEB_PKGS := gcc g++ make pkg-config libhpdf-dev libharfbuzz-dev libfontconfig-dev \
 	libunibreak-dev libmd4c-dev libinih-dev liblcms2-dev libqpdf-dev libxml2-dev libpng-dev \
-	libdeflate-dev libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core man-db \
+	libdeflate-dev libicu-dev libjpeg-dev libcmocka-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core man-db \
 	poppler-utils qpdf mupdf-tools ghostscript imagemagick clang libclang-rt-14-dev python3 pandoc
 
 .PHONY: all deps build test test-only test-long asan bench fuzz fuzz-layout issues install install-files clean

@@ -478,7 +478,7 @@ static int set_info(dl_doc *out, const doc_meta *m, const doc *dc, diag *d)
                         "`keywords:`", strlen(m->keywords), MAX_INFO_BYTES);
     int rc = dl_set_str(&out->title, title) || dl_set_str(&out->subject, m->number) ||
              dl_set_str(&out->author, m->association) || dl_set_str(&out->keywords, kw) ||
-             dl_set_str(&out->creator, "jianbao");
+             dl_set_str(&out->creator, "jianbao") || dl_set_str(&out->lang, m->lang);
     free(title);
     free(kw);
     return rc ? -1 : 0;
@@ -777,7 +777,10 @@ static int pdf_opts(const built *b, const issue_opts *o, pdf_options *po, char *
                     diag *d)
 {
     pdf_options_default(po);
+    /* Info and XMP dates: the build's, else the issue's own (never the clock). */
     po->date = build_date();
+    if (po->date < 0)
+        po->date = meta_date(&b->dc->meta);
     *profile = NULL;
     issue_press press = o->press;
     if (press == PRESS_FROM_STYLE)
@@ -803,8 +806,6 @@ static int pdf_opts(const built *b, const issue_opts *o, pdf_options *po, char *
     po->output_condition = b->st->press_condition;
     po->output_condition_info = b->st->press_condition_info;
     po->overprint_black = true;
-    if (po->date < 0)
-        po->date = meta_date(&b->dc->meta);
     return 0;
 }
 

@@ -48,3 +48,10 @@ box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, floa
         }
     return bx;
 }
+
+int box_tag(box *b, const doc_block *blk, dl_doc *d, int elem)
+{
+    if (b->tag && elem >= 0)
+        b->tag(b, blk, d, elem);
+    return d->tag_failed ? -1 : 0;
+}

@@ -27,6 +27,9 @@ struct box {
      * header (a continuation), the flow draws the header rows first by calling
      * draw for them separately. */
     int (*draw)(const box *b, dl_doc *d, int page, float x, float y, int r0, int r1);
+    /* Makes the box's structure elements inside elem (its Table or Figure element) for
+     * draw to stamp its items with (tagged PDF). */
+    void (*tag)(box *b, const doc_block *blk, dl_doc *d, int elem);
     void (*free)(box *b);
     void *data;
 };
@@ -40,6 +43,9 @@ struct box {
 box *box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
              int number);
 void box_free(box *b);
+/* Calls the box's tag hook: once, in source order, before the box is drawn. Returns -1
+ * when memory ran out (d->tag_failed). */
+int box_tag(box *b, const doc_block *blk, dl_doc *d, int elem);
 
 /* Total height of rows [r0, r1). */
 float box_rows_h(const box *b, int r0, int r1);

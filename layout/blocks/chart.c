@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/strbuf.h"
 #include "layout/base/vec.h"
 #include "layout/blocks/boxtext.h"
 
@@ -67,6 +68,8 @@ typedef struct {
     bool is_pie;
     float h;
     float xoff;               /* a chart narrowed to fit a column sits centred in it */
+    int title_text;           /* the text that is the title "图N　…" (-1: none) */
+    int elem, caption_elem;   /* structure: the Figure, the title's Caption */
 } chart_layout;
 
 /* ---- colours ---- */
@@ -253,6 +256,7 @@ static void layout_clear(chart_layout *cl)
     for (int i = 0; i < cl->ntexts; i++)
         box_text_free(&cl->texts[i]);
     cl->nops = cl->ntexts = 0;
+    cl->title_text = -1;
     cl->slices = 0;
     cl->legend = false;
     cl->h = 0;
@@ -391,6 +395,7 @@ static float title(chart_layout *cl, chart_ctx *c, float w)
     if (i < 0 || box_text_compose(&cl->texts[i], c->t, w, c->quiet) ||
         text_op(cl, i, 0, 0, w, AL_CENTER))
         return -1;
+    cl->title_text = i;
     return box_text_h(&cl->texts[i]) + 0.5f * c->title.size;
 }
 
@@ -1112,6 +1117,10 @@ static int chart_draw(const box *b, dl_doc *d, int page, float x, float y, int r
     x += cl->xoff;
     for (int i = 0; i < cl->nops; i++) {
         const chart_op *o = &cl->ops[i];
+        /* Axes and grid lines are decoration; marks and labels are the figure. */
+        d->elem = o->kind == OP_RULE                                   ? DL_ARTIFACT
+                  : o->kind == OP_TEXT && o->text == cl->title_text ? cl->caption_elem
+                                                                      : cl->elem;
         switch (o->kind) {
         case OP_RECT:
             if (!dl_rect_add(d, page, x + o->x, y + o->y, o->x1, o->y1, o->color))
@@ -1149,6 +1158,45 @@ static int chart_draw(const box *b, dl_doc *d, int page, float x, float y, int r
         }
     }
     return 0;
+}
+
+/* The chart in words, for its Figure's Alt: kind, title, unit and every value. */
+static char *chart_alt(const doc_chart *ch)
+{
+    static const char *const kinds[] = { [CHART_BAR] = "柱形图", [CHART_GROUPED_BAR] = "分组柱形图",
+                                         [CHART_LINE] = "折线图", [CHART_PIE] = "饼图" };
+    strbuf b = { 0 };
+    strbuf_str(&b, kinds[ch->type]);
+    if (ch->title && *ch->title)
+        strbuf_printf(&b, "：%s", ch->title);
+    if (ch->unit && *ch->unit)
+        strbuf_printf(&b, "（单位：%s）", ch->unit);
+    int dec = value_decimals(ch);
+    for (int s = 0; s < ch->nseries; s++) {
+        strbuf_str(&b, "。");
+        if (ch->series[s].name && *ch->series[s].name)
+            strbuf_printf(&b, "%s：", ch->series[s].name);
+        for (int i = 0; i < ch->nlabels; i++) {
+            char num[64] = "—";
+            if (isfinite(ch->series[s].values[i]))
+                format_num(num, sizeof num, ch->series[s].values[i], dec);
+            strbuf_printf(&b, "%s%s %s", i ? "，" : "", ch->labels[i], num);
+        }
+    }
+    strbuf_str(&b, "。");
+    return strbuf_take(&b);
+}
+
+static void chart_tag(box *b, const doc_block *blk, dl_doc *d, int elem)
+{
+    chart_layout *cl = b->data;
+    cl->elem = elem;
+    char *alt = chart_alt(blk->chart);
+    if (!alt || dl_set_str(&d->elems[elem].alt, alt))
+        d->tag_failed = true;
+    free(alt);
+    if (cl->title_text >= 0)
+        cl->caption_elem = dl_elem_add(d, DL_S_CAPTION, d->elems[elem].parent);
 }
 
 static void chart_free(box *b)
@@ -1243,6 +1291,8 @@ box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
         box_error(t, b->src, "out of memory laying out a chart");
         return NULL;
     }
+    cl->title_text = -1;
+    cl->elem = cl->caption_elem = DL_ARTIFACT;
     cl->is_pie = ch->type == CHART_PIE;
     if (cl->is_pie) {
         bool any = false;
@@ -1326,6 +1376,7 @@ box *chart_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
     bx->row_h[0] = cl->h;
     bx->span = w0 > col_w + 0.5f;
     bx->draw = chart_draw;
+    bx->tag = chart_tag;
     bx->free = chart_free;
     bx->data = cl;
     return bx;

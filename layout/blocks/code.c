@@ -24,6 +24,7 @@ typedef struct {
     float pad_x, pad_y;       /* inside the tint or rules */
     float measure;            /* the text's measure inside the padding */
     int wrapped;
+    int elem;                 /* structure: its Code element */
 } code_layout;
 
 static void code_layout_free(code_layout *cl)
@@ -66,13 +67,16 @@ static int code_draw(const box *b, dl_doc *d, int page, float x, float y, int r0
     const code_layout *cl = b->data;
     if (r1 > b->nrows)
         r1 = b->nrows;
+    d->elem = DL_ARTIFACT;            /* the tint or rules, and the wrap marks */
     if (r0 >= r1 || draw_frame(b, cl, d, page, x, y, r0, r1))
         return r0 >= r1 ? 0 : -1;
     float y0 = y - box_rows_h(b, 0, r0);        /* where the box's top would be */
     for (int l = r0; l < r1 && l < cl->r.n; l++) {
         float base = y0 + line_top(cl, l) + typeset_baseline(cl->ts->leading, cl->ts->size);
+        d->elem = cl->elem;
         if (typeset_emit_line(cl->p, &cl->r, l, d, page, x + cl->pad_x, base, cl->measure, AL_LEFT))
             return -1;
+        d->elem = DL_ARTIFACT;
         /* A continuation shows the mark, centred in its indent. */
         if (cl->r.lines[l].wrapped && cl->mark &&
             typeset_emit_line(cl->mark, &cl->mr, 0, d, page,
@@ -81,6 +85,14 @@ static int code_draw(const box *b, dl_doc *d, int page, float x, float y, int r0
             return -1;
     }
     return 0;
+}
+
+static void code_tag(box *b, const doc_block *blk, dl_doc *d, int elem)
+{
+    code_layout *cl = b->data;
+    (void)blk;
+    (void)d;
+    cl->elem = elem;
 }
 
 static void code_free(box *b)
@@ -123,6 +135,7 @@ box *code_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w)
     }
     cl->st = t->st;
     cl->ts = &t->st->code;
+    cl->elem = DL_ARTIFACT;
     cl->pad_y = cl->st->code_frame == FRAME_NONE ? 0 : cl->st->code_padding;
     cl->pad_x = cl->st->code_frame == FRAME_TINT ? cl->st->code_padding : 0;
     if (!(cl->p = typeset_para(t, &b->text, cl->ts)) || make_mark(t, cl)) {
@@ -159,6 +172,7 @@ box *code_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w)
     bx->w = w;
     bx->span = w > col_w + 0.5f;
     bx->draw = code_draw;
+    bx->tag = code_tag;
     bx->free = code_free;
     bx->data = cl;
     return bx;

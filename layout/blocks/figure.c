@@ -29,6 +29,7 @@ typedef struct {
     float gap;                /* between the image and the caption */
     bool has_caption;
     box_text caption;
+    int elem, caption_elem;   /* structure: the Figure, its Caption */
 } figure_layout;
 
 /* ---- the box ---- */
@@ -51,6 +52,7 @@ static int figure_draw(const box *b, dl_doc *d, int page, float x, float y, int 
     int img = dl_image_add(d, fl->path, fl->info.px_w, fl->info.px_h);
     if (img < 0)
         return -1;
+    d->elem = fl->elem;
     dl_item *it = dl_item_add(d, page, DL_IMAGE);
     if (!it)
         return -1;
@@ -59,9 +61,23 @@ static int figure_draw(const box *b, dl_doc *d, int page, float x, float y, int 
     it->u.image.y = y;
     it->u.image.w = fl->iw;
     it->u.image.h = fl->ih;
+    d->elem = fl->caption_elem;
     if (fl->has_caption)
         return box_text_draw(&fl->caption, d, page, x, y + fl->ih + fl->gap, b->w, AL_CENTER);
     return 0;
+}
+
+/* The Figure's Alt is the image's alt text; its caption follows it as a Caption. */
+static void figure_tag(box *b, const doc_block *blk, dl_doc *d, int elem)
+{
+    figure_layout *fl = b->data;
+    fl->elem = elem;
+    char *alt = doc_text_plain(&blk->figure->caption);
+    if (!alt || (*alt && dl_set_str(&d->elems[elem].alt, alt)))
+        d->tag_failed = true;
+    free(alt);
+    if (fl->has_caption)
+        fl->caption_elem = dl_elem_add(d, DL_S_CAPTION, d->elems[elem].parent);
 }
 
 static void figure_free(box *b)
@@ -93,6 +109,7 @@ box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_
         return NULL;
     }
     fl->info = fig->info;
+    fl->elem = fl->caption_elem = DL_ARTIFACT;
     if (fl->info.px_w < 1 || fl->info.px_h < 1) {
         box_error(t, b->src, "figure %s has no size (the reader did not check it)", fig->path);
         figure_layout_free(fl);
@@ -162,6 +179,7 @@ box *figure_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_
     bx->row_h[0] = fl->ih + (fl->has_caption ? fl->gap + box_text_h(&fl->caption) : 0);
     bx->span = span;
     bx->draw = figure_draw;
+    bx->tag = figure_tag;
     bx->free = figure_free;
     bx->data = fl;
     return bx;

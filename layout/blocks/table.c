@@ -46,6 +46,7 @@ typedef struct {
     float cmin, cpref;        /* content widths at the nominal size */
     float ctwo;               /* header: narrowest width in two lines; else cpref */
     float frac;               /* decimal cells: from the alignment point to the end */
+    int elem;                 /* structure: its TH or TD */
 } tcell;
 
 typedef struct {
@@ -67,6 +68,8 @@ typedef struct {
     float w;
     style_table_rules rules;
     dl_color rule_color;
+    int caption_elem;         /* structure: the Caption */
+    bool *drawn;              /* rows drawn once: drawn again, they are a repeated header */
 } table_layout;
 
 static void cell_free_text(tcell *c)
@@ -96,6 +99,7 @@ static void layout_free(table_layout *tl)
     free(tl->rowh);
     free(tl->rowy);
     free(tl->band0);
+    free(tl->drawn);
     if (tl->has_caption)
         box_text_free(&tl->caption);
     free(tl);
@@ -844,6 +848,7 @@ static int table_draw(const box *b, dl_doc *d, int page, float x, float y, int r
     if (r0 >= r1)
         return 0;
     if (r0 < b->caption_rows) {
+        d->elem = tl->caption_elem;
         if (box_text_draw(&tl->caption, d, page, x, y, tl->w, AL_CENTER))
             return -1;
         y += b->row_h[0];
@@ -856,14 +861,57 @@ static int table_draw(const box *b, dl_doc *d, int page, float x, float y, int r
     float ty = y - tl->rowy[t0];
     for (int i = 0; i < tl->ncells; i++) {
         const tcell *c = &tl->cells[i];
+        d->elem = tl->drawn[c->r] ? DL_ARTIFACT_PAGINATION : c->elem;
         if (c->r >= t0 && c->r < t1 && draw_cell(tl, c, d, page, x, ty))
             return -1;
     }
+    for (int r = t0; r < t1; r++)
+        tl->drawn[r] = true;
+    d->elem = DL_ARTIFACT;
     if (tl->rules == TABLE_GRID)
         grid(tl, d, page, x, ty, t0, t1);
     else
         three_line(tl, d, page, x, ty, t0, t1);
     return 0;
+}
+
+/* Table: its Caption, THead (the header rows) and TBody, a TR per row holding a TH or
+ * TD for every cell that starts in it, in column order, with its spans and, for a
+ * header, its Scope: a header row's cells head columns, a body row's head the row. */
+static void table_tag(box *b, const doc_block *blk, dl_doc *d, int elem)
+{
+    table_layout *tl = b->data;
+    (void)blk;
+    int *at = malloc((size_t)tl->nrows * (size_t)tl->ncols * sizeof *at);
+    if (!at) {
+        d->tag_failed = true;
+        return;
+    }
+    for (int i = 0; i < tl->nrows * tl->ncols; i++)
+        at[i] = -1;
+    for (int i = 0; i < tl->ncells; i++)
+        at[tl->cells[i].r * tl->ncols + tl->cells[i].c] = i;
+    if (tl->has_caption)
+        tl->caption_elem = dl_elem_add(d, DL_S_CAPTION, elem);
+    int head = tl->nhead > 0 ? dl_elem_add(d, DL_S_THEAD, elem) : elem;
+    int body = tl->nhead < tl->nrows ? dl_elem_add(d, DL_S_TBODY, elem) : elem;
+    for (int r = 0; r < tl->nrows; r++) {
+        int tr = dl_elem_add(d, DL_S_TR, r < tl->nhead ? head : body);
+        for (int k = 0; k < tl->ncols; k++) {
+            if (at[r * tl->ncols + k] < 0)
+                continue;
+            tcell *c = &tl->cells[at[r * tl->ncols + k]];
+            c->elem = dl_elem_add(d, c->header ? DL_S_TH : DL_S_TD, tr);
+            if (c->elem < 0)
+                continue;
+            dl_elem *e = &d->elems[c->elem];
+            e->rowspan = (uint16_t)c->rs;
+            e->colspan = (uint16_t)c->cs;
+            if (c->header)
+                e->scope = r < tl->nhead ? DL_SCOPE_COLUMN : DL_SCOPE_ROW;
+        }
+    }
+    free(at);
 }
 
 static void table_free(box *b)
@@ -881,7 +929,10 @@ static int alloc_axes(table_layout *tl)
     tl->colfrac = calloc((size_t)tl->ncols, sizeof *tl->colfrac);
     tl->colint = calloc((size_t)tl->ncols, sizeof *tl->colint);
     tl->rowy = calloc((size_t)tl->nrows + 1, sizeof *tl->rowy);
-    return tl->colw && tl->colx && tl->colfrac && tl->colint && tl->rowy ? 0 : -1;
+    tl->drawn = calloc((size_t)tl->nrows, sizeof *tl->drawn);
+    for (int i = 0; i < tl->ncells; i++)
+        tl->cells[i].elem = DL_ARTIFACT;
+    return tl->colw && tl->colx && tl->colfrac && tl->colint && tl->rowy && tl->drawn ? 0 : -1;
 }
 
 static int make_caption(table_layout *tl, typeset_ctx *t, const doc_block *b, int number)
@@ -942,6 +993,7 @@ box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
     box *bx = NULL;
     if (!tl)
         goto oom;
+    tl->caption_elem = DL_ARTIFACT;
     if (build_grid(tl, dt, t, b->src))
         goto fail;
     if (find_bands(tl) || alloc_axes(tl))
@@ -1016,6 +1068,7 @@ box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
     bx->nrepeat = tl->nhead < tl->nrows ? hb : 0;
     bx->span = span;
     bx->draw = table_draw;
+    bx->tag = table_tag;
     bx->free = table_free;
     bx->data = tl;
     free(col_num);

@@ -156,6 +156,42 @@ static bool plain_break(const para *p, const compose_opts *o, const char *uax, s
     return ok;
 }
 
+/* CL-LB-14: a bracketed group — （商建函〔2019〕61号）, 《…》, “…” — of up to keep_brackets
+ * characters (units, brackets included) stays on one line: no break after its opening
+ * mark up to its closing one, so the line breaks before it. Groups nest; a closing
+ * mark closes the innermost open group whatever its kind. A group wider than the
+ * measure may break inside: nothing may reach past the measure. */
+static void keep_groups(const para *p, const compose_opts *o, compose_brk *b)
+{
+    enum { DEPTH = 32 };
+    size_t open[DEPTH];
+    int depth = 0, deeper = 0;          /* deeper: openings past DEPTH, not kept */
+    for (size_t i = 0; i < p->nu; i++) {
+        uint8_t cls = p->u[i].cls;
+        if (cls == PC_BREAK) {
+            depth = deeper = 0;         /* a hard break ends every group */
+        } else if (cls == PC_OPEN) {
+            if (depth < DEPTH)
+                open[depth++] = i;
+            else
+                deeper++;
+        } else if (cls == PC_CLOSE && deeper > 0) {
+            deeper--;
+        } else if (cls == PC_CLOSE && depth > 0) {
+            size_t a = open[--depth];
+            if (i - a + 1 > (size_t)o->keep_brackets)
+                continue;
+            double w = 0;
+            for (size_t k = a; k <= i; k++)
+                w += p->u[k].w;
+            if (w > o->measure)
+                continue;
+            for (size_t k = a + 1; k <= i; k++)
+                b[k].ok = false;
+        }
+    }
+}
+
 /* The cost of breaking inside a word (no hyphen): far above any other break. */
 #define EMERGENCY_PENALTY 5000.0f
 
@@ -204,5 +240,7 @@ void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t l
                 if (!b[k].forced)
                     b[k].ok = false;
     }
+    if (o->keep_brackets > 0 && emergency < 2)
+        keep_groups(p, o, b);
     b[0] = (compose_brk){ true, false, 0 };
 }

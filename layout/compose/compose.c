@@ -395,6 +395,18 @@ static int cand_offer(kp_cand **c, int *n, size_t *cap, int line, int fit, doubl
     return 0;
 }
 
+/* CL-PA-05: the last break that leaves last_min characters after it. */
+static size_t last_limit(const ctx *x)
+{
+    int cnt = 0;
+    for (size_t i = x->n; i > 0 && x->o->last_min > 0; i--) {
+        cnt += x->c[i - 1].countable;
+        if (cnt >= x->o->last_min)
+            return i - 1;
+    }
+    return x->o->last_min > 0 ? 0 : x->n;
+}
+
 /* mode: KP_STRICT or KP_SHORT (whether a line that would space Han characters past
  * max_spread may be set short). */
 static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
@@ -417,16 +429,7 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
     if (!active)
         goto out;
     active[nact++] = si;
-    /* CL-PA-05: no break that leaves fewer than last_min characters after it. */
-    size_t limit = x->o->last_min > 0 ? 0 : x->n;
-    int cnt = 0;
-    for (size_t i = x->n; i > 0 && x->o->last_min > 0; i--) {
-        cnt += x->c[i - 1].countable;
-        if (cnt >= x->o->last_min) {
-            limit = i - 1;
-            break;
-        }
-    }
+    size_t limit = last_limit(x);
     for (size_t b = 1; b <= x->n && nact > 0; b++) {
         /* A line that ends at a hard break is set like a last line. */
         bool forced = b < x->n && x->c[b].forced;
@@ -581,6 +584,229 @@ static int greedy(const ctx *x, size_t **brk_out, size_t *nbrk)
     *brk_out = br;
     *nbrk = n;
     return (int)n - 1;
+}
+
+/* ---- headings: whole words, balanced lines (CL-LB-14, CL-PA-09) ---- */
+
+/* Whether a line may end before unit b (b == n: the text's end). */
+static bool may_end(const ctx *x, size_t b, size_t limit)
+{
+    return b == x->n || x->c[b].forced || (x->c[b].brk && b <= limit);
+}
+
+/* Width of the line [a, b) set ragged as line `line`, indent included: its natural
+ * width, or the measure when only squeezing its punctuation makes it fit (CL-JU-03);
+ * DBL_MAX when it does not fit at all. */
+static double ragged_width(const ctx *x, int line, size_t a, size_t b)
+{
+    line_m m = line_measure(x, a, b);
+    if (m.first > m.last)
+        return 0;
+    double L = avail(x, line, a);
+    if (m.nat <= L + 1e-6)
+        return line_x0(x, line, a) + m.nat;
+    return m.nat - m.sh <= L + 1e-6 ? x->o->measure : DBL_MAX;
+}
+
+/* Lines of the first fit that keeps every line's natural width within cap; -1 when
+ * something between two breaks is wider. Taking the furthest break that fits gives
+ * the fewest lines. */
+static int fit_count(const ctx *x, double cap)
+{
+    size_t limit = last_limit(x), a = 0;
+    int line = 0;
+    while (a < x->n) {
+        size_t fit = 0;
+        for (size_t b = a + 1; b <= x->n; b++) {
+            if (!may_end(x, b, limit))
+                continue;
+            if (ragged_width(x, line, a, b) > cap + 1e-6)
+                break;                  /* lines only grow from here */
+            fit = b;
+            if (b < x->n && x->c[b].forced)
+                break;
+        }
+        if (!fit)
+            return -1;
+        a = fit;
+        line++;
+    }
+    return line;
+}
+
+/* CL-LB-14: between two Han characters a heading breaks only where a word ends and a
+ * word of two or more characters begins: a one-character word — 的, 业, 性, 者, 省 —
+ * stays with the word before it, and so do the single characters into which ICU
+ * splits a word its dictionary lacks (跨|境). When that needs more lines than breaking
+ * between any two characters, every word end will do; when that does too, any
+ * character. Only a text that needs a break asks ICU (its dictionary takes a few ms
+ * to load). -1: out of memory. */
+static int keep_words(ctx *x)
+{
+    int any = fit_count(x, x->o->measure), hard = 1;
+    for (size_t i = 1; i < x->n; i++)
+        hard += x->c[i].forced;
+    if (any <= hard)
+        return 0;                       /* no soft break needed, or none fits */
+    bool *start = malloc(x->n * sizeof *start), *was = malloc(x->n * sizeof *was);
+    if (!start || !was) {
+        free(start);
+        free(was);
+        return -1;
+    }
+    /* ICU failing leaves the breaks between characters. */
+    if (words_find(x->p, start) == 0) {
+        for (size_t i = 0; i < x->n; i++)
+            was[i] = x->c[i].brk;
+        bool kept = false;
+        for (int strict = 1; strict >= 0 && !kept; strict--) {
+            for (size_t i = 1; i < x->n; i++) {
+                bool han = x->p->u[i - 1].cls == PC_HAN && x->p->u[i].cls == PC_HAN;
+                bool longer = i + 1 < x->n && !start[i + 1];
+                x->c[i].brk = was[i] && (!han || (start[i] && (longer || !strict)));
+            }
+            int c = fit_count(x, x->o->measure);
+            kept = c >= 0 && c <= any;
+        }
+        if (!kept)
+            for (size_t i = 0; i < x->n; i++)
+                x->c[i].brk = was[i];
+    }
+    free(start);
+    free(was);
+    return 0;
+}
+
+/* More lines than this is running text set as a heading: its ordinary breaks do. */
+#define BALANCE_LINES 8
+
+/* The breaks of `lines` lines as even as the allowed breaks make them: the narrowest
+ * width W that still takes no more lines (found by halving, each step a first fit);
+ * then, of the breaks that keep every line within W, those with the least squared
+ * room left at the lines' ends (the last line's too; in ems, × 100) plus the squared
+ * break penalties, a longer line above a shorter on a tie. Returns the line count, -1
+ * when the allowed breaks need more lines, -2 when memory runs out. */
+static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerits)
+{
+    if (fit_count(x, x->o->measure) != lines)
+        return -1;
+    double lo = 0, hi = x->o->measure;
+    while (hi - lo > 0.01) {
+        double mid = (lo + hi) / 2;
+        int c = fit_count(x, mid);
+        if (c >= 0 && c <= lines)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    size_t n = x->n, limit = last_limit(x), stride = n + 1;
+    double *cost = malloc((size_t)(lines + 1) * stride * sizeof *cost);
+    size_t *from = malloc((size_t)(lines + 1) * stride * sizeof *from);
+    size_t *br = malloc((size_t)(lines + 1) * sizeof *br);
+    int rc = -2;
+    if (!cost || !from || !br)
+        goto out;
+    for (size_t i = 0; i < (size_t)(lines + 1) * stride; i++)
+        cost[i] = DBL_MAX;
+    cost[0] = 0;
+    for (int l = 1; l <= lines; l++)
+        for (size_t b = 1; b <= n; b++) {
+            if (!may_end(x, b, limit))
+                continue;
+            double *best = &cost[(size_t)l * stride + b];
+            /* Back from b: a longer line before is found first and kept on a tie; no
+             * line crosses a hard break. */
+            for (size_t a = b; a-- > 0;) {
+                if (a > 0 && !may_end(x, a, limit))
+                    continue;
+                double w = ragged_width(x, l - 1, a, b);
+                if (w > hi + 1e-6)
+                    break;
+                double before = cost[(size_t)(l - 1) * stride + a];
+                if (before < DBL_MAX) {
+                    line_m m = line_measure(x, a, b);
+                    double em = m.first <= m.last ? x->p->u[m.last].em : 1;
+                    double room = (hi - w) / em, pen = b < n ? x->c[b].penalty : 0;
+                    double d = before + 100 * room * room + (double)pen * pen;
+                    if (d < *best - 1e-9) {
+                        *best = d;
+                        from[(size_t)l * stride + b] = a;
+                    }
+                }
+                if (a > 0 && x->c[a].forced)
+                    break;
+            }
+        }
+    rc = -1;
+    if (cost[(size_t)lines * stride + n] == DBL_MAX)
+        goto out;                       /* cannot be: the first fit at hi is one way */
+    br[lines] = n;
+    for (int l = lines; l > 0; l--)
+        br[l - 1] = from[(size_t)l * stride + br[l]];
+    *demerits = cost[(size_t)lines * stride + n];
+    *brk_out = br;
+    br = NULL;
+    rc = lines;
+out:
+    free(cost);
+    free(from);
+    free(br);
+    return rc;
+}
+
+/* A break where a heading's phrase ends: after a pause or stop mark (，、；：。？！) or
+ * at a space. */
+static bool phrase_end(const ctx *x, size_t i)
+{
+    para_class a = x->p->u[i - 1].cls;
+    return a == PC_PAUSE || a == PC_STOP || a == PC_SPACE;
+}
+
+/* CL-PA-09: a heading's lines as even as its breaks allow, in as few lines as the
+ * measure needs — breaking only where a phrase ends when that still leaves its
+ * shortest line phrase_balance of its longest ("六、进出口总额创历史新高，|贸易结构不断
+ * 优化" rather than the even "…创历史|新高，…"). Returns the line count; -1 when there
+ * is nothing to balance (one line, or a part wider than the measure: the ordinary
+ * breaks then); -2 when memory runs out. */
+static int balance_run(ctx *x, size_t **brk_out, size_t *nbrk, double *demerits)
+{
+    int lines = fit_count(x, x->o->measure);
+    if (lines <= 1 || lines > BALANCE_LINES)
+        return -1;
+    if (x->o->phrase_balance > 0) {
+        bool *was = malloc(x->n * sizeof *was);
+        if (!was)
+            return -2;
+        for (size_t i = 1; i < x->n; i++) {
+            was[i] = x->c[i].brk;
+            x->c[i].brk = was[i] && phrase_end(x, i);
+        }
+        size_t *br = NULL;
+        int rc = balance_at(x, lines, &br, demerits);
+        for (size_t i = 1; i < x->n; i++)
+            x->c[i].brk = was[i];
+        free(was);
+        if (rc == -2)
+            return -2;
+        if (rc > 0) {
+            double lo = DBL_MAX, hi = 0;
+            for (int l = 0; l < lines; l++) {
+                double w = ragged_width(x, l, br[l], br[l + 1]);
+                lo = w < lo ? w : lo;
+                hi = w > hi ? w : hi;
+            }
+            if (lo >= x->o->phrase_balance * hi) {
+                *brk_out = br;
+                *nbrk = (size_t)lines + 1;
+                return lines;
+            }
+            free(br);
+        }
+    }
+    int rc = balance_at(x, lines, brk_out, demerits);
+    if (rc > 0)
+        *nbrk = (size_t)lines + 1;
+    return rc;
 }
 
 /* Takes `need` pt out of the line's shrinkable parts, tier by tier (CL-JU-03).
@@ -769,10 +995,18 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         }
         measure_units(&x);
         prefix_sums(&x);
+        if (o->keep_words && !o->verbatim && !x.emergency && keep_words(&x))
+            goto out;
         /* Code is filled line by line; prose gets the best breaks, a line set short
-         * only when nothing else keeps Han characters within max_spread. */
+         * only when nothing else keeps Han characters within max_spread; a ragged
+         * heading, balanced lines. */
         int lines = -1;
-        if (!o->verbatim) {
+        if (o->balance && !o->justify && !o->verbatim && !o->looseness && !x.emergency) {
+            lines = balance_run(&x, &br, &nbr, &r->demerits);
+            if (lines == -2)
+                goto out;
+        }
+        if (!o->verbatim && lines < 0) {
             lines = kp_run(&x, 1000, KP_STRICT, &br, &nbr, &r->demerits);
             if (lines < 0)
                 lines = kp_run(&x, DBL_MAX, KP_SHORT, &br, &nbr, &r->demerits);

@@ -16,7 +16,10 @@
  *     inside a Latin token (after / . - _ ? & =, before @; CL-LB-10) comes first, a
  *     line left short is the last resort;
  *   - a hard break (PC_BREAK) ends a line; a list label (IN_LABEL) has a fixed box;
- *   - the last line holds at least `last_min` characters (CL-PA-05).
+ *   - the last line holds at least `last_min` characters (CL-PA-05);
+ *   - headings (CL-PA-09): a bracketed group of up to keep_brackets characters and a
+ *     Han word (keep_words) are not broken (CL-LB-14); balanced lines are as even as
+ *     the breaks allow, in the fewest lines the measure needs.
  * The result is written into the units (x, cl, cr, line) and a list of lines. */
 #ifndef JB_COMPOSE_H
 #define JB_COMPOSE_H
@@ -47,6 +50,15 @@ typedef struct {
                                  (em); a line that would need more is set short (0: no
                                  limit) */
     float token_penalty;      /* cost of a break inside a Latin token (CL-LB-10) */
+    int keep_brackets;        /* a bracketed group of up to this many characters that fits
+                                 the measure is not broken (CL-LB-14; 0: no such rule) */
+    bool keep_words;          /* Han text breaks only between words, unless that costs a
+                                 line (CL-LB-14) */
+    bool balance;             /* ragged lines as even as the breaks allow, no line added
+                                 (CL-PA-09; not with a looseness) */
+    float phrase_balance;     /* balanced lines break where a phrase ends (after ，、；：。
+                                 or at a space) when the shortest line is still this share
+                                 of the longest (0: the even breaks only) */
 } compose_opts;
 
 typedef struct {

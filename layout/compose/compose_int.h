@@ -50,4 +50,8 @@ typedef struct {
 void breaks_find(const para *p, const compose_opts *o, const char *uax, size_t label_end,
                  int emergency, compose_brk *b);
 
+/* start[i]: a word of the text begins at unit i (ICU's word boundaries; words.c).
+ * Returns 0, or -1 when ICU or memory fails (then start is not set). */
+int words_find(const para *p, bool *start);
+
 #endif

@@ -17,6 +17,8 @@ void para_free(para *p)
     if (!p)
         return;
     free(p->text);
+    for (int i = 0; i < p->nspans; i++)
+        free((char *)p->spans[i].href);
     free(p->spans);
     free(p->span_end);
     free(p->g);
@@ -26,14 +28,20 @@ void para_free(para *p)
 
 int para_add(para *p, const char *text, size_t len, const para_span *span)
 {
-    if (!vec_reserve((void **)&p->text, &p->cap, p->len + len + 1, 1) ||
+    /* The link target is the para's own: the text it came from may be a copy that is
+     * freed once shaped (typeset_para). */
+    char *href = span->href ? strdup(span->href) : NULL;
+    if ((span->href && !href) || !vec_reserve((void **)&p->text, &p->cap, p->len + len + 1, 1) ||
         !VEC_PUSH_ROOM(p->span_end, p->capends, p->nspans) ||
-        !VEC_PUSH_ROOM(p->spans, p->capspans, p->nspans))
+        !VEC_PUSH_ROOM(p->spans, p->capspans, p->nspans)) {
+        free(href);
         return -1;
+    }
     memcpy(p->text + p->len, text, len);
     p->len += len;
     p->text[p->len] = 0;
     p->spans[p->nspans] = *span;
+    p->spans[p->nspans].href = href;
     p->span_end[p->nspans] = (uint32_t)p->len;
     p->nspans++;
     return 0;
@@ -199,6 +207,11 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
     return rc;
 }
 
+static bool same_link(const para_span *a, const para_span *b)
+{
+    return a->href == b->href || (a->href && b->href && strcmp(a->href, b->href) == 0);
+}
+
 /* One text item per run of units sharing font, size, colour and baseline. */
 int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0, float y)
 {
@@ -221,7 +234,8 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
                 break;
             const para_span *s2 = &p->spans[u->span];
             if (p->g[u->g0].f != f || s2->size != sp->size || s2->rise != sp->rise ||
-                memcmp(&s2->color, &sp->color, sizeof sp->color) != 0)
+                memcmp(&s2->color, &sp->color, sizeof sp->color) != 0 || !same_link(s2, sp) ||
+                ((s2->flags ^ sp->flags) & IN_CODE))
                 break;
             ng += u->g1 - u->g0;
             j++;
@@ -247,9 +261,16 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
             }
         }
         uint32_t t1 = p->u[j - 1].t1;
-        if (!dl_text_add(d, page, font_id(f), sp->size, sp->color, x0 + run_x, y, buf, n,
-                         p->text + t0, t1 - t0))
+        dl_item *it = dl_text_add(d, page, font_id(f), sp->size, sp->color, x0 + run_x, y, buf,
+                                  n, p->text + t0, t1 - t0);
+        if (!it) {
             rc = -1;
+        } else {
+            /* Marked for tagged output: Link and Code elements. */
+            if (sp->href && (sp->flags & IN_LINK))
+                it->u.text.link = dl_uri_add(d, sp->href);
+            it->u.text.code = sp->flags & IN_CODE;
+        }
         i = j;
     }
     free(buf);

@@ -41,6 +41,7 @@ typedef struct {
     unsigned flags;           /* doc_inline_flags */
     size_t src;               /* source offset of the span's first byte */
     bool src_verbatim;        /* src + byte offset locates every character */
+    const char *href;         /* IN_LINK: the target (para_add copies it; para_free frees) */
 } para_span;
 
 typedef struct {
@@ -96,9 +97,9 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx);
 para_class para_class_of(uint32_t cp);
 bool para_is_mark(para_class c);
 
-/* Emits the units [u0, u1) as text items (one per font, size, colour and baseline),
- * each unit at x0 + unit.x - unit.cl on baseline y. Units with line == -1 are
- * skipped. */
+/* Emits the units [u0, u1) as text items (one per font, size, colour, baseline, link
+ * and code span), each unit at x0 + unit.x - unit.cl on baseline y. Units with
+ * line == -1 are skipped. */
 int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0, float y);
 
 #endif

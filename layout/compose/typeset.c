@@ -142,6 +142,7 @@ static para *typeset_para_as_is(typeset_ctx *t, const doc_text *text, const styl
         add_fallbacks(t, &sp);
         sp.src = in->src;
         sp.src_verbatim = in->src_verbatim;
+        sp.href = in->href;
         if (para_add(p, in->text, strlen(in->text), &sp)) {
             para_free(p);
             return NULL;
@@ -201,6 +202,11 @@ static void style_opts(const typeset_ctx *t, const style_text *ts, float measure
     o->label_gap = st->list_label_gap;
     o->max_spread = st->max_spread;
     o->token_penalty = (float)st->token_penalty;
+    /* Headings: whole groups and words, balanced lines (CL-LB-14, CL-PA-09). */
+    o->keep_brackets = ts->keep_brackets;
+    o->keep_words = ts->keep_words;
+    o->balance = ts->balance;
+    o->phrase_balance = ts->phrase_balance;
 }
 
 /* Where unit u of p came from in the source. */

@@ -51,6 +51,7 @@ typedef struct {
     uint8_t role;             /* dl_role, from dl_doc.role when the item was added */
     int16_t col;              /* column of the flow (-1: none) */
     int32_t block;            /* the document block it shows (-1: none), from dl_doc.block */
+    int32_t elem;             /* structure element (dl_elem index), or DL_ARTIFACT… */
     dl_color color;           /* text fill, rule/stroke colour, rect fill */
     union {
         struct {
@@ -59,6 +60,8 @@ typedef struct {
             float x, y;       /* baseline origin */
             dl_glyph *g;
             uint32_t ng;
+            uint16_t link;    /* 1 + index in dl_doc.uris: the run is a link; 0: not */
+            bool code;        /* the run is inline code */
             char *text;       /* UTF-8 of the run (ToUnicode source) */
         } text;
         struct {
@@ -116,6 +119,65 @@ typedef struct {
     int block;
     float lines;              /* how short, in body lines */
 } dl_gap;
+/* ---- logical structure (tagged PDF) ----
+ * Elements in source order, each with a parent; every item carries the element it is
+ * part of (dl_item.elem) or says it is an artifact: furniture such as rules, running
+ * heads, leaders and decoration, which tag-aware readers skip. */
+typedef enum {
+    DL_S_NONE,                /* no element: an artifact */
+    DL_S_DOCUMENT,
+    DL_S_SECT,                /* a section (#); as a block: the Sect and its heading */
+    DL_S_ART,                 /* an article (##); as a block: the Art and its heading */
+    DL_S_BLOCKQUOTE,
+    DL_S_H,                   /* heading, level 1…6 */
+    DL_S_P,
+    DL_S_L,
+    DL_S_LI,                  /* as a block: the LI, its Lbl and LBody */
+    DL_S_LBL,
+    DL_S_LBODY,
+    DL_S_TABLE,
+    DL_S_THEAD,
+    DL_S_TBODY,
+    DL_S_TR,
+    DL_S_TH,
+    DL_S_TD,
+    DL_S_CAPTION,
+    DL_S_FIGURE,
+    DL_S_TOC,
+    DL_S_TOCI,
+    DL_S_LINK,
+    DL_S_CODE,
+} dl_stype;
+
+/* dl_item.elem values that are not elements. */
+enum {
+    DL_ARTIFACT = -1,         /* layout furniture: rules, leaders, decoration */
+    DL_ARTIFACT_PAGINATION = -2,   /* repeated on every page or continuation: a table's
+                                      repeated header rows */
+};
+
+typedef enum { DL_SCOPE_NONE, DL_SCOPE_ROW, DL_SCOPE_COLUMN, DL_SCOPE_BOTH } dl_scope;
+
+typedef struct {
+    uint8_t type;             /* dl_stype */
+    uint8_t level;            /* DL_S_H: 1…6 */
+    uint8_t scope;            /* DL_S_TH: dl_scope */
+    int8_t order;             /* before source order among siblings: the cover (-2) and
+                                 the contents (-1) come before the body (0) */
+    uint16_t rowspan, colspan;    /* DL_S_TH, DL_S_TD: > 1 when the cell spans */
+    int parent;               /* -1: none (the Document) */
+    char *alt;                /* DL_S_FIGURE: what it shows, in words */
+    char *lang;               /* when not the document's language ("en") */
+} dl_elem;
+
+/* Where the next block's element goes, as blocks arrive in source order. */
+typedef struct {
+    int sect, art;            /* open Sect and Art (-1: none) */
+    int quote;                /* open BlockQuote (-1: none) */
+    int list[8];              /* open L per list depth 1…8 (-1: none) */
+    int last_body[8];         /* the LBody of its last LI */
+    int hlevel;               /* level of the last heading (0: none yet) */
+} dl_tagger;
 
 typedef struct {
     float width, height;      /* trim box, pt */
@@ -131,12 +193,22 @@ typedef struct {
     dl_gap *gaps;
     int ngaps;
     size_t capgaps;
+    dl_elem *elems;           /* the structure tree; elems[0] is the Document */
+    int nelems;
+    size_t capelems;
+    dl_tagger tag;
+    bool tag_failed;          /* memory ran out building the tree: the writer reports */
+    char **uris;              /* link targets of text runs */
+    int nuris;
+    size_t capuris;
     /* document information */
     char *title, *subject, *author, *keywords, *creator;
+    char *lang;               /* BCP 47 language tag of the text ("zh-CN") */
     /* stamped on items as they are added */
     dl_role role;
     int col;
     int block;
+    int elem;                 /* structure element or DL_ARTIFACT… (dl_item.elem) */
 } dl_doc;
 
 dl_doc *dl_doc_new(float width, float height);
@@ -165,6 +237,27 @@ dl_item *dl_rect_add(dl_doc *d, int page, float x, float y, float w, float h, dl
 int dl_image_add(dl_doc *d, const char *path, int px_w, int px_h);
 int dl_outline_add(dl_doc *d, const char *title, int level, int page, float y);
 int dl_gap_add(dl_doc *d, int page, int col, int block, float lines);
+
+/* ---- structure ----
+ * Failures (memory) set d->tag_failed and return DL_ARTIFACT: layout goes on, and the
+ * writer reports them. */
+
+/* A new element of type under parent (-1: under the Document, created on first use). */
+int dl_elem_add(dl_doc *d, dl_stype type, int parent);
+/* Opens a Sect (closing whatever is open) or an Art (inside the open Sect) that the next
+ * blocks go into; order places it among its siblings (see dl_elem.order). */
+int dl_tag_open(dl_doc *d, dl_stype type, int order);
+/* The element of the next block in source order, in the open Art or Sect: a heading
+ * (DL_S_H, levels renumbered so that none is skipped; DL_S_SECT and DL_S_ART open their
+ * container first and return its heading), a paragraph, a list item (level = depth:
+ * returns the LBody, the Lbl in *lbl), a table, a figure… quote > 0: inside a block
+ * quote. Any block but a list item ends the open lists. DL_S_NONE: DL_ARTIFACT. */
+int dl_tag_block(dl_doc *d, dl_stype type, int level, int quote, int *lbl);
+/* Among items [from, n) of page, the first nbytes of text (a list item's marker) go to
+ * elem; the text item they end in is split in two there. */
+void dl_tag_split(dl_doc *d, int page, uint32_t from, size_t nbytes, int elem);
+/* The value for dl_item.u.text.link: 1 + the index of uri in d->uris (added once). */
+uint16_t dl_uri_add(dl_doc *d, const char *uri);
 
 /* Replaces a string field (label, section, info) with a copy of s. */
 int dl_set_str(char **field, const char *s);

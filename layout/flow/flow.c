@@ -119,6 +119,8 @@ typedef struct {
     bool alt_known[2 * LOOSE_MAX + 1], alt_ok[2 * LOOSE_MAX + 1];
     double alt_d[2 * LOOSE_MAX + 1];
     int n0;                   /* its lines at looseness 0 */
+    int elem, lbl;            /* structure elements of its text and list label */
+    uint32_t lbl_bytes;       /* the label's bytes at the start of the text */
 } setter;
 
 /* A place where the columns could not be filled to within a line, found during a
@@ -161,6 +163,7 @@ typedef struct {
     int *settled;             /* pages whose problem could not be fixed */
     int nsettled;
     size_t capsettled;
+    int elem, lbl;            /* structure elements of the block being added */
 } flow;
 
 static piece *add_piece(flow *f, piece_kind kind, float h)
@@ -204,6 +207,8 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
     s->indent = indent;
     s->x_off = x_off;
     s->align = ts->align;
+    s->elem = f->elem;
+    s->lbl = f->lbl;
     if (typeset_compose(f->t, p, ts, measure, indent, &s->r)) {
         para_free(p);
         return -1;
@@ -301,6 +306,7 @@ static int add_para(flow *f, const doc_block *b)
     float x_off = inset;
     doc_text text = b->text;
     doc_inline *tmp = NULL;
+    uint32_t lbl_bytes = 0;
     if (b->kind == DOC_ITEM) {
         /* A hanging indent: the item's text aligns at the paragraph indent (deeper
          * items 2 em further in); its label hangs left of it in a box of the style's
@@ -314,6 +320,7 @@ static int add_para(flow *f, const doc_block *b)
         if (!tmp)
             return -1;
         tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
+        lbl_bytes = (uint32_t)strlen(m);
         if (text.nin > 0)                /* an empty item ('-' alone) has no inlines */
             memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
@@ -325,6 +332,7 @@ static int add_para(flow *f, const doc_block *b)
         return -1;
     if (b->kind == DOC_SOURCE)
         f->set[si].align = AL_RIGHT;
+    f->set[si].lbl_bytes = lbl_bytes;
     f->set[si].whole = b->kind == DOC_SIGNATURE;
     const doc_block *prev = b > f->doc->blocks ? b - 1 : NULL;
     f->set[si].opens = (b->kind == DOC_ITEM && (!prev || prev->kind != DOC_ITEM)) ||
@@ -349,6 +357,8 @@ static int add_box(flow *f, const doc_block *b)
     }
     int bi = f->nboxes++;
     f->boxes[bi] = bx;
+    if (box_tag(bx, b, f->d, f->elem))
+        return -1;
     float pitch = f->g->pitch, total = box_rows_h(bx, 0, bx->nrows);
     /* Code stays where it is in the text: its rows flow (kept as code.c asks). */
     if (!bx->span && b->kind != DOC_CODE && total + pitch <= flow_text_h(f->g) + EPS) {
@@ -399,6 +409,15 @@ static int add_section(flow *f, const doc_block *b)
     return add_heading(f, b, &f->t->st->section, PK_SPAN, 0);
 }
 
+/* Structure element types of the source's blocks (tagged PDF). */
+static const uint8_t block_tags[] = {
+    [DOC_SECTION] = DL_S_SECT, [DOC_ARTICLE] = DL_S_ART,   [DOC_HEADING] = DL_S_H,
+    [DOC_PARA] = DL_S_P,       [DOC_ITEM] = DL_S_LI,       [DOC_SOURCE] = DL_S_P,
+    [DOC_TABLE] = DL_S_TABLE,  [DOC_FIGURE] = DL_S_FIGURE, [DOC_CHART] = DL_S_FIGURE,
+    [DOC_RULE] = DL_S_NONE,    [DOC_CODE] = DL_S_CODE,     [DOC_SIGNATURE] = DL_S_P,
+};
+_Static_assert(sizeof block_tags == DOC_SIGNATURE + 1, "a structure type for every block kind");
+
 /* A heading right before a box set across the columns goes across with it: a column
  * heading above a spanning box would be left behind at the foot of a band. */
 static void span_headings(flow *f)
@@ -416,6 +435,8 @@ static int build_pieces(flow *f)
         const doc_block *b = &f->doc->blocks[i];
         int rc = 0;
         f->block = i;
+        /* Elements are made here, once and in source order, whatever the passes do. */
+        f->elem = dl_tag_block(f->d, (dl_stype)block_tags[b->kind], b->level, b->quote, &f->lbl);
         switch (b->kind) {
         case DOC_SECTION:
             rc = add_section(f, b);
@@ -851,14 +872,11 @@ static char *opener_tag(const char *tags, const char *name)
     return NULL;
 }
 
-/* A section's opener on top of a page: its English tag at the right of the name's
- * last baseline, a rule under both across the text width; the page carries no
- * running head (front_running). */
-static int draw_opener(flow *f, const piece *p, int page, float x, float base)
+/* The opener's English tag and rule. */
+static int opener_marks(flow *f, const piece *p, int page, float x, float base)
 {
     const style *st = f->t->st;
     const setter *s = &f->set[p->obj];
-    f->d->pages[page].opener = true;
     char *tag = opener_tag(st->opener_tags, f->sections[p->section]);
     if (tag) {
         para *tp = typeset_plain(f->t, tag, &st->opener);
@@ -872,6 +890,20 @@ static int draw_opener(flow *f, const piece *p, int page, float x, float base)
         return 0;
     float ry = base + s->ts->size * st->opener_rule_gap;
     return dl_rule_add(f->d, page, x, ry, x + f->g->text_w, ry, st->opener_rule, st->accent) ? 0 : -1;
+}
+
+/* A section's opener on top of a page: its English tag at the right of the name's
+ * last baseline, a rule under both across the text width; the page carries no
+ * running head (front_running). */
+static int draw_opener(flow *f, const piece *p, int page, float x, float base)
+{
+    f->d->pages[page].opener = true;
+    /* The tag and the rule repeat what the name says: furniture, not text to read. */
+    int elem = f->d->elem;
+    f->d->elem = DL_ARTIFACT;
+    int rc = opener_marks(f, p, page, x, base);
+    f->d->elem = elem;
+    return rc;
 }
 
 /* A heading or title in its box of height h starting at y: its space before (unless
@@ -905,12 +937,19 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
                                      [PK_SECTION] = DL_ROLE_NONE };
     f->d->role = roles[p->kind];
     f->d->block = p->block;
+    bool text = p->kind == PK_LINE || p->kind == PK_HEAD || p->kind == PK_SPAN;
+    f->d->elem = text ? f->set[p->obj].elem : DL_ARTIFACT;
     switch (p->kind) {
     case PK_LINE: {
         const setter *s = &f->set[p->obj];
         float base = y + typeset_baseline(f->g->pitch, s->ts->size);
-        return typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
-                                 s->align);
+        uint32_t n0 = f->d->pages[page].n;
+        if (typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
+                              s->align))
+            return -1;
+        if (p->line == 0 && s->lbl >= 0)
+            dl_tag_split(f->d, page, n0, s->lbl_bytes, s->lbl);
+        return 0;
     }
     case PK_HEAD:
     case PK_SPAN:
@@ -983,6 +1022,7 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
         }
         f->d->col = -1;
         f->d->block = -1;
+        f->d->elem = DL_ARTIFACT;
         if (rc)
             return -1;
         if (p->section >= 0 && p->section != ps->section) {
@@ -1273,6 +1313,19 @@ static bool text_after(const flow *f, int k)
            f->pc[k].kind != PK_SPANROW;
 }
 
+/* Whether the table across the columns at piece k runs over pages from where it is
+ * though a page could hold it whole: it stands right under a title, and no column text
+ * follows that could fill the page while it waited, so waiting would leave the title
+ * alone on its page. It needs two body rows for each side of a break. */
+static bool span_may_split(const flow *f, int k)
+{
+    const piece *p = &f->pc[k];
+    const box *bx = f->boxes[p->obj];
+    return p->line == 0 && k > 0 && f->doc->blocks[p->block].kind == DOC_TABLE &&
+           bx->nrows - bx->caption_rows - bx->nrepeat >= 4 && f->pc[k - 1].kind == PK_SPAN &&
+           (f->pc[k - 1].flags & PF_KEEP) && !text_after(f, box_end(f, k));
+}
+
 /* How much must follow a spanning piece on the same page: the next spanning pieces it
  * keeps with, plus two lines of the columns below. */
 static float span_need(const flow *f, int i)
@@ -1296,7 +1349,7 @@ static float span_need(const flow *f, int i)
             break;
         const box *bx = f->boxes[p->obj];
         float whole = box_rows_h(bx, 0, bx->nrows);
-        if (span_is_float(f, k)) {
+        if (span_is_float(f, k) && !span_may_split(f, k)) {
             /* A box a page can hold is set whole, a line of space around it. */
             need += pitch + whole + pitch;
             k = box_end(f, k);
@@ -1325,7 +1378,8 @@ static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1)
 /* A box set across all columns, from piece i (its first row), with a line of space
  * above (but at a page top) and below. One that a page can hold is a float: when it
  * does not fit in what is left of this page it waits for the next one (in order),
- * and the text after it fills this page. A longer one (a table) runs over pages, as
+ * and the text after it fills this page (a table under a lone title runs over instead:
+ * span_may_split). A longer one (a table) runs over pages, as
  * many rows as fit on each, drawn as one chunk; a continuation repeats the header
  * rows, the caption and header stay with the first body rows, and two body rows
  * stand on each side of every break. Returns the piece after the box. */
@@ -1336,7 +1390,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
     while (end < f->npc && f->pc[end].kind == PK_SPANROW && f->pc[end].obj == f->pc[i].obj)
         end++;
     float pitch = f->g->pitch, whole = box_rows_h(bx, 0, bx->nrows);
-    if (span_is_float(f, i)) {
+    if (span_is_float(f, i) && !(span_may_split(f, i) && ps->npending == 0)) {
         /* Behind waiting boxes it waits too (they keep their order); with no room it
          * waits, or, when too many wait, the page ends and they open the next. */
         while (ps->y > 0 && (ps->npending > 0 || pitch + whole > flow_text_h(f->g) - ps->y + EPS)) {

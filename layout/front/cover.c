@@ -3,19 +3,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout/base/strbuf.h"
 #include "layout/front/front.h"
 
-static int text_at(typeset_ctx *t, const char *s, const style_text *ts, dl_doc *d, int page,
+/* One line of the masthead, as its own structure element of type (in lang when not
+ * NULL); href: the line after label is a link to it. */
+static int line_as(typeset_ctx *t, dl_stype type, const char *lang, const char *label,
+                   const char *s, const char *href, const style_text *ts, dl_doc *d, int page,
                    float x, float y, float w, style_align al)
 {
     if (!s || !*s)
         return 0;
-    para *p = typeset_plain(t, s, ts);
+    doc_inline in[2] = { { (char *)label, 0, NULL, 0, false },
+                         { (char *)s, href ? IN_LINK : 0, (char *)href, 0, false } };
+    doc_text dt = { label ? in : in + 1, label ? 2 : 1 };
+    para *p = typeset_para(t, &dt, ts);
     if (!p)
         return -1;
+    d->elem = dl_tag_block(d, type, 1, 0, NULL);
+    if (lang && d->elem >= 0 && dl_set_str(&d->elems[d->elem].lang, lang))
+        d->tag_failed = true;
     typeset_line(t, p, ts, d, page, x, y, w, al);
+    d->elem = DL_ARTIFACT;
     para_free(p);
     return 0;
+}
+
+static int text_at(typeset_ctx *t, const char *s, const style_text *ts, dl_doc *d, int page,
+                   float x, float y, float w, style_align al)
+{
+    return line_as(t, DL_S_P, NULL, NULL, s, NULL, ts, d, page, x, y, w, al);
 }
 
 /* "2019-03" → "2019年3月". */
@@ -97,6 +114,9 @@ static int highlights(typeset_ctx *t, const flow_geom *g, dl_doc *d, int page, f
 int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d, int page)
 {
     d->role = DL_ROLE_COVER;
+    /* First in reading order; its band and rules are artifacts. */
+    dl_tag_open(d, DL_S_SECT, -2);
+    d->elem = DL_ARTIFACT;
     const style *st = t->st;
     float left = flow_left(g, page), right = left + g->text_w;
     float band = st->cover_band_height;
@@ -114,13 +134,15 @@ int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d
     if (text_at(t, m->association, &org, d, page, left, y, g->text_w, AL_LEFT))
         return -1;
     y += org.size * st->cover_name_en_gap;
-    if (text_at(t, m->association_en, &org_en, d, page, left, y, g->text_w, AL_LEFT))
+    if (line_as(t, DL_S_P, "en", NULL, m->association_en, NULL, &org_en, d, page, left, y,
+                g->text_w, AL_LEFT))
         return -1;
 
     /* The title, large, with the number line under a rule. */
     const style_text *title = &st->cover_title;
     y = band + title->size * st->cover_title_baseline;
-    if (text_at(t, m->title, title, d, page, left, y, g->text_w, AL_LEFT))
+    if (line_as(t, DL_S_H, NULL, NULL, m->title, NULL, title, d, page, left, y, g->text_w,
+                AL_LEFT))
         return -1;
     char month[64];
     month_text(m->month, month, sizeof month);
@@ -168,13 +190,20 @@ int front_cover(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d
         return -1;
     base += lead;
     if (m->website) {
-        snprintf(line, sizeof line, "网址：%s", m->website);
-        if (text_at(t, line, ci, d, page, left, base, half, AL_LEFT))
+        char *href = strstr(m->website, "://") ? strdup(m->website)
+                                               : strbuf_format("http://%s", m->website);
+        int rc = !href || line_as(t, DL_S_P, NULL, "网址：", m->website, href, ci, d, page, left,
+                                  base, half, AL_LEFT);
+        free(href);
+        if (rc)
             return -1;
     }
     if (m->email) {
-        snprintf(line, sizeof line, "邮箱：%s", m->email);
-        if (text_at(t, line, ci, d, page, left + half, base, half, AL_LEFT))
+        char *href = strbuf_format("mailto:%s", m->email);
+        int rc = !href || line_as(t, DL_S_P, NULL, "邮箱：", m->email, href, ci, d, page,
+                                  left + half, base, half, AL_LEFT);
+        free(href);
+        if (rc)
             return -1;
     }
     return 0;

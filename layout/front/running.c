@@ -51,6 +51,7 @@ static int put_footer(typeset_ctx *t, const char *tmpl, const char *const *vals,
 int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d)
 {
     d->role = DL_ROLE_RUNNING;
+    d->elem = DL_ARTIFACT;            /* furniture, never read as the text */
     const style *st = t->st;
     const style_text *hs = &st->header, *fs = &st->footer;
     for (int p = 1; p < d->npages; p++) {

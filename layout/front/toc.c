@@ -13,6 +13,7 @@ typedef struct {
     bool draw;
     int page;                 /* current page, relative to first */
     float y;                  /* pt from the text area's top */
+    int toc;                  /* structure: the TOC element (when drawing) */
 } toc;
 
 static int draw_text(toc *c, const char *s, const style_text *ts, float x, float base, float w,
@@ -35,9 +36,12 @@ static int leaders(toc *c, float x0, float x1, float base, dl_color col)
 {
     float step = c->t->st->toc_leader_pitch, s = c->t->st->toc_leader_dot;
     float start = (float)((int)(x0 / step) + 1) * step;  /* aligned across entries */
+    int elem = c->d->elem;
+    c->d->elem = DL_ARTIFACT;
     for (float x = start; x + s <= x1; x += step)
         if (!dl_rect_add(c->d, c->first + c->page, x, base - s, s, s, col))
             return -1;
+    c->d->elem = elem;
     return 0;
 }
 
@@ -57,6 +61,8 @@ static int heading(toc *c)
     const style_text *ts = &st->section;
     float base = typeset_baseline(ts->leading, ts->size) + c->g->top;
     float w = 0;
+    if (c->draw)
+        c->d->elem = dl_tag_block(c->d, DL_S_H, 1, 0, NULL);
     if (draw_text(c, "目录", ts, x, base, c->g->text_w, AL_LEFT, &w))
         return -1;
     style_text en = st->cover_org_en;
@@ -65,10 +71,14 @@ static int heading(toc *c)
                   NULL))
         return -1;
     c->y = ts->leading + ts->size * st->toc_rule_gap;
+    if (c->draw)
+        c->d->elem = DL_ARTIFACT;
     if (c->draw && !dl_rule_add(c->d, c->first + c->page, x, c->g->top + c->y,
                                 x + c->g->text_w, c->g->top + c->y, st->toc_rule, st->accent))
         return -1;
     c->y += ts->size * st->toc_after_rule;
+    if (c->draw)
+        c->toc = dl_tag_block(c->d, DL_S_TOC, 0, 0, NULL);
     return 0;
 }
 
@@ -97,6 +107,10 @@ static int article(toc *c, const dl_outline *o, const char *num)
     float top = c->g->top + c->y;
     int rc = 0;
     if (c->draw && c->page < c->npages) {
+        /* TOCI → P → Link: the title, its page number and the link annotation. */
+        int toci = dl_elem_add(c->d, DL_S_TOCI, c->toc);
+        int link = dl_elem_add(c->d, DL_S_LINK, dl_elem_add(c->d, DL_S_P, toci));
+        c->d->elem = link;
         for (int l = 0; l < r.n && rc == 0; l++) {
             float base = top + l * ts->leading + typeset_baseline(ts->leading, ts->size);
             rc = typeset_emit_line(p, &r, l, c->d, page, x + indent, base, measure, AL_LEFT);
@@ -137,6 +151,7 @@ static int section(toc *c, const dl_outline *o)
     c->y += ts->space_before;
     int page = c->first + c->page;
     if (c->draw && c->page < c->npages) {
+        c->d->elem = dl_elem_add(c->d, DL_S_P, dl_elem_add(c->d, DL_S_TOCI, c->toc));
         float base = c->g->top + c->y + typeset_baseline(ts->leading, ts->size);
         if (draw_text(c, o->title, ts, flow_left(c->g, page), base, c->g->text_w, AL_LEFT, NULL))
             return -1;
@@ -170,17 +185,20 @@ static int layout(toc *c)
 
 int front_toc_pages(typeset_ctx *t, const flow_geom *g, const dl_doc *d)
 {
-    toc c = { t, g, (dl_doc *)d, 0, 0, false, 0, 0 };
+    toc c = { t, g, (dl_doc *)d, 0, 0, false, 0, 0, DL_ARTIFACT };
     return layout(&c);
 }
 
 int front_toc(typeset_ctx *t, const flow_geom *g, dl_doc *d, int first, int n)
 {
     d->role = DL_ROLE_TOC;
-    toc c = { t, g, d, first, n, true, 0, 0 };
+    toc c = { t, g, d, first, n, true, 0, 0, DL_ARTIFACT };
     for (int p = first; p < first + n; p++)
         if (dl_set_str(&d->pages[p].section, "目录"))
             return -1;
+    /* In reading order the contents come after the cover, before the body. */
+    dl_tag_open(d, DL_S_SECT, -1);
     int used = layout(&c);
+    d->elem = DL_ARTIFACT;
     return used < 0 ? -1 : used > n ? 1 : 0;
 }

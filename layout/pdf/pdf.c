@@ -24,7 +24,9 @@
 #include "layout/image/image.h"
 #include "layout/pdf/flate_int.h"
 #include "layout/pdf/pdffont.h"
+#include "layout/pdf/pdftag.h"
 #include "layout/pdf/pdfx.h"
+#include "layout/pdf/xmp.h"
 
 void pdf_options_default(pdf_options *o)
 {
@@ -90,6 +92,8 @@ typedef struct {
     float off;                /* bleed + marks: trim box origin inside the media box */
     float media_h;
     pdfx_state *x;
+    pdftag *tag;              /* NULL: untagged output */
+    bool notdef;              /* a missing glyph (.notdef) is drawn */
 } writer;
 
 static void cb_color(const writer *w, strbuf *c, dl_color col, bool stroke)
@@ -123,30 +127,6 @@ static int fail(writer *w, const char *fmt, ...)
 static double X(const writer *w, double x) { return w->off + x; }
 static double Y(const writer *w, double y) { return w->media_h - w->off - y; }
 
-/* A UTF-16BE string object with byte order mark, for text outside PDFDocEncoding. */
-static HPDF_Binary utf16_string(HPDF_MMgr mm, const char *s)
-{
-    size_t len = strlen(s), i = 0, n = 2;
-    unsigned char *b = malloc(2 + 4 * len);
-    if (!b)
-        return NULL;
-    b[0] = 0xFE, b[1] = 0xFF;
-    while (i < len) {
-        uint32_t cp = utf8_next(s, len, &i);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            uint16_t hi = (uint16_t)(0xD800 + (cp >> 10)), lo = (uint16_t)(0xDC00 + (cp & 0x3FF));
-            b[n++] = (unsigned char)(hi >> 8), b[n++] = (unsigned char)hi;
-            b[n++] = (unsigned char)(lo >> 8), b[n++] = (unsigned char)lo;
-        } else {
-            b[n++] = (unsigned char)(cp >> 8), b[n++] = (unsigned char)cp;
-        }
-    }
-    HPDF_Binary bin = HPDF_Binary_New(mm, b, (HPDF_UINT)n);
-    free(b);
-    return bin;
-}
-
 /* A destination to (left 0, top) on page, keeping the reader's zoom (/XYZ 0 top null).
  * libharu 2.3.0's HPDF_Destination_SetXYZ refuses zoom 0 and cannot write null. */
 static HPDF_Destination xyz_dest(writer *w, HPDF_Page page, double top)
@@ -173,6 +153,7 @@ static int register_glyphs(writer *w)
                 continue;
             for (uint32_t k = 0; k < it->u.text.ng; k++) {
                 const dl_glyph *g = &it->u.text.g[k];
+                w->notdef |= g->gid == 0;
                 if (pdffont_use(w->fs, it->u.text.font, g->gid, it->u.text.text + g->text,
                                 g->ntext))
                     return fail(w, "out of memory collecting glyphs");
@@ -182,31 +163,79 @@ static int register_glyphs(writer *w)
     return 0;
 }
 
+/* Where the open marked-content sequence (tagged output) was opened: inside the text
+ * object, it must end before ET; outside, text objects may come and go within it. */
+typedef enum { MC_NONE, MC_IN_TEXT, MC_OUTSIDE } mc_state;
+
 typedef struct {
     bool in_text;
     int font;
     float size;
     dl_color fill;
     bool has_fill;
+    mc_state mc;
+    int key;                  /* pdftag_key of the open sequence */
 } text_state;
+
+static void begin_text(strbuf *c, text_state *ts)
+{
+    if (ts->in_text)
+        return;
+    strbuf_str(c, "BT\n");
+    ts->in_text = true;
+    ts->font = -1;
+    ts->has_fill = false;
+}
 
 static void end_text(strbuf *c, text_state *ts)
 {
+    if (ts->in_text && ts->mc == MC_IN_TEXT) {
+        strbuf_str(c, "EMC\n");
+        ts->mc = MC_NONE;
+    }
     if (ts->in_text)
         strbuf_str(c, "ET\n");
     ts->in_text = false;
+}
+
+/* Tagged output: opens the marked-content sequence of item it unless it continues the
+ * open one. Text items open theirs inside the text object, so that consecutive runs of
+ * different elements need no ET/BT; anything else opens outside. */
+static void mark(writer *w, strbuf *c, text_state *ts, int page, const dl_item *it)
+{
+    int key = pdftag_key(w->tag, it, w->d->height);
+    bool text = it->kind == DL_TEXT;
+    if (ts->mc == MC_NONE || key != ts->key || (!text && ts->mc == MC_IN_TEXT)) {
+        if (text && ts->mc == MC_IN_TEXT) {
+            strbuf_str(c, "EMC\n");
+        } else {
+            end_text(c, ts);
+            if (ts->mc == MC_OUTSIDE)
+                strbuf_str(c, "EMC\n");
+        }
+        if (text)
+            begin_text(c, ts);
+        pdftag_open(w->tag, c, page, key);
+        ts->mc = text ? MC_IN_TEXT : MC_OUTSIDE;
+        ts->key = key;
+    }
+    if (text)
+        pdftag_text(w->tag, key, it->u.text.text);
+}
+
+static void end_marks(strbuf *c, text_state *ts)
+{
+    end_text(c, ts);
+    if (ts->mc == MC_OUTSIDE)
+        strbuf_str(c, "EMC\n");
+    ts->mc = MC_NONE;
 }
 
 static void emit_text(writer *w, strbuf *c, text_state *ts, const dl_item *it)
 {
     int fid = it->u.text.font;
     float size = it->u.text.size;
-    if (!ts->in_text) {
-        strbuf_str(c, "BT\n");
-        ts->in_text = true;
-        ts->font = -1;
-        ts->has_fill = false;
-    }
+    begin_text(c, ts);
     if (ts->font != fid || ts->size != size) {
         strbuf_printf(c, "/F%d ", fid);
         cb_num(c, size, 3);
@@ -292,6 +321,85 @@ static void emit_path(writer *w, strbuf *c, const dl_item *it)
                                                    : "S\nQ\n");
 }
 
+/* ---- links in the text (plain output) ---- */
+
+/* A linked text run's annotation, grown along its line until the link or line ends. */
+typedef struct {
+    bool on;
+    uint16_t link;            /* dl_item.u.text.link */
+    int key;                  /* its Link element (tagged output) */
+    float base;
+    HPDF_Rect r;
+} link_run;
+
+/* The box of a text run: its glyphs' advances, from the ideographic em box's bottom
+ * (0.12 em under the baseline) to its top. */
+static HPDF_Rect text_box(const writer *w, const dl_item *it)
+{
+    double size = it->u.text.size, x0 = 1e9, x1 = -1e9;
+    for (uint32_t k = 0; k < it->u.text.ng; k++) {
+        const dl_glyph *g = &it->u.text.g[k];
+        double adv = pdffont_width(w->fs, it->u.text.font, g->gid) * size / 1000.0;
+        x0 = fmin(x0, g->x);
+        x1 = fmax(x1, g->x + adv);
+    }
+    if (x0 > x1)
+        x0 = x1 = 0;
+    double base = it->u.text.y;
+    HPDF_Rect r = { (HPDF_REAL)X(w, it->u.text.x + x0), (HPDF_REAL)Y(w, base + 0.12 * size),
+                    (HPDF_REAL)X(w, it->u.text.x + x1), (HPDF_REAL)Y(w, base - 0.88 * size) };
+    return r;
+}
+
+/* A URI as PDF wants it, 7-bit ASCII: other bytes percent-encoded. */
+static char *uri_ascii(const char *u)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    strbuf b = { 0 };
+    for (const unsigned char *s = (const unsigned char *)u; *s; s++) {
+        if (*s > 0x20 && *s < 0x7F) {
+            strbuf_chr(&b, (char)*s);
+        } else {
+            char e[3] = { '%', hx[*s >> 4], hx[*s & 15] };
+            strbuf_add(&b, e, 3);
+        }
+    }
+    return strbuf_take(&b);
+}
+
+static int link_flush(writer *w, int p, link_run *lr)
+{
+    if (!lr->on)
+        return 0;
+    lr->on = false;
+    char *uri = uri_ascii(w->d->uris[lr->link - 1]);
+    HPDF_Annotation a = uri ? HPDF_Page_CreateURILinkAnnot(w->pages[p], lr->r, uri) : NULL;
+    free(uri);
+    if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) ||
+        (w->tag && pdftag_annot(w->tag, p, lr->key, a)))
+        return fail(w, "libharu could not create a link on page %d", p + 1);
+    return 0;
+}
+
+/* Follows the page's items: runs of one link on one line make one annotation. */
+static int link_item(writer *w, int p, link_run *lr, const dl_item *it, int key)
+{
+    bool linked = it->kind == DL_TEXT && it->u.text.link > 0 &&
+                  it->u.text.link <= w->d->nuris && it->u.text.ng > 0;
+    if (!linked)
+        return link_flush(w, p, lr);
+    HPDF_Rect r = text_box(w, it);
+    if (lr->on && lr->link == it->u.text.link && lr->base == it->u.text.y && lr->key == key) {
+        lr->r.left = fminf(lr->r.left, r.left);
+        lr->r.right = fmaxf(lr->r.right, r.right);
+        return 0;
+    }
+    if (link_flush(w, p, lr))
+        return -1;
+    *lr = (link_run){ true, it->u.text.link, key, it->u.text.y, r };
+    return 0;
+}
+
 static int emit_page(writer *w, int p)
 {
     const dl_page *pg = &w->d->pages[p];
@@ -300,15 +408,24 @@ static int emit_page(writer *w, int p)
     strbuf c = { 0 };
     text_state ts = { 0 };
     ts.font = -1;
+    link_run lr = { 0 };
     if (w->x)
         pdfx_page_prologue(w->x, page, &c);
     for (uint32_t i = 0; i < pg->n; i++) {
         const dl_item *it = &pg->items[i];
+        if (w->tag && it->kind != DL_LINK)
+            mark(w, &c, &ts, p, it);
+        /* Press output carries no annotations. */
+        if (!w->x && link_item(w, p, &lr, it, ts.key)) {
+            strbuf_free(&c);
+            return -1;
+        }
         if (it->kind == DL_TEXT) {
             emit_text(w, &c, &ts, it);
             continue;
         }
-        end_text(&c, &ts);
+        if (it->kind != DL_LINK)
+            end_text(&c, &ts);
         switch (it->kind) {
         case DL_RULE:
             strbuf_str(&c, "q\n");
@@ -375,13 +492,19 @@ static int emit_page(writer *w, int p)
             HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(page, r, dst);
             if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0))
                 return fail(w, "libharu could not create a link");
+            if (w->tag && pdftag_annot(w->tag, p, it->elem, a))
+                return fail(w, "out of memory tagging a link");
             break;
         }
         default:
             break;
         }
     }
-    end_text(&c, &ts);
+    if (link_flush(w, p, &lr)) {
+        strbuf_free(&c);
+        return -1;
+    }
+    end_marks(&c, &ts);
     if (c.oom) {
         strbuf_free(&c);
         return fail(w, "out of memory writing page %d", p + 1);
@@ -524,7 +647,7 @@ static int make_outline(writer *w)
         for (int k = lv - 1; k >= 0 && !parent; k--)
             parent = parents[k];
         HPDF_Outline ol = HPDF_CreateOutline(w->pdf, parent, "", NULL);
-        HPDF_Binary t = ol ? utf16_string(w->pdf->mmgr, o->title) : NULL;
+        HPDF_Binary t = ol ? pdftag_string(w->pdf->mmgr, o->title) : NULL;
         if (!ol || !t || HPDF_Dict_Add(ol, "Title", t))
             return fail(w, "libharu could not create the outline");
         if (o->page >= 0 && o->page < w->d->npages) {
@@ -567,7 +690,7 @@ static int page_labels(writer *w)
                 return fail(w, "out of memory");
             prev = v;
         } else {
-            HPDF_Binary b = utf16_string(mm, *l ? l : "-");
+            HPDF_Binary b = pdftag_string(mm, *l ? l : "-");
             if (!b || HPDF_Dict_Add(e, "P", b))
                 return fail(w, "out of memory");
             prev = -2;
@@ -582,7 +705,7 @@ static int info_str(writer *w, const char *key, const char *v)
 {
     if (!v || !*v)
         return 0;
-    HPDF_Binary b = utf16_string(w->pdf->mmgr, v);
+    HPDF_Binary b = pdftag_string(w->pdf->mmgr, v);
     if (!b || HPDF_Dict_Add(w->pdf->info, key, b))
         return fail(w, "libharu could not set %s", key);
     return 0;
@@ -608,6 +731,40 @@ static int doc_info(writer *w)
             return fail(w, "libharu could not set the dates");
     }
     return 0;
+}
+
+/* Every output: the document's language, its title in the window's title bar, the
+ * outline open beside the pages. */
+static int catalog_prefs(writer *w)
+{
+    HPDF_MMgr mm = w->pdf->mmgr;
+    HPDF_Dict vp = HPDF_Dict_New(mm);
+    if (!vp || HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE) ||
+        HPDF_Dict_Add(w->pdf->catalog, "ViewerPreferences", vp) ||
+        (w->d->noutline > 0 && HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE)))
+        return fail(w, "libharu could not set the viewer preferences");
+    if (w->d->lang && *w->d->lang) {
+        HPDF_String l = HPDF_String_New(mm, w->d->lang, NULL);
+        if (!l || HPDF_Dict_Add(w->pdf->catalog, "Lang", l))
+            return fail(w, "libharu could not set the document language");
+    }
+    return 0;
+}
+
+/* PDF/UA-1's machine-checkable rules beyond the structure tree's: a title shown in the
+ * title bar, a language, no missing glyph, every glyph mapped to Unicode. */
+static bool ua_text(const writer *w)
+{
+    return w->d->title && *w->d->title && w->d->lang && *w->d->lang && !w->notdef &&
+           pdffont_all_mapped(w->fs);
+}
+
+static int plain_xmp(writer *w, bool ua)
+{
+    const dl_doc *d = w->d;
+    xmp_fields f = { d->title, d->author, d->subject, d->keywords, d->creator, d->lang,
+                     w->o->date, ua, NULL, NULL, NULL };
+    return xmp_write(w->pdf, &f, w->err, w->errlen);
 }
 
 /* ---- saving: temporary file, checked writes, rename ---- */
@@ -841,6 +998,15 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
             goto done;
         w.off = pdfx_offset(o);
     }
+    /* PDF/X-1a output stays untagged: it is the print shop's file only (see pdf.h). */
+    if (o->standard != PDF_X1A) {
+        bool oom;
+        w.tag = pdftag_new(d, o->standard == PDF_PLAIN, &oom);
+        if (oom || d->tag_failed) {
+            fail(&w, "out of memory building the structure tree");
+            goto done;
+        }
+    }
     if (register_glyphs(&w) || pdffont_emit(w.fs, w.pdf, err, errlen) || make_pages(&w) ||
         load_images(&w))
         goto done;
@@ -849,13 +1015,21 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
             goto done;
     if (w.x)
         for (int p = 0; p < w.npages; p++)
-            if (pdfx_page_epilogue(w.x, w.pages[p], p, d->width, d->height, err, errlen))
+            if (pdfx_page_epilogue(w.x, w.pages[p], p, d->width, d->height, w.tag != NULL, err,
+                                   errlen))
                 goto done;
-    if (make_outline(&w) || page_labels(&w) || doc_info(&w))
+    if (make_outline(&w) || page_labels(&w) || doc_info(&w) || catalog_prefs(&w))
         goto done;
-    if (w.x && pdfx_finish(w.x, d, err, errlen))
+    if (w.tag && pdftag_finish(w.tag, w.pdf, w.pages, w.npages, true, err, errlen))
         goto done;
-    w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : HPDF_VER_14;
+    bool ua = w.tag && pdftag_ua(w.tag) && ua_text(&w);
+    if (w.x ? pdfx_finish(w.x, d, ua, err, errlen) : plain_xmp(&w, ua))
+        goto done;
+    /* Tagged plain output is PDF 1.7: PDF/UA-1 builds on ISO 32000-1, and page /Tabs
+     * needs 1.5. */
+    w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : w.tag ? HPDF_VER_17 : HPDF_VER_14;
+    if (w.tag && pdftag_pack(w.tag, err, errlen))
+        goto done;
     if (flate_doc(w.pdf, FLATE_LEVEL, o->cache, err, errlen))
         goto done;
     rc = save_atomically(&w, path);
@@ -863,6 +1037,7 @@ done:
     if (rc && !err[0])
         snprintf(err, errlen, "libharu error 0x%04lX", (unsigned long)w.hpdf_error);
     pdfx_state_free(w.x);
+    pdftag_free(w.tag);
     if (w.pdf)
         HPDF_Free(w.pdf);
     pdffont_set_free(w.fs);

@@ -2,7 +2,14 @@
  *
  * The file is written to a temporary name beside the target and renamed over it only
  * when complete, so a failure never leaves a half-written PDF nor destroys the
- * previous good output. The same display list always gives the same bytes. */
+ * previous good output. The same display list always gives the same bytes.
+ *
+ * A display list with a structure tree (dl_elem) gives tagged PDF (pdftag.h) with XMP
+ * metadata, claiming PDF/UA-1 (pdfuaid:part 1) only when the file meets its
+ * machine-checkable rules; plain output is then PDF 1.7, its links Link elements with
+ * their annotations. PDF/X-4 output is tagged the same way, without annotations.
+ * PDF/X-1a output stays untagged: it is the print shop's exchange file, never
+ * published or read aloud, and based on PDF 1.4 and press RIPs of that age. */
 #ifndef JB_PDF_H
 #define JB_PDF_H
 

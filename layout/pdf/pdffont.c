@@ -155,6 +155,15 @@ size_t pdffont_program_size(const pdffont_set *s, int fid)
     return fid >= 0 && fid < s->nfonts ? s->fonts[fid].program_size : 0;
 }
 
+bool pdffont_all_mapped(const pdffont_set *s)
+{
+    for (int f = 0; f < s->nfonts; f++)
+        for (size_t k = 0; k < s->fonts[f].nused; k++)
+            if (s->fonts[f].text_at[2 * k + 1] == 0)
+                return false;
+    return true;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

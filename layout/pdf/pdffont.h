@@ -12,6 +12,7 @@
 #ifndef JB_PDFFONT_H
 #define JB_PDFFONT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,5 +41,7 @@ HPDF_Dict pdffont_dict(const pdffont_set *s, int font);
 double pdffont_width(const pdffont_set *s, int font, uint32_t gid);
 /* After emit: the size in bytes of the embedded font program of a used font. */
 size_t pdffont_program_size(const pdffont_set *s, int font);
+/* True when every glyph used maps to Unicode text in its ToUnicode CMap (PDF/UA). */
+bool pdffont_all_mapped(const pdffont_set *s);
 
 #endif

@@ -9,6 +9,7 @@
  *   - a trailer /ID that is an MD5 of the content, so equal input gives equal bytes. */
 #include "layout/pdf/pdfx.h"
 #include "layout/base/fileio.h"
+#include "layout/pdf/xmp.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -317,12 +318,15 @@ static void mark_line(strbuf *b, double x0, double y0, double x1, double y1)
 
 /* Two lines per corner, on the extensions of the trim edges, outside the bleed,
  * in registration colour (100 % of all four inks, so every plate shows them). */
-static int crop_marks(pdfx_state *x, HPDF_Page page, float w, float h)
+static int crop_marks(pdfx_state *x, HPDF_Page page, float w, float h, bool tagged)
 {
     float off = pdfx_offset(x->o);
     double start = x->o->bleed + MARK_GAP, end = start + MARK_LEN;
     double tx[2] = { off, off + w }, ty[2] = { off, off + h };
     strbuf b = { 0 };
+    /* Production aids, not the document: a Page artifact in tagged output. */
+    if (tagged)
+        strbuf_str(&b, "/Artifact <</Type /Page>> BDC\n");
     strbuf_str(&b, "q\n");
     num4(&b, MARK_WIDTH);
     strbuf_str(&b, "w\n0 J\n1 1 1 1 K\n");
@@ -334,7 +338,7 @@ static int crop_marks(pdfx_state *x, HPDF_Page page, float w, float h)
             mark_line(&b, tx[i] + sx * start, ty[j], tx[i] + sx * end, ty[j]);
             mark_line(&b, tx[i], ty[j] + sy * start, tx[i], ty[j] + sy * end);
         }
-    strbuf_str(&b, "S\nQ\n");
+    strbuf_str(&b, tagged ? "S\nQ\nEMC\n" : "S\nQ\n");
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     int rc = 0;
     if (x->err[0] || b.oom || HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n))
@@ -344,9 +348,10 @@ static int crop_marks(pdfx_state *x, HPDF_Page page, float w, float h)
 }
 
 int pdfx_page_epilogue(pdfx_state *x, HPDF_Page page, int index, float trim_w, float trim_h,
-                       char *err, size_t errlen)
+                       bool tagged, char *err, size_t errlen)
 {
-    if (!x->err[0] && x->o->crop_marks && crop_marks(x, page, trim_w, trim_h) && !x->err[0])
+    if (!x->err[0] && x->o->crop_marks && crop_marks(x, page, trim_w, trim_h, tagged) &&
+        !x->err[0])
         set_err(x, "libharu could not write the crop marks");
     if (x->err[0]) {
         snprintf(err, errlen, "page %d: %s", index + 1, x->err);
@@ -473,6 +478,7 @@ static void content_digest(pdfx_state *x, const dl_doc *d, HPDF_BYTE out[16])
     md5_str(&m, d->author);
     md5_str(&m, d->keywords);
     md5_str(&m, d->creator);
+    md5_str(&m, d->lang);
     for (int p = 0; p < d->npages; p++) {
         md5_str(&m, d->pages[p].label);
         md5_num(&m, d->pages[p].n);
@@ -577,113 +583,19 @@ fail:
     return -1;
 }
 
-/* XML text content, escaped. */
-static void xml_text(strbuf *b, const char *s)
-{
-    char one[2] = { 0, 0 };
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': strbuf_str(b, "&amp;"); break;
-        case '<': strbuf_str(b, "&lt;"); break;
-        case '>': strbuf_str(b, "&gt;"); break;
-        case '"': strbuf_str(b, "&quot;"); break;
-        default:
-            /* XML 1.0 forbids most control characters. */
-            if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
-                break;
-            one[0] = *s;
-            strbuf_str(b, one);
-        }
-    }
-}
-
-static void xmp_prop(strbuf *b, const char *tag, const char *pre, const char *v, const char *post)
-{
-    if (!v || !*v)
-        return;
-    strbuf_str(b, "   <");
-    strbuf_str(b, tag);
-    strbuf_str(b, ">");
-    strbuf_str(b, pre);
-    xml_text(b, v);
-    strbuf_str(b, post);
-    strbuf_str(b, "</");
-    strbuf_str(b, tag);
-    strbuf_str(b, ">\n");
-}
-
-/* The Producer libharu and pdf.c wrote into Info, so that XMP says the same. */
-static const char *info_producer(pdfx_state *x)
-{
-    HPDF_String s = HPDF_Dict_GetItem(x->pdf->info, "Producer", HPDF_OCLASS_STRING);
-    return s ? (const char *)s->value : NULL;
-}
-
 /* PDF/X-4 identification lives in XMP; the values repeat Info's exactly. */
-static int xmp_metadata(pdfx_state *x, const dl_doc *d, const HPDF_BYTE digest[16], char *err,
-                        size_t errlen)
+static int xmp_metadata(pdfx_state *x, const dl_doc *d, const HPDF_BYTE digest[16], bool ua,
+                        char *err, size_t errlen)
 {
-    char date[32], doc_id[48], inst_id[48];
-    time_t t = (time_t)x->o->date;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char doc_id[48], inst_id[48];
     uuid_from(digest, "document", doc_id);
     uuid_from(digest, "instance", inst_id);
-    strbuf b = { 0 };
-    strbuf_str(&b,
-            "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-            " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-            "  <rdf:Description rdf:about=\"\"\n"
-            "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-            "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-            "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-            "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
-            "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
-            "   <dc:format>application/pdf</dc:format>\n");
-    xmp_prop(&b, "dc:title", "<rdf:Alt><rdf:li xml:lang=\"x-default\">", d->title,
-             "</rdf:li></rdf:Alt>");
-    xmp_prop(&b, "dc:creator", "<rdf:Seq><rdf:li>", d->author,
-             "</rdf:li></rdf:Seq>");
-    xmp_prop(&b, "dc:description", "<rdf:Alt><rdf:li xml:lang=\"x-default\">",
-             d->subject, "</rdf:li></rdf:Alt>");
-    xmp_prop(&b, "xmp:CreateDate", "", date, "");
-    xmp_prop(&b, "xmp:ModifyDate", "", date, "");
-    xmp_prop(&b, "xmp:MetadataDate", "", date, "");
-    xmp_prop(&b, "xmp:CreatorTool", "", d->creator, "");
-    xmp_prop(&b, "pdf:Producer", "", info_producer(x), "");
-    xmp_prop(&b, "pdf:Keywords", "", d->keywords, "");
-    xmp_prop(&b, "pdf:Trapped", "", "False", "");
-    xmp_prop(&b, "xmpMM:DocumentID", "", doc_id, "");
-    xmp_prop(&b, "xmpMM:InstanceID", "", inst_id, "");
-    xmp_prop(&b, "xmpMM:VersionID", "", "1", "");
-    xmp_prop(&b, "xmpMM:RenditionClass", "", "default", "");
-    xmp_prop(&b, "pdfxid:GTS_PDFXVersion", "", "PDF/X-4", "");
-    strbuf_str(&b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
-    /* Room for editors to update the packet in place. */
-    for (int i = 0; i < 20; i++)
-        strbuf_str(&b,
-                "                                                                   \n");
-    strbuf_str(&b, "<?xpacket end=\"w\"?>");
-    HPDF_Dict s = x->err[0] || b.oom ? NULL : HPDF_DictStream_New(x->pdf->mmgr, x->pdf->xref);
-    /* Uncompressed, so that tools that do not parse PDF can still find it. */
-    int rc = s && !HPDF_Dict_AddName(s, "Type", "Metadata") &&
-                     !HPDF_Dict_AddName(s, "Subtype", "XML") &&
-                     !HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n) &&
-                     !HPDF_Dict_Add(x->pdf->catalog, "Metadata", s)
-                 ? 0
-                 : -1;
-    if (s)
-        s->filter = HPDF_STREAM_FILTER_NONE;
-    strbuf_free(&b);
-    if (rc)
-        snprintf(err, errlen, "could not write the XMP metadata%s%s", x->err[0] ? ": " : "",
-                 x->err);
-    return rc;
+    xmp_fields f = { d->title, d->author, d->subject, d->keywords, d->creator, d->lang,
+                     x->o->date, ua, "PDF/X-4", doc_id, inst_id };
+    return xmp_write(x->pdf, &f, err, errlen);
 }
 
-int pdfx_finish(pdfx_state *x, const dl_doc *d, char *err, size_t errlen)
+int pdfx_finish(pdfx_state *x, const dl_doc *d, bool ua, char *err, size_t errlen)
 {
     if (x->err[0]) {
         snprintf(err, errlen, "%s", x->err);
@@ -699,7 +611,7 @@ int pdfx_finish(pdfx_state *x, const dl_doc *d, char *err, size_t errlen)
     if (identification(x, err, errlen) || trailer_id(x, digest, err, errlen) ||
         output_intent(x, err, errlen))
         return -1;
-    if (x->o->standard == PDF_X4 && xmp_metadata(x, d, digest, err, errlen))
+    if (x->o->standard == PDF_X4 && xmp_metadata(x, d, digest, ua, err, errlen))
         return -1;
     return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef JB_PDFX_H
 #define JB_PDFX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <hpdf.h>
@@ -41,12 +42,13 @@ void pdfx_page_prologue(pdfx_state *x, HPDF_Page page, strbuf *b);
 /* Colour operators for a fill (stroke = false) or stroke colour, press style: gray
  * becomes K, K-only black overprints. Appends to b. */
 void pdfx_color(pdfx_state *x, dl_color c, int stroke, strbuf *b);
-/* Crop marks and anything else drawn after the page content. Also reports any
- * failure of the hooks above, which cannot return one. */
+/* Crop marks (Page artifacts when tagged) and anything else drawn after the page
+ * content. Also reports any failure of the hooks above, which cannot return one. */
 int pdfx_page_epilogue(pdfx_state *x, HPDF_Page page, int index, float trim_w, float trim_h,
-                       char *err, size_t errlen);
-/* Output intent, identification, trailer ID. */
-int pdfx_finish(pdfx_state *x, const dl_doc *d, char *err, size_t errlen);
+                       bool tagged, char *err, size_t errlen);
+/* Output intent, identification, trailer ID; for PDF/X-4 the XMP packet (xmp.h), with
+ * pdfuaid:part 1 when ua. */
+int pdfx_finish(pdfx_state *x, const dl_doc *d, bool ua, char *err, size_t errlen);
 
 /* An image XObject for press output: RGB converted to CMYK with lcms2 (the image's
  * own profile, else sRGB), alpha flattened on white, ink limited. NULL with the

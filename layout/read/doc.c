@@ -61,7 +61,7 @@ void doc_meta_clear(doc_meta *m)
 {
     char **f[] = { &m->association, &m->association_en, &m->title, &m->number, &m->issue,
                    &m->month, &m->date, &m->editor, &m->typesetter, &m->phone, &m->fax,
-                   &m->email, &m->address, &m->website, &m->style, &m->keywords };
+                   &m->email, &m->address, &m->website, &m->style, &m->keywords, &m->lang };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         free(*f[i]);
         *f[i] = NULL;

@@ -158,6 +158,7 @@ typedef struct {
     char *website;            /* http://www.zasto.org.cn */
     char *style;              /* style sheet name in styles/ (default "zasto") */
     char *keywords;
+    char *lang;               /* language of the text, a BCP 47 tag (default "zh-CN") */
     size_t issue_at, month_at, style_at;  /* where those values are in the source
                                              (byte offsets; 0 when not given) */
 } doc_meta;

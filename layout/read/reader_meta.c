@@ -27,6 +27,7 @@ static const struct {
     { "website", offsetof(doc_meta, website), false },
     { "style", offsetof(doc_meta, style), false },
     { "keywords", offsetof(doc_meta, keywords), false },
+    { "lang", offsetof(doc_meta, lang), false },
 };
 #define NMETA (sizeof meta_keys / sizeof meta_keys[0])
 
@@ -39,7 +40,7 @@ static const struct {
 #define META_MAX_KEYWORDS_CHARS 100000
 
 #define VALID_KEYS "association, association_en, title, number, issue, month, date, editor, " \
-                   "typesetter, phone, fax, email, address, website, style, keywords"
+                   "typesetter, phone, fax, email, address, website, style, keywords, lang"
 
 static char **meta_field(doc_meta *m, size_t k)
 {
@@ -105,6 +106,27 @@ static bool valid_date(const char *s, bool day)
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     int d = number(s + 8, 2);
     return d >= 1 && d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+/* A BCP 47 language tag's shape: a 2–8 letter language, then subtags of 1–8 letters
+ * or digits, joined by '-' ("zh-CN", "zh-Hant-TW", "en"). */
+static bool valid_lang(const char *s)
+{
+    size_t n = 0, first = 0;
+    for (const char *p = s;; p++) {
+        bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+        if (alpha || (*p >= '0' && *p <= '9' && first)) {
+            if (++n > 8)
+                return false;
+            continue;
+        }
+        if ((*p != '-' && *p) || n == 0 || (!first && n < 2))
+            return false;
+        if (!*p)
+            return true;
+        first++;
+        n = 0;
+    }
 }
 
 /* The key's index in meta_keys, or -1. */
@@ -194,6 +216,9 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
         diag_error_at(d, src, v, "month '%s' must be YYYY-MM, e.g. 2019-03", val);
     if (strcmp(meta_keys[k].name, "date") == 0 && !valid_date(val, true))
         diag_error_at(d, src, v, "date '%s' must be a date YYYY-MM-DD, e.g. 2019-03-31", val);
+    if (strcmp(meta_keys[k].name, "lang") == 0 && !valid_lang(val))
+        diag_error_at(d, src, v, "lang '%s' must be a language tag such as zh-CN, zh-Hant-TW or en",
+                      val);
 }
 
 size_t reader_front_matter(const src_file *src, diag *d, doc_meta *m)
@@ -225,6 +250,8 @@ size_t reader_front_matter(const src_file *src, diag *d, doc_meta *m)
                           "missing front-matter key '%s'; add a line '%s: …' before this line",
                           meta_keys[k].name, meta_keys[k].name);
     if (!m->style && !(m->style = strdup("zasto")))
+        reader_oom(d, src);
+    if (!m->lang && !(m->lang = strdup("zh-CN")))
         reader_oom(d, src);
     return next_line(src, close);
 }

@@ -76,6 +76,20 @@ static const key_def text_keys[] = {
 #define NTEXT_KEYS (sizeof text_keys / sizeof text_keys[0])
 
 #define SK(f) offsetof(style, f)
+/* Keys of the heading sections, beside the text keys: how their lines break. */
+#define HEADING_KEYS(t)                                                   \
+    {                                                                     \
+        { "balance", V_BOOL, SK(t.balance), 0, 0 },                       \
+        { "phrase-balance", V_RATIO, SK(t.phrase_balance), 0, 0 },        \
+        { "keep-brackets", V_INT, SK(t.keep_brackets), 0, 1000 },         \
+        { "keep-words", V_BOOL, SK(t.keep_words), 0, 0 },                 \
+    }
+static const key_def section_keys[] = HEADING_KEYS(section);
+static const key_def article_keys[] = HEADING_KEYS(article);
+static const key_def h3_keys[] = HEADING_KEYS(h[3]);
+static const key_def h4_keys[] = HEADING_KEYS(h[4]);
+static const key_def h5_keys[] = HEADING_KEYS(h[5]);
+static const key_def h6_keys[] = HEADING_KEYS(h[6]);
 static const key_def page_keys[] = {
     { "size", V_PAGESIZE, SK(page_w), 0, 0 },     /* before width/height: they refine it */
     { "width", V_POSITIVE, SK(page_w), 0, 0 },
@@ -223,12 +237,12 @@ static const section_def sections[] = {
     { "page", NO_TEXT, KEYS(page_keys) },
     { "fonts", NO_TEXT, KEYS(font_keys) },
     { "body", SK(body), NULL, 0 },
-    { "section", SK(section), NULL, 0 },
-    { "article", SK(article), NULL, 0 },
-    { "h3", SK(h[3]), NULL, 0 },
-    { "h4", SK(h[4]), NULL, 0 },
-    { "h5", SK(h[5]), NULL, 0 },
-    { "h6", SK(h[6]), NULL, 0 },
+    { "section", SK(section), KEYS(section_keys) },
+    { "article", SK(article), KEYS(article_keys) },
+    { "h3", SK(h[3]), KEYS(h3_keys) },
+    { "h4", SK(h[4]), KEYS(h4_keys) },
+    { "h5", SK(h[5]), KEYS(h5_keys) },
+    { "h6", SK(h[6]), KEYS(h6_keys) },
     { "caption", SK(caption), NULL, 0 },
     { "table", SK(table), KEYS(table_keys) },
     { "table-head", SK(table_head), NULL, 0 },

@@ -18,6 +18,8 @@
  *              family style size leading (line pitch as a multiple of size, or
  *              an absolute size) color space-before space-after (in lines of the
  *              body pitch or units) indent align (left/center/right/justify)
+ *   [section] [article] [h3]…[h6]  + balance (yes/no) phrase-balance (a share)
+ *              keep-brackets (characters) keep-words (yes/no)
  *   [clreq]    strictness (loose/basic/strict) compress (yes/no) hanging (yes/no)
  *              han-latin (¼em) han-latin-min han-latin-max indent (2em)
  *              last-line-min (2 characters) fullwidth-punct (yes/no) range-dash
@@ -57,6 +59,14 @@ typedef struct {
     float space_before, space_after;   /* pt */
     float indent;             /* first-line indent, pt */
     style_align align;
+    /* headings only ([section] [article] [h3]…[h6]); 0 and false elsewhere */
+    int keep_brackets;        /* a bracketed group of up to this many characters is not
+                                 broken across lines (0: no such rule) */
+    float phrase_balance;     /* balanced lines end phrases (after ，、；：。 or a space)
+                                 when the shortest is still this share of the longest */
+    bool balance;             /* lines as even as the breaks allow, none added */
+    bool keep_words;          /* Han text breaks between words only, unless that costs
+                                 a line */
 } style_text;
 
 typedef enum { STRICT_LOOSE, STRICT_BASIC, STRICT_STRICT } style_strictness;

@@ -61,7 +61,8 @@ check "press output: no links; outline and page labels kept" sh -c "
     test \$(qpdf --qdf --object-streams=disable '$PDF' - | grep -a -c '/Subtype /Link') -eq 0 &&
     qpdf --qdf --object-streams=disable '$PDF' - | grep -a -q '/Outlines' &&
     qpdf --qdf --object-streams=disable '$PDF' - | grep -a -q '/PageLabels'"
-check "plain output keeps the 25 contents links" sh -c "
-    test \$(qpdf --qdf --object-streams=disable '$TMP/plain.pdf' - | grep -a -c '/Subtype /Link') -eq 25"
+check "plain output keeps the 25 contents links (and the cover's website link)" sh -c "
+    test \$(qpdf --qdf --object-streams=disable '$TMP/plain.pdf' - | grep -a -c '/Subtype /Link') -eq 26 &&
+    test \$(qpdf --qdf --object-streams=disable '$TMP/plain.pdf' - | grep -a -c '/S /URI') -eq 1"
 check "preflight of the X-1a build: no warnings either" grep -q '^preflight: 0 failures, 0 warnings' "$TMP/pf.txt"
 exit $status

@@ -10,7 +10,7 @@ import os, re, sys
 ORDER = ['base', 'image', 'fonts', 'dlist', 'read', 'style', 'compose', 'blocks', 'flow',
          'front', 'pdf', 'preflight', 'import', 'app']
 PRIVATE = {'layout/blocks/boxtext.h', 'layout/style/style_house.h', 'layout/pdf/pdfx.h',
-           'layout/pdf/pdffont.h'}
+           'layout/pdf/pdffont.h', 'layout/pdf/pdftag.h', 'layout/pdf/xmp.h'}
 RUN = 6
 
 def sources(top):

@@ -458,6 +458,22 @@ static inline void lc_headings(lc_ctx *c, const lc_lines *ls)
     }
 }
 
+/* A table right under a title with no running text after it may run over pages
+ * although a page could hold it: waiting would leave the title alone. */
+static inline bool lc_table_under_title(const lc_ctx *c, int b)
+{
+    if (b == 0)
+        return false;
+    doc_kind before = c->dc->blocks[b - 1].kind;
+    if (before != DOC_HEADING && before != DOC_ARTICLE)
+        return false;
+    if (b + 1 >= c->dc->nblocks)
+        return true;
+    doc_kind after = c->dc->blocks[b + 1].kind;
+    return after == DOC_SECTION || after == DOC_ARTICLE || after == DOC_HEADING ||
+           after == DOC_TABLE || after == DOC_FIGURE || after == DOC_CHART || after == DOC_CODE;
+}
+
 static inline void lc_boxes(lc_ctx *c)
 {
     for (int b = 0; b < c->dc->nblocks; b++) {
@@ -473,7 +489,7 @@ static inline void lc_boxes(lc_ctx *c)
         if (k != DOC_TABLE) {
             lc_add(c, "float", e.p0, b, "a %s parted from its caption",
                    k == DOC_FIGURE ? "figure" : "chart");
-        } else if (e.h <= flow_text_h(c->g) - c->g->pitch) {
+        } else if (e.h <= flow_text_h(c->g) - c->g->pitch && !lc_table_under_title(c, b)) {
             lc_add(c, "table", e.p0, b, "a table that fits a column (%.0f pt) is split", (double)e.h);
         }
     }
@@ -540,9 +556,9 @@ static inline void lc_fill(lc_ctx *c)
         const dl_page *pg = &c->d->pages[p];
         if (pg->n == 0)
             continue;
-        /* Spanning pieces (title bands, wide boxes) cut the page into bands. */
-        float span_y[64];
-        int nspan = 0;
+        /* Spanning pieces (title bands, wide boxes) cut the page into bands; the
+         * columns below the last one are what is measured. */
+        float last_span = g->top;
         float colbot[8] = { 0 }, coltext[8] = { 0 }, coltop[8];
         bool coltop_box[8] = { false };
         bool body = false;
@@ -553,15 +569,12 @@ static inline void lc_fill(lc_ctx *c)
             if (!lc_body_role(it->role) || it->kind == DL_LINK)
                 continue;
             lc_box b = lc_item_box(c, it);
-            if (it->col < 0 && nspan < 64)
-                span_y[nspan++] = it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1;
+            if (it->col < 0)
+                last_span = fmaxf(last_span, it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1);
             body = true;
         }
         if (!body || pg->items[0].role == DL_ROLE_TOC)
             continue;
-        float last_span = g->top;
-        for (int s = 0; s < nspan; s++)
-            last_span = fmaxf(last_span, span_y[s]);
         /* Columns of the last band. */
         int ncol = g->cols > 8 ? 8 : g->cols;
         float lowest_any = 0;

@@ -23,7 +23,7 @@ static void run(composed *c, const char *text, int chars, float indent_em,
 {
     memset(c, 0, sizeof *c);
     c->p = para_new();
-    para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false };
+    para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false, NULL };
     assert_int_equal(para_add(c->p, text, strlen(text), &sp), 0);
     assert_int_equal(para_shape(c->p, lib, NULL, NULL), 0);
     compose_opts o;
@@ -292,7 +292,7 @@ static void test_looseness(void **state)
     for (int dir = -1; dir <= 1; dir += 2) {
         memset(&c, 0, sizeof c);
         c.p = para_new();
-        para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false };
+        para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false, NULL };
         para_add(c.p, t, strlen(t), &sp);
         para_shape(c.p, lib, NULL, NULL);
         compose_opts o;
@@ -349,7 +349,7 @@ static void run_spans(composed *c, const span_in *in, int n, float chars, float 
     c->p = para_new();
     for (int i = 0; i < n; i++) {
         font *f = in[i].flags & IN_CODE ? mono : serif;
-        para_span sp = { { f, f, NULL, 0 }, EM, 0, dl_gray(0), in[i].flags, 0, false };
+        para_span sp = { { f, f, NULL, 0 }, EM, 0, dl_gray(0), in[i].flags, 0, false, NULL };
         assert_int_equal(para_add(c->p, in[i].text, strlen(in[i].text), &sp), 0);
     }
     assert_int_equal(para_shape(c->p, lib, NULL, NULL), 0);

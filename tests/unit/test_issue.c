@@ -12,6 +12,7 @@
 #include "layout/pdf/pdf.h"
 #include "layout/style/style.h"
 #include "layout/compose/punct.h"
+#include "layout/base/utf8.h"
 
 static dl_doc *dl;
 static font_lib *fonts;
@@ -389,6 +390,133 @@ static void test_every_paragraph_composes_to_clreq(void **state)
     fclose(null);
 }
 
+/* A heading or title line as the display list has it. */
+typedef struct {
+    int page, block;
+    float y, x;
+    const dl_item *it;
+} head_run;
+
+static int head_order(const void *a, const void *b)
+{
+    const head_run *p = a, *q = b;
+    if (p->block != q->block)
+        return p->block - q->block;
+    if (p->page != q->page)
+        return p->page - q->page;
+    if (fabsf(p->y - q->y) > 0.01f)
+        return p->y < q->y ? -1 : 1;
+    return p->x < q->x ? -1 : p->x > q->x;
+}
+
+static bool is_han(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
+
+static int mark_kind(uint32_t c)
+{
+    static const uint32_t open[] = { 0xFF08, 0x3014, 0x300A, 0x3010, 0x300C, 0x300E, 0x201C,
+                                     0x2018, 0x3008, 0x3016 };
+    static const uint32_t close[] = { 0xFF09, 0x3015, 0x300B, 0x3011, 0x300D, 0x300F, 0x201D,
+                                      0x2019, 0x3009, 0x3017 };
+    for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+        if (c == open[i])
+            return 1;
+        if (c == close[i])
+            return -1;
+    }
+    return 0;
+}
+
+/* Issue 11 on the whole issue: every heading and title line is ragged — no gap between
+ * two Han characters, as justification would leave (CL-PA-09) — and no bracketed group
+ * of up to keep-brackets characters, such as （商建函〔2019〕61号）, is split across lines
+ * (CL-LB-14; every heading measure of the house holds more characters than that). */
+static void test_headings_ragged_and_whole(void **state)
+{
+    (void)state;
+    style *hs = style_default();
+    assert_non_null(hs);
+    int keep = hs->article.keep_brackets;
+    assert_true(keep > 0);
+    style_free(hs);
+    head_run *runs = NULL;
+    size_t n = 0, cap = 0;
+    for (int p = 2; p < dl->npages; p++)
+        for (uint32_t i = 0; i < dl->pages[p].n; i++) {
+            const dl_item *it = &dl->pages[p].items[i];
+            if (it->kind != DL_TEXT || (it->role != DL_ROLE_HEADING && it->role != DL_ROLE_TITLE))
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 256;
+                runs = realloc(runs, cap * sizeof *runs);
+                assert_non_null(runs);
+            }
+            runs[n++] = (head_run){ p, it->block, it->u.text.y, it->u.text.x, it };
+            /* Ragged: Han characters of a run stand exactly one em apart. */
+            const char *t = it->u.text.text;
+            for (uint32_t k = 0; k + 1 < it->u.text.ng; k++) {
+                const dl_glyph *g = &it->u.text.g[k], *h = &it->u.text.g[k + 1];
+                if (!g->ntext || !h->ntext)
+                    continue;
+                size_t a = g->text, b = h->text;
+                uint32_t ca = utf8_next(t, strlen(t), &a), cb = utf8_next(t, strlen(t), &b);
+                if (is_han(ca) && is_han(cb) && fabsf(h->x - g->x - it->u.text.size) > 0.01f)
+                    fail_msg("page %d: \"%s\" spaces %.2f pt between Han characters", p + 1, t,
+                             (double)(h->x - g->x - it->u.text.size));
+            }
+        }
+    qsort(runs, n, sizeof *runs, head_order);
+    int blocks = 0, multi = 0;
+    for (size_t i = 0; i < n;) {
+        /* One heading: its lines' text, and where each line ends (characters). */
+        char text[2048] = "";
+        size_t len = 0, ends[32];
+        int nl = 0;
+        size_t j = i;
+        while (j < n && runs[j].block == runs[i].block) {
+            size_t k = j;
+            while (k < n && runs[k].block == runs[j].block && runs[k].page == runs[j].page &&
+                   fabsf(runs[k].y - runs[j].y) < 0.01f) {
+                size_t l = strlen(runs[k].it->u.text.text);
+                assert_true(len + l < sizeof text);
+                memcpy(text + len, runs[k].it->u.text.text, l + 1);
+                len += l;
+                k++;
+            }
+            assert_true(nl < 32);
+            ends[nl++] = len;
+            j = k;
+        }
+        /* Every group of up to keep characters lies within one line. */
+        size_t open[32], depth = 0;
+        int chars = 0, at[2048];
+        for (size_t b = 0; b < len;) {
+            at[b] = chars;
+            size_t b0 = b;
+            int kind = mark_kind(utf8_next(text, len, &b));
+            for (size_t q = b0 + 1; q < b; q++)
+                at[q] = chars;
+            chars++;
+            if (kind > 0 && depth < 32)
+                open[depth++] = b0;
+            else if (kind < 0 && depth > 0) {
+                size_t a = open[--depth];
+                if (at[b0] - at[a] + 1 > keep)
+                    continue;
+                for (int l = 0; l + 1 < nl; l++)
+                    if (ends[l] > a && ends[l] < b)
+                        fail_msg("page %d: \"%.*s\" is split across lines of \"%s\"",
+                                 runs[i].page + 1, (int)(b - a), text + a, text);
+            }
+        }
+        blocks++;
+        multi += nl > 1;
+        i = j;
+    }
+    free(runs);
+    assert_true(blocks > 150);
+    assert_true(multi > 10);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -428,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_baseline_grid),
         cmocka_unit_test(test_every_paragraph_composes_to_clreq),
+        cmocka_unit_test(test_headings_ragged_and_whole),
     };
     return cmocka_run_group_tests_name("issue", tests, setup, teardown);
 }

@@ -781,7 +781,9 @@ static void test_plain_issue_report(void **state)
     assert_true(lines <= 15);
     assert_non_null(strstr(out, "no PDF/X claim, checked as PDF/X-1a:2003; 54 pages\n"));
     assert_non_null(strstr(out, "\nPR-06 failure: no TrimBox: pages 1\xE2\x80\x93" "54. "));
-    assert_non_null(strstr(out, "\nPR-10 failure: Link annotation inside the page: page 2. "));
+    /* Links: the cover's website (page 1) and the contents (page 2). */
+    assert_non_null(strstr(out, "\nPR-10 failure: Link annotation inside the page: pages 1\xE2\x80\x93"
+                                "2. "));
     assert_non_null(strstr(out, "is a plain jianbao PDF: for the print shop, build with "
                                 "--press (jianbao build --press ISSUE_DIR).\n"));
     assert_null(strstr(out, "object"));

@@ -173,7 +173,7 @@ static void test_all_errors(void **state)
     snprintf(want, sizeof want,
              "t.md:3:1: error: unknown front-matter key 'colour'; valid keys: association, "
              "association_en, title, number, issue, month, date, editor, typesetter, phone, fax, "
-             "email, address, website, style, keywords\n"
+             "email, address, website, style, keywords, lang\n"
              "t.md:4:1: error: duplicate front-matter key 'title' (first set on line 2); keep one\n"
              "t.md:5:8: error: month '2019-13' must be YYYY-MM, e.g. 2019-03\n"
              "t.md:6:7: error: date '2019-02-29' must be a date YYYY-MM-DD, e.g. 2019-03-31\n"

@@ -94,16 +94,35 @@ static void test_house_style(void **state)
     assert_color(s->body.color, DL_CMYK, 0, 0, 0, 1);
     assert_text(&s->section, "Noto Sans CJK SC", "Bold", 22, 22 * 1.4, 0, pitch, 0, AL_LEFT);
     assert_color(s->section.color, DL_CMYK, 1, 0.6f, 0, 0.2f);   /* accent */
+    /* Headings and titles are ragged (issue 11). */
     assert_text(&s->article, "Noto Sans CJK SC", "Bold", 15, 15 * 1.4, 1.5 * pitch, 0.5 * pitch,
-                0, AL_JUSTIFY);
-    assert_text(&s->h[3], "Noto Sans CJK SC", "Bold", 12, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
-    assert_text(&s->h[4], "Noto Sans CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
-    assert_text(&s->h[5], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
-    assert_text(&s->h[6], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_JUSTIFY);
+                0, AL_LEFT);
+    assert_text(&s->h[3], "Noto Sans CJK SC", "Bold", 12, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
+    assert_text(&s->h[4], "Noto Sans CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
+    assert_text(&s->h[5], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
+    assert_text(&s->h[6], "Noto Serif CJK SC", "Bold", 10.5, pitch, 0.5 * pitch, 0, 0, AL_LEFT);
     /* h[level] works for every heading level. */
     assert_text(&s->h[1], "Noto Sans CJK SC", "Bold", 22, 22 * 1.4, 0, pitch, 0, AL_LEFT);
     assert_text(&s->h[2], "Noto Sans CJK SC", "Bold", 15, 15 * 1.4, 1.5 * pitch, 0.5 * pitch, 0,
-                AL_JUSTIFY);
+                AL_LEFT);
+    /* ... balanced, and broken neither inside a bracketed group of up to 16 characters
+     * nor inside a word (CL-PA-09, CL-LB-14); other text is not. */
+    const style_text *heads[] = { &s->section, &s->article, &s->h[1], &s->h[2], &s->h[3],
+                                  &s->h[4], &s->h[5], &s->h[6] };
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        assert_true(heads[i]->balance);
+        assert_near(heads[i]->phrase_balance, 0.6);
+        assert_int_equal(heads[i]->keep_brackets, 16);
+        assert_true(heads[i]->keep_words);
+    }
+    const style_text *others[] = { &s->body, &s->h[0], &s->caption, &s->table, &s->quote,
+                                   &s->toc, &s->source, &s->signature };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        assert_false(others[i]->balance);
+        assert_near(others[i]->phrase_balance, 0);
+        assert_int_equal(others[i]->keep_brackets, 0);
+        assert_false(others[i]->keep_words);
+    }
     assert_text(&s->caption, "LXGW WenKai", "Regular", 9, 9 * 1.4, 0, 0, 0, AL_CENTER);
     assert_text(&s->table, "Noto Serif CJK SC", "Regular", 9, 9 * 1.4, 0, 0, 0, AL_LEFT);
     assert_text(&s->table_head, "Noto Sans CJK SC", "Bold", 9, 9 * 1.4, 0, 0, 0, AL_CENTER);
@@ -428,6 +447,36 @@ static void test_other_values(void **state)
     style_free(s);
 }
 
+/* The heading keys: a file may turn them off for one heading level; they belong to
+ * the heading sections only. */
+static void test_heading_keys(void **state)
+{
+    (void)state;
+    style *s = read_style("[h3]\nbalance = no\nkeep-brackets = 0\nkeep-words = off\n"
+                          "phrase-balance = 0\n[article]\nkeep-brackets = 24\n"
+                          "phrase-balance = 0.75\n", NULL);
+    assert_non_null(s);
+    assert_false(s->h[3].balance);
+    assert_int_equal(s->h[3].keep_brackets, 0);
+    assert_false(s->h[3].keep_words);
+    assert_near(s->h[3].phrase_balance, 0);
+    assert_near(s->article.phrase_balance, 0.75);
+    assert_true(s->article.balance);
+    assert_int_equal(s->article.keep_brackets, 24);
+    assert_int_equal(s->h[2].keep_brackets, 24);
+    assert_true(s->h[4].balance);
+    style_free(s);
+    char *msgs;
+    s = read_style("[body]\nbalance = yes\n[h4]\nkeep-brackets = many\n", &msgs);
+    assert_null(s);
+    assert_string_equal(msgs,
+        "t.ini:2:1: error: unknown key 'balance' in [body]; valid keys: family, style, size, "
+        "leading, color, space-before, space-after, indent, align\n"
+        "t.ini:4:1: error: bad value 'many' for keep-brackets in [h4]; use a whole number from 0 "
+        "to 1000\n");
+    free(msgs);
+}
+
 /* ---- mistakes ------------------------------------------------------------------- */
 
 /* Every mistake is reported with its line:col, in file order. */
@@ -607,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_colors),
         cmocka_unit_test(test_dependent_values),
         cmocka_unit_test(test_other_values),
+        cmocka_unit_test(test_heading_keys),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_consistency),
         cmocka_unit_test(test_missing_file),
