@@ -366,4 +366,25 @@ expect "12. 100,000 headings: the page limit at the heading past it, within 60 s
     "h3/issue.md:191709:5: error: the text from here on goes past page 2000, the most an issue may have (a 简报 has about 80): split it into several issues" \
     "$BIN" build h3 -o out.pdf
 rm -rf h3 small.ini
+
+# 12. 40,000 paragraphs in one section (428 pages, under the limit) failed with
+# "libharu could not write the structure tree": its array of 40,000 P elements passed
+# libharu's 32,767. Now they sit in 5 NonStruct groups of at most 8,191.
+big many para 40000
+timeout 60 "$BIN" build many -o many.pdf > run.txt 2>&1
+check "12. 40,000 paragraphs in one section: built, tagged, every paragraph there" sh -c "
+    test $? -eq 0 && qpdf --check many.pdf > /dev/null &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/S /NonStruct') -eq 5 &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/S /P\$') -ge 40000 &&
+    pdftotext many.pdf - | grep -q '39999。'"
+rm -rf many many.pdf
+# ... and 17,000 links (184 pages): the ParentTree's /Nums held two values a page and
+# two a link. Now its entries sit in leaves of 4,000 under /Kids, each with /Limits.
+printf '%s\n' "$(python3 -c "print(''.join('\n见[网站](https://a.cn/%d)。\n' % i for i in range(17000)))")" | mk many
+timeout 60 "$BIN" build many -o many.pdf > run.txt 2>&1
+check "12. 17,000 links: built, the ParentTree in 5 leaves" sh -c "
+    test $? -eq 0 && qpdf --check many.pdf > /dev/null &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/Limits') -eq 5 &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/Subtype /Link') -ge 17000"
+rm -rf many many.pdf
 exit $status
