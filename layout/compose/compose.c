@@ -169,8 +169,10 @@ static void measure_units(ctx *x)
         const para_unit *u = &p->u[i];
         cunit *c = &x->c[i];
         c->box = u->w;
-        c->countable = u->cls == PC_HAN || u->cls == PC_LATIN || u->cls == PC_DIGIT ||
-                       u->cls == PC_OTHER;
+        /* A quotation mark is punctuation whatever class its glyph gave it (narrow
+         * quotes read as Latin). */
+        c->countable = (u->cls == PC_HAN || u->cls == PC_LATIN || u->cls == PC_DIGIT ||
+                        u->cls == PC_OTHER) && !para_is_mark(para_class_of(u->cp));
         if (para_is_mark(u->cls) && o->compress && i >= x->label_end) {
             c->bl = half_blank(u, true);
             c->br = half_blank(u, false);

@@ -78,6 +78,7 @@ typedef struct {
     size_t ng;
     para_unit *u;
     size_t nu;
+    bool warned;              /* its break warnings are out (trial settings repeat them) */
 } para;
 
 para *para_new(void);

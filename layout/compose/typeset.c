@@ -256,6 +256,9 @@ int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float m
         return -1;
     if (t->debug && t->src && t->d)
         debug_short(t, p, r);
+    if (p->warned)
+        return 0;
+    p->warned = (r->emergency || r->overfull || r->fallback) && t->src && p->nspans > 0;
     if (r->emergency && !r->overfull && t->src && p->nspans > 0)
         diag_warning_at(t->d, t->src, p->spans[0].src,
                         "a word, number or link in this text is longer than a line at %.1f pt "

@@ -213,6 +213,18 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
         para_free(p);
         return -1;
     }
+    /* A list label wider than the room left of its text ("201923.") would hang out
+     * of the column: this item's text moves in by the difference. */
+    float out = s->r.n > 0 ? -(x_off + s->r.lines[0].x0) : 0;
+    if (out > EPS && out < measure / 2) {
+        s->x_off += out;
+        s->measure -= out;
+        compose_result_free(&s->r);
+        if (typeset_compose(f->t, p, ts, s->measure, indent, &s->r)) {
+            para_free(p);
+            return -1;
+        }
+    }
     return f->nset++;
 }
 
@@ -507,20 +519,25 @@ static float keep_need(const flow *f, int k, int end)
     /* Walked, not recursed, and only as far as a column: a longer chain cannot be kept
      * whole anyway (the caller then keeps just the piece). 100,000 headings in a row
      * each walked the whole chain behind them, deeper on the stack each time. */
-    float need = 0, most = flow_text_h(f->g) + EPS;
-    for (; need <= most; k++) {
+    float acc = 0, most = flow_text_h(f->g) + EPS;
+    for (; acc <= most; k++) {
         const piece *p = &f->pc[k];
         if (!(p->flags & PF_KEEP) || k + 1 >= end)
-            return need;
+            return acc;
         const piece *n = &f->pc[k + 1];
         if (p->kind == PK_HEAD &&
             (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
             /* Floats under a heading may wait for the next column: the text after them
-             * comes up under the heading instead. A rule under it goes with it. */
-            int lines = 0;
-            for (int m = k + 1; m < end && lines < 2; m++) {
-                if (f->pc[m].flags & PF_FLOAT)
+             * comes up under the heading instead (or the first row of a box). A rule
+             * under it goes with it. With nothing to come up, it goes with its float. */
+            float need = 0, first_float = 0;
+            int lines = 0, m = k + 1;
+            for (; m < end && lines < 2; m++) {
+                if (f->pc[m].flags & PF_FLOAT) {
+                    if (first_float == 0)
+                        first_float = f->pc[m].h;
                     continue;
+                }
                 if (f->pc[m].kind == PK_RULE) {
                     need += f->pc[m].h;
                     continue;
@@ -530,11 +547,26 @@ static float keep_need(const flow *f, int k, int end)
                 need += f->pc[m].h;
                 lines++;
             }
-            return need;
+            if (lines > 0)
+                return acc + need;
+            return acc + need + (m < end && f->pc[m].kind == PK_ROW ? f->pc[m].h : first_float);
         }
-        need += n->h;
+        if (n->kind == PK_ROW && n->line == 0) {
+            /* A table opens with its caption, header and two body rows (table_break). */
+            const box *bx = f->boxes[n->obj];
+            int head = bx->caption_rows + bx->nrepeat, body = 0;
+            float need = 0;
+            for (int m = k + 1; m < end && f->pc[m].kind == PK_ROW && f->pc[m].obj == n->obj &&
+                                body < 2; m++) {
+                need += f->pc[m].h;
+                if (f->pc[m].line >= head)
+                    body += f->pc[m].nrows;
+            }
+            return acc + need;
+        }
+        acc += n->h;
     }
-    return need;
+    return acc;
 }
 
 /* Whether line k is one of the two a heading keeps under it (CL-PA-07 outranks the
@@ -780,6 +812,9 @@ typedef struct {
     int section;
     int pending[8];           /* spanning figures waiting for the top of the next page */
     int npending;
+    int lines;                /* text lines set on this page */
+    int last_block;           /* the block of the last of them */
+    int first;                /* the page its section started on */
 } page_state;
 
 static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
@@ -801,6 +836,7 @@ static int new_page(flow *f, page_state *ps, int section)
     }
     ps->page = p;
     ps->y = 0;
+    ps->lines = 0;
     ps->section = section;
     const char *name = section >= 0 ? f->sections[section] : "";
     if (dl_set_str(&f->d->pages[p].section, name))
@@ -1017,8 +1053,11 @@ static int draw_band(flow *f, page_state *ps, const placement *pl, float band_h)
             i = m;
         } else {
             rc = draw_piece(f, p, ps->page, x, y0 + q->y, q->compact);
-            if (p->kind == PK_LINE)
+            if (p->kind == PK_LINE) {
                 note_line(f, p, ps->page, q->col);
+                ps->lines++;
+                ps->last_block = p->block;
+            }
         }
         f->d->col = -1;
         f->d->block = -1;
@@ -1055,7 +1094,15 @@ static bool settled(const flow *f, int page)
 /* Records the first gap of a pass that more or fewer lines before it could close: the
  * candidates are the paragraphs wholly on the page, before the gap (in an earlier band,
  * or in this band up to column col; col < 0: every column). */
+static void problem_from(flow *f, int from, int page, int more, int less, int col);
+
 static void problem(flow *f, int page, int more, int less, int col)
+{
+    problem_from(f, page, page, more, less, col);
+}
+
+/* The same, with candidates on pages from…page. */
+static void problem_from(flow *f, int from, int page, int more, int less, int col)
 {
     if (f->prob.set || settled(f, page) || (more <= 0 && less <= 0))
         return;
@@ -1067,7 +1114,8 @@ static void problem(flow *f, int page, int more, int less, int col)
     pb->ncands = 0;
     for (int i = 0; i < f->nset; i++) {
         const setter *s = &f->set[i];
-        if (!s->is_para || s->first_page != page || s->last_page != page || s->r.n < 2)
+        if (!s->is_para || s->first_page < from || s->first_page > page || s->last_page < from ||
+            s->last_page > page || s->r.n < 2)
             continue;
         if (col >= 0 && s->band == f->band && s->last_col > col)
             continue;
@@ -1075,6 +1123,21 @@ static void problem(flow *f, int page, int more, int less, int col)
             return;
         pb->cands[pb->ncands++] = i;
     }
+}
+
+/* A section that ends on a page less than a third full, which no paragraph set a line
+ * tighter could empty. */
+static int report_short_end(flow *f, const page_state *ps)
+{
+    const doc_block *b = &f->doc->blocks[ps->last_block];
+    int pct = (int)(100 * ps->y / flow_text_h(f->g));
+    if (f->doc->src)
+        diag_warning_at(f->t->d, f->doc->src, b->src,
+                        "page %d, the last of its section, is only %d%% full (%d lines end "
+                        "here): no paragraph of the section could be set a line tighter to "
+                        "take them back; cutting about %d lines from the section empties that "
+                        "page, adding text fills it", ps->page + 1, pct, ps->lines, ps->lines);
+    return dl_gap_add(f->d, ps->page, -1, ps->last_block, (float)ps->lines) < 0 ? -1 : 0;
 }
 
 /* The pieces of one band: from i up to the next spanning piece or section. */
@@ -1128,8 +1191,10 @@ static bool stretch_slot(const flow *f, const placed *q)
  * that moved on, and no paragraph before it could be set a line longer or shorter)
  * gets those lines as space before its headings, floats, lists and quotations, whole
  * lines each, so its text still ends at the foot and stays on the grid. A column with
- * neither keeps its gap, which the flow reports. */
-static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H)
+ * neither keeps its gap, which the flow reports (`reported`: the last column whose gap
+ * was, so that one cause is reported once). */
+static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H,
+                          int *reported)
 {
     int lines = (int)floorf((H - fs->colh[col]) / f->g->pitch + 0.01f);
     if (lines < 2 || (!fs->textnext[col] && fs->colh[col] == 0))
@@ -1137,9 +1202,24 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
     int slots = 0;
     for (int m = 0; m < pl->n; m++)
         slots += pl->v[m].col == col && stretch_slot(f, &pl->v[m]);
-    if (slots == 0)
-        return fs->textnext[col] ? report_gap(f, page, col, f->pc[fs->brk[col]].block, (float)lines)
-                                 : 0;
+    if (slots == 0) {
+        if (!fs->textnext[col])
+            return 0;
+        /* Empty columns after a reported one broke before the same piece: one gap,
+         * the page's, reported once. */
+        if (col > 0 && *reported == col - 1 && fs->colh[col] == 0 &&
+            fs->brk[col] == fs->brk[col - 1]) {
+            *reported = col;
+            return 0;
+        }
+        *reported = col;
+        int cols = f->g->cols > 8 ? 8 : f->g->cols;
+        bool rest_empty = col + 1 < cols;
+        for (int c = col + 1; c < cols; c++)
+            rest_empty = rest_empty && fs->colh[c] == 0 && fs->brk[c] == fs->brk[col];
+        return report_gap(f, page, rest_empty ? -1 : col, f->pc[fs->brk[col]].block,
+                          (float)lines);
+    }
     int each = lines / slots, extra = lines % slots, shift = 0;
     for (int m = 0; m < pl->n; m++) {
         placed *q = &pl->v[m];
@@ -1239,8 +1319,10 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
          * balanced band) by two lines or more: see stretch_column. */
         if (!f->dry) {
             float target = all ? fs.used : H;
+            int reported = -1;   /* the last column whose gap was reported */
             for (int c = 0; c < f->g->cols && c < 8; c++)
-                if ((!all || fs.colh[c] > 0) && stretch_column(f, ps->page, &pl, &fs, c, target))
+                if ((!all || fs.colh[c] > 0) &&
+                    stretch_column(f, ps->page, &pl, &fs, c, target, &reported))
                     goto out;
         }
         if (draw_band(f, ps, &pl, all ? snap(f, fs.used) : H))
@@ -1480,10 +1562,19 @@ static int flow_pages(flow *f)
                 if (new_page(f, &ps, ps.section))
                     return -1;
             if (f->t->st->section_new_page && !page_empty) {
+                /* The section before ends on a page less than a third full: its last
+                 * lines could go back if paragraphs on the page before were set a line
+                 * tighter. */
+                if (ps.page > ps.first && ps.y < flow_text_h(f->g) / 3 && ps.lines > 0) {
+                    problem_from(f, ps.first, ps.page, 0, ps.lines, -1);
+                    if (!f->dry && report_short_end(f, &ps))
+                        return -1;
+                }
                 if (new_page(f, &ps, p->section))
                     return -1;
                 page_empty = true;
             }
+            ps.first = ps.page;
             ps.section = p->section;
             dl_set_str(&f->d->pages[ps.page].section, f->sections[p->section]);
             i++;
@@ -1517,9 +1608,16 @@ static int flow_pages(flow *f)
                 if (new_page(f, &ps, ps.section))
                     return -1;
             }
-            /* Whatever must follow it, the title itself never goes past the foot. */
-            if (ps.y > 0 && p->h > flow_text_h(f->g) - ps.y + EPS && new_page(f, &ps, ps.section))
-                return -1;
+            /* Whatever must follow it, the title itself never goes past the foot (the
+             * page it moved to may have filled with waiting floats). */
+            room = flow_text_h(f->g) - ps.y;
+            if (ps.y > 0 && p->h > room + EPS) {
+                if (!f->dry && room >= 2 * f->g->pitch - EPS &&
+                    report_gap(f, ps.page, -1, p->block, floorf(room / f->g->pitch + 0.01f)))
+                    return -1;
+                if (new_page(f, &ps, ps.section))
+                    return -1;
+            }
             bool top = ps.y == 0;
             float h = top ? p->h_top : p->h;
             float x = flow_left(f->g, ps.page), y = f->g->top + ps.y;

@@ -587,7 +587,7 @@ static inline void lc_fill(lc_ctx *c)
             if (b.y0 < last_span - LC_EPS)
                 continue;
             lowest_any = fmaxf(lowest_any, it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1);
-            colbot[it->col] = fmaxf(colbot[it->col], b.y1);
+            colbot[it->col] = fmaxf(colbot[it->col], it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1);
             /* A column is measured against the text of the others: a float cannot split
              * to even them. */
             if (it->role != DL_ROLE_BOX)

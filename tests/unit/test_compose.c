@@ -11,6 +11,7 @@
 
 static font_lib *lib;
 static font *serif;
+static font *kai;                 /* LXGW WenKai: narrow quotes */
 
 typedef struct {
     para *p;
@@ -18,12 +19,12 @@ typedef struct {
     char lines[32][256];
 } composed;
 
-static void run(composed *c, const char *text, int chars, float indent_em,
-                style_strictness st)
+static void run_face(composed *c, font *face, const char *text, int chars, float indent_em,
+                     style_strictness st)
 {
     memset(c, 0, sizeof *c);
     c->p = para_new();
-    para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false, NULL };
+    para_span sp = { { face, face, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false, NULL };
     assert_int_equal(para_add(c->p, text, strlen(text), &sp), 0);
     assert_int_equal(para_shape(c->p, lib, NULL, NULL), 0);
     compose_opts o;
@@ -43,6 +44,12 @@ static void run(composed *c, const char *text, int chars, float indent_em,
         }
         *o2 = 0;
     }
+}
+
+static void run(composed *c, const char *text, int chars, float indent_em,
+                style_strictness st)
+{
+    run_face(c, serif, text, chars, indent_em, st);
 }
 
 static void done(composed *c)
@@ -228,6 +235,28 @@ static void test_pa_last_line_two_chars(void **state)
     assert_string_equal(c.lines[1], "声动。");
     assert_near(c.r.lines[0].width, 17 * EM);
     done(&c);
+}
+
+/* CL-PA-05 counts characters, not quotation marks, though a narrow quote in the
+ * body face is classed Latin: "包”" alone is a one-character last line. */
+static void test_pa_last_line_quote(void **state)
+{
+    (void)state;
+    const char *t = "对利用存量房产或土地资源发展“互联网+”、电子商务等新业态、创新商业模式、"
+                    "开展线上线下融合业务的，可享受在一定年限内继续按原用途和土地权利类型使用"
+                    "土地的五年过渡期“服务外包”";
+    for (int m = 5; m <= 24; m++) {
+        composed c;
+        run_face(&c, kai, t, m, 0, STRICT_BASIC);
+        assert_true(unit_at(&c, "”")->cls == PC_LATIN);
+        const char *last = c.lines[c.r.n - 1];
+        int chars = 0;
+        for (const char *s = last; *s; s += 3)
+            chars += strncmp(s, "”", 3) != 0 && strncmp(s, "“", 3) != 0;
+        if (chars < 2)
+            fail_msg("at %d characters the last line is \"%s\"", m, last);
+        done(&c);
+    }
 }
 
 /* CL-PA-01 and CL-GR-02: the first line starts after a 2 em indent; a pure-Han line
@@ -643,6 +672,7 @@ static int setup(void **state)
     char err[256];
     lib = font_lib_new();
     serif = font_lib_open(lib, "Noto Serif CJK SC", "Regular", err, sizeof err);
+    kai = font_lib_open(lib, "LXGW WenKai", "Regular", err, sizeof err);
     mono = font_lib_open(lib, "Noto Sans Mono CJK SC", "Regular", err, sizeof err);
     return serif && mono ? 0 : -1;
 }
@@ -664,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_mx_space_replaced),
         cmocka_unit_test(test_lb_dashes),
         cmocka_unit_test(test_pa_last_line_two_chars),
+        cmocka_unit_test(test_pa_last_line_quote),
         cmocka_unit_test(test_indent_and_grid),
         cmocka_unit_test(test_ju_shrink_order),
         cmocka_unit_test(test_ju_stretch_spaces_first),
