@@ -1,9 +1,13 @@
 /* issue — builds one issue: source and style in, PDF out.
  *
  * A build runs in an issue_ctx, what lives from one build to the next in one process:
- * the fonts (fontconfig, FreeType faces, HarfBuzz fonts and their glyph caches) now;
- * caches of shaped paragraphs and font subsets belong there too. `jianbao watch`
- * keeps one context for all its rebuilds; `jianbao build` makes one per run. */
+ * the fonts (fontconfig, FreeType faces, HarfBuzz fonts and their glyph caches), the
+ * writer's cache (subset fonts, deflated streams) and, when asked
+ * (issue_ctx_keep_paragraphs), shaped and composed paragraphs. `jianbao watch` keeps one
+ * context for all its rebuilds; `jianbao build` makes one per run.
+ *
+ * The body is laid out once: the contents' page count is known from its entries before
+ * (JIANBAO_TIMING's layout-rounds counts the layouts). */
 #ifndef JB_ISSUE_H
 #define JB_ISSUE_H
 
@@ -44,6 +48,9 @@ typedef struct issue_ctx issue_ctx;
 
 /* NULL when memory runs out. Fonts are opened on first use. */
 issue_ctx *issue_ctx_new(void);
+/* Keeps shaped and composed paragraphs from one build to the next (pcache; about twice
+ * the paragraphs' own memory, up to a bound): for rebuilds of the same issue. */
+void issue_ctx_keep_paragraphs(issue_ctx *c);
 void issue_ctx_free(issue_ctx *c);
 
 /* An issue's name: its folder's name (the real one when the path is "." or ".."); the

@@ -290,6 +290,8 @@ int watch_run(const char *issue_dir, const watch_opts *o)
         return 1;
     }
     w.ctx = issue_ctx_new();
+    if (w.ctx)
+        issue_ctx_keep_paragraphs(w.ctx);   /* an edit re-sets only what changed */
     w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (!w.ctx || w.fd < 0) {
         fprintf(stderr, "jianbao: error: cannot watch files: %s\n",

@@ -377,23 +377,24 @@ static void tabular_digits(para *p)
 {
     for (size_t i = 0; i < p->nu; i++) {
         para_unit *u = &p->u[i];
-        if (u->cp < '0' || u->cp > '9' || u->g1 != u->g0 + 1)
+        if (u->cp < '0' || u->cp > '9' || para_unit_g1(p, i) != u->g0 + 1)
             continue;
         para_glyph *g = &p->g[u->g0];
         float size = p->spans[u->span].size;
         int32_t widest = 0;
         for (uint32_t cp = '0'; cp <= '9'; cp++) {
-            uint32_t gid = font_glyph(g->f, cp);
-            int32_t a = gid ? font_advance(g->f, gid) : 0;
+            uint32_t gid = font_glyph(para_glyph_font(p, g), cp);
+            int32_t a = gid ? font_advance(para_glyph_font(p, g), gid) : 0;
             if (a > widest)
                 widest = a;
         }
-        float more = (float)widest * size / (float)font_upem(g->f) - u->w;
+        float more = (float)widest * size / (float)font_upem(para_glyph_font(p, g)) - u->w;
         if (more <= 0)
             continue;
         g->dx += more / 2;
         g->adv += more;
         u->w += more;
+        p->cache = NULL;     /* no longer the paragraph as shaped: compose it afresh */
     }
 }
 

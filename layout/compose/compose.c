@@ -70,13 +70,13 @@ typedef struct {
 
 static bool is_latinish(para_class c) { return compose_is_latinish(c); }
 
-static float half_blank(const para_unit *u, bool left)
+static float half_blank(const para *p, const para_unit *u, bool left)
 {
     if (!u->blank)
         return 0;
     if (u->blank == (PA_LEFT | PA_RIGHT))
-        return u->em / 4;
-    return (u->blank & (left ? PA_LEFT : PA_RIGHT)) ? u->em / 2 : 0;
+        return para_unit_em(p, u) / 4;
+    return (u->blank & (left ? PA_LEFT : PA_RIGHT)) ? para_unit_em(p, u) / 2 : 0;
 }
 
 static uint8_t tier_of(const para_unit *u)
@@ -102,7 +102,7 @@ static void space_glue(const ctx *x, size_t i, cunit *c)
               ((a->cls == PC_HAN && compose_is_word(b)) ||
                (compose_is_word(a) && b->cls == PC_HAN));
     if (hl) {
-        float em = a->cls == PC_HAN ? a->em : b->em;
+        float em = para_unit_em(p, a->cls == PC_HAN ? a : b);
         c->gn = o->hl * em;
         c->gsh = (o->hl - o->hl_min) * em;
         c->gst = (o->hl_max - o->hl) * em;
@@ -112,8 +112,9 @@ static void space_glue(const ctx *x, size_t i, cunit *c)
         c->gtier = T_SPACE;
     } else {
         c->gn = u->w;
-        c->gsh = u->w > u->em / 4 ? u->w - u->em / 4 : 0;
-        c->gst = u->em / 2 > u->w ? u->em / 2 - u->w : 0;
+        float em = para_unit_em(p, u);
+        c->gsh = u->w > em / 4 ? u->w - em / 4 : 0;
+        c->gst = em / 2 > u->w ? em / 2 - u->w : 0;
         c->gtier = T_SPACE;
     }
 }
@@ -148,7 +149,7 @@ static void gap_before(ctx *x, size_t i)
         return;
     /* CL-MX-01: ¼ em between Han and Latin letters or digits — not punctuation (CL-MX-05). */
     if ((a->cls == PC_HAN && compose_is_word(b)) || (compose_is_word(a) && b->cls == PC_HAN)) {
-        float em = a->cls == PC_HAN ? a->em : b->em;
+        float em = para_unit_em(p, a->cls == PC_HAN ? a : b);
         cb->hn = o->hl * em;
         cb->hsh = (o->hl - o->hl_min) * em;
         cb->hst = (o->hl_max - o->hl) * em;
@@ -157,7 +158,8 @@ static void gap_before(ctx *x, size_t i)
      * a space (the space stretches), never inside ——/…… (one unit). */
     bool latin_pair = is_latinish(a->cls) && is_latinish(b->cls);
     if (!latin_pair && a->cls != PC_SPACE && b->cls != PC_SPACE)
-        cb->sigma = (a->em > b->em ? a->em : b->em) / 8;
+        cb->sigma = (para_unit_em(p, a) > para_unit_em(p, b) ? para_unit_em(p, a)
+                                                             : para_unit_em(p, b)) / 8;
 }
 
 /* Widths, compression, glue and stretch of every unit. */
@@ -174,8 +176,8 @@ static void measure_units(ctx *x)
         c->countable = (u->cls == PC_HAN || u->cls == PC_LATIN || u->cls == PC_DIGIT ||
                         u->cls == PC_OTHER) && !para_is_mark(para_class_of(u->cp));
         if (para_is_mark(u->cls) && o->compress && i >= x->label_end) {
-            c->bl = half_blank(u, true);
-            c->br = half_blank(u, false);
+            c->bl = half_blank(p, u, true);
+            c->br = half_blank(p, u, false);
             c->tl = c->tr = tier_of(u);
         }
         if (u->cls == PC_SPACE)
@@ -345,7 +347,7 @@ static int line_bad(const ctx *x, const line_m *m, double L, bool final, int mod
     } else if (m->nat > L + 1e-6) {
         r = m->sh > 1e-9 ? (L - m->nat) / m->sh : -DBL_MAX;
         if (r < -1 - 1e-9)
-            return m->nat - m->sh > L + x->p->u[m->last].em ? LB_DEAD : LB_NO;
+            return m->nat - m->sh > L + para_unit_em(x->p, &x->p->u[m->last]) ? LB_DEAD : LB_NO;
     } else if (final) {
         r = 0;
     } else if (!x->o->justify) {
@@ -354,7 +356,7 @@ static int line_bad(const ctx *x, const line_m *m, double L, bool final, int mod
         double sh = line_short(x, m, L);
         if (sh > 1e-6 && mode == KP_STRICT)
             return LB_NO;
-        double em = x->p->u[m->last].em;
+        double em = para_unit_em(x->p, &x->p->u[m->last]);
         r = m->st > 1e-9 ? (L - m->nat - sh) / m->st : 0;
         /* A short line costs more the more it is short. */
         if (sh > 1e-6)
@@ -727,7 +729,7 @@ static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerit
                 double before = cost[(size_t)(l - 1) * stride + a];
                 if (before < DBL_MAX) {
                     line_m m = line_measure(x, a, b);
-                    double em = m.first <= m.last ? x->p->u[m.last].em : 1;
+                    double em = m.first <= m.last ? para_unit_em(x->p, &x->p->u[m.last]) : 1;
                     double room = (hi - w) / em, pen = b < n ? x->c[b].penalty : 0;
                     double d = before + 100 * room * room + (double)pen * pen;
                     if (d < *best - 1e-9) {
@@ -943,8 +945,8 @@ static int set_line(ctx *x, compose_result *r, int li, size_t a, size_t b, float
             pen += c->gn + tg[i];
         else
             pen += u->w - u->cl - u->cr;
-        if (u->em > cl.size)
-            cl.size = u->em;
+        if (para_unit_em(p, u) > cl.size)
+            cl.size = para_unit_em(p, u);
     }
     if (m.end_cut > 0 && x->o->hanging && p->u[m.last].cls != PC_OPEN &&
         (p->u[m.last].cls == PC_PAUSE || p->u[m.last].cls == PC_STOP)) {

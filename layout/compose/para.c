@@ -23,6 +23,7 @@ void para_free(para *p)
     free(p->span_end);
     free(p->g);
     free(p->u);
+    free(p->fonts);
     free(p);
 }
 
@@ -105,13 +106,15 @@ static void on_missing(void *ctx, size_t off, uint32_t cp)
 
 /* Which halves of a full-width mark's box carry no ink, read from the glyph itself so
  * that fonts with centred (Taiwan-style) punctuation are handled too. */
-static uint8_t blank_halves(const para_glyph *g, const para_unit *u)
+/* g: the unit's glyphs, ng of them. */
+static uint8_t blank_halves(const para *p, const para_glyph *g, size_t ng)
 {
     int32_t x0, x1;
-    if (u->g1 != u->g0 + 1 || !g->f || !font_ink_x(g->f, g->gid, &x0, &x1))
+    font *f = ng == 1 ? para_glyph_font(p, g) : NULL;
+    if (!f || !font_ink_x(f, g->gid, &x0, &x1))
         return 0;
-    float upem = (float)font_upem(g->f);
-    float adv = (float)font_advance(g->f, g->gid);
+    float upem = (float)font_upem(f);
+    float adv = (float)font_advance(f, g->gid);
     if (adv < 0.9f * upem)
         return 0;                      /* proportional (Latin-face) mark: leave it */
     float half = adv / 2, slack = upem * 0.04f;
@@ -123,6 +126,30 @@ static uint8_t blank_halves(const para_glyph *g, const para_unit *u)
     if (!b && x0 >= adv / 4 - slack && x1 <= 3 * adv / 4 + slack)
         b = PA_LEFT | PA_RIGHT;       /* centred: a quarter each side */
     return b;
+}
+
+/* Gives back what a grown array holds beyond its n items (the doubling's slack): a
+ * shaped paragraph is kept until its page is drawn. */
+static void fit(void **items, size_t *cap, size_t n, size_t size)
+{
+    void *q = n ? realloc(*items, n * size) : NULL;
+    if (q) {
+        *items = q;
+        if (cap)
+            *cap = n;
+    }
+}
+
+/* The index of f in p's fonts (added when new), or -1. */
+static int font_index(para *p, font *f)
+{
+    for (int i = p->nfonts - 1; i >= 0; i--)
+        if (p->fonts[i] == f)
+            return i;
+    if (p->nfonts > UINT16_MAX || !VEC_PUSH_ROOM(p->fonts, p->capfonts, p->nfonts))
+        return -1;
+    p->fonts[p->nfonts] = f;
+    return p->nfonts++;
 }
 
 static int push_unit(para *p, size_t *cap, const para_unit *u)
@@ -146,8 +173,7 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
         if (sp->flags & IN_BR) {
             /* A hard line break is a unit of its own, never shaped. */
             para_unit u = { .t0 = (uint32_t)start, .t1 = (uint32_t)end, .g0 = (uint32_t)p->ng,
-                            .g1 = (uint32_t)p->ng, .cp = '\n', .span = (uint16_t)s,
-                            .cls = PC_BREAK, .em = sp->size, .line = -1 };
+                            .cp = '\n', .span = (uint16_t)s, .cls = PC_BREAK, .line = -1 };
             rc = push_unit(p, &ucap, &u);
             continue;
         }
@@ -169,7 +195,6 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
             u.t1 = (uint32_t)(j < so.n ? start + so.g[j].cluster : end);
             u.g0 = (uint32_t)p->ng;
             u.span = (uint16_t)s;
-            u.em = sp->size;
             u.line = -1;
             size_t q = u.t0;
             u.cp = utf8_next(p->text, p->len, &q);
@@ -185,18 +210,25 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
             }
             for (size_t k = i; k < j; k++) {
                 float sc = sp->size / (float)font_upem(so.g[k].f);
-                para_glyph g = { so.g[k].f, so.g[k].gid, so.g[k].xoff * sc,
-                                 -so.g[k].yoff * sc - sp->rise, so.g[k].adv * sc };
+                int fi = font_index(p, so.g[k].f);
+                if (fi < 0) {
+                    rc = -1;
+                    break;
+                }
+                para_glyph g = { (uint16_t)fi, (uint16_t)(so.g[k].gid <= UINT16_MAX ? so.g[k].gid : 0),
+                                 so.g[k].xoff * sc, -so.g[k].yoff * sc - sp->rise,
+                                 so.g[k].adv * sc };
                 p->g[p->ng++] = g;
                 u.w += g.adv;
             }
-            u.g1 = (uint32_t)p->ng;
+            if (rc)
+                break;
             para_class c = para_class_of(u.cp);
             u.cls = (uint8_t)c;
             if (para_is_mark(c)) {
-                u.blank = blank_halves(&p->g[u.g0], &u);
+                u.blank = blank_halves(p, &p->g[u.g0], p->ng - u.g0);
                 /* A mark set in the Latin face is Latin punctuation. */
-                if (u.w < 0.9f * u.em)
+                if (u.w < 0.9f * sp->size)
                     u.cls = PC_LATIN, u.blank = 0;
             }
             rc = push_unit(p, &ucap, &u);
@@ -204,6 +236,14 @@ int para_shape(para *p, font_lib *lib, para_missing_fn missing, void *ctx)
         }
     }
     shape_out_free(&so);
+    if (rc == 0) {
+        fit((void **)&p->u, NULL, p->nu, sizeof *p->u);
+        fit((void **)&p->g, NULL, p->ng, sizeof *p->g);
+        fit((void **)&p->text, &p->cap, p->len + 1, 1);
+        fit((void **)&p->spans, &p->capspans, (size_t)p->nspans, sizeof *p->spans);
+        fit((void **)&p->span_end, &p->capends, (size_t)p->nspans, sizeof *p->span_end);
+        fit((void **)&p->fonts, &p->capfonts, (size_t)p->nfonts, sizeof *p->fonts);
+    }
     return rc;
 }
 
@@ -226,18 +266,18 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
         }
         const para_unit *first = &p->u[i];
         const para_span *sp = &p->spans[first->span];
-        font *f = p->g[first->g0].f;
+        font *f = para_glyph_font(p, &p->g[first->g0]);
         size_t j = i, ng = 0;
         while (j < u1) {
             const para_unit *u = &p->u[j];
             if (u->line < 0)
                 break;
             const para_span *s2 = &p->spans[u->span];
-            if (p->g[u->g0].f != f || s2->size != sp->size || s2->rise != sp->rise ||
+            if (para_glyph_font(p, &p->g[u->g0]) != f || s2->size != sp->size || s2->rise != sp->rise ||
                 memcmp(&s2->color, &sp->color, sizeof sp->color) != 0 || !same_link(s2, sp) ||
                 ((s2->flags ^ sp->flags) & IN_CODE))
                 break;
-            ng += u->g1 - u->g0;
+            ng += para_unit_g1(p, j) - u->g0;
             j++;
         }
         if (!vec_reserve((void **)&buf, &cap, ng, sizeof *buf)) {
@@ -249,7 +289,7 @@ int para_emit(const para *p, size_t u0, size_t u1, dl_doc *d, int page, float x0
         for (size_t k = i; k < j; k++) {
             const para_unit *u = &p->u[k];
             float pen = u->x - u->cl - run_x;
-            for (uint32_t gi = u->g0; gi < u->g1; gi++) {
+            for (uint32_t gi = u->g0, g1 = para_unit_g1(p, k); gi < g1; gi++) {
                 const para_glyph *g = &p->g[gi];
                 buf[n].gid = g->gid;
                 buf[n].x = pen + g->dx;

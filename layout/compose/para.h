@@ -45,21 +45,23 @@ typedef struct {
 } para_span;
 
 typedef struct {
-    font *f;
-    uint32_t gid;
+    uint16_t font;            /* index into the paragraph's fonts (para_glyph_font) */
+    uint16_t gid;             /* OpenType glyph ids are 16 bits */
     float dx, dy;             /* offset from the pen, pt (dy down) */
     float adv;                /* advance, pt */
 } para_glyph;
 
+/* A paragraph holds one unit per character or cluster until its page is drawn, so a
+ * unit keeps only what cannot be derived: its glyphs end where the next unit's begin
+ * (para_unit_g1), its size is its span's (para_unit_em). */
 typedef struct {
     uint32_t t0, t1;          /* bytes of para text */
-    uint32_t g0, g1;          /* glyphs */
+    uint32_t g0;              /* first glyph */
     uint32_t cp;              /* first character */
     uint16_t span;
     uint8_t cls;              /* para_class */
     uint8_t blank;            /* PA_LEFT | PA_RIGHT: halves without ink */
     float w;                  /* natural advance, pt */
-    float em;                 /* size of the unit's font, pt */
     /* set by the composer */
     float cl, cr;             /* compression taken from the left / right, pt */
     float x;                  /* left edge on its line, pt from the line start */
@@ -78,8 +80,31 @@ typedef struct {
     size_t ng;
     para_unit *u;
     size_t nu;
+    font **fonts;             /* the fonts its glyphs are set in, each once */
+    int nfonts;
+    size_t capfonts;
+    struct pcache_entry *cache;   /* the kept copy it was made from or into (pcache),
+                                     NULL when none or when changed since shaping */
     bool warned;              /* its break warnings are out (trial settings repeat them) */
 } para;
+
+/* The font glyph g is set in. */
+static inline font *para_glyph_font(const para *p, const para_glyph *g)
+{
+    return p->fonts[g->font];
+}
+
+/* The size of unit u's font, pt: its span's. */
+static inline float para_unit_em(const para *p, const para_unit *u)
+{
+    return p->spans[u->span].size;
+}
+
+/* The end of unit i's glyphs: where unit i + 1's begin (units own consecutive glyphs). */
+static inline uint32_t para_unit_g1(const para *p, size_t i)
+{
+    return i + 1 < p->nu ? p->u[i + 1].g0 : (uint32_t)p->ng;
+}
 
 para *para_new(void);
 void para_free(para *p);

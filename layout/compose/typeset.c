@@ -2,6 +2,7 @@
 #include "layout/compose/typeset.h"
 
 #include "layout/compose/punct.h"
+#include "layout/base/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,58 @@ static void add_fallbacks(typeset_ctx *t, para_span *sp)
 
 static para *typeset_para_as_is(typeset_ctx *t, const doc_text *text, const style_text *ts);
 
+/* The cache key of text in style ts: everything typeset_para reads besides the style
+ * sheet and the fonts (the cache's fingerprint). Source offsets relative to the first
+ * inline's. */
+static bool para_key(const typeset_ctx *t, const doc_text *text, const style_text *ts,
+                     strbuf *k)
+{
+    char code = ts == &t->st->code;
+    bool ok = strbuf_add(k, &code, 1) && strbuf_str(k, ts->family ? ts->family : "") &&
+              strbuf_add(k, "", 1) && strbuf_str(k, ts->style ? ts->style : "") &&
+              strbuf_add(k, "", 1) && strbuf_add(k, (const char *)&ts->size, sizeof ts->size) &&
+              strbuf_add(k, (const char *)&ts->color.model, sizeof ts->color.model) &&
+              strbuf_add(k, (const char *)ts->color.v, sizeof ts->color.v);
+    for (int i = 0; ok && i < text->nin; i++) {
+        const doc_inline *in = &text->in[i];
+        size_t rel = in->src - text->in[0].src;
+        char verb = in->src_verbatim;
+        char link = in->href != NULL;
+        ok = strbuf_add(k, (const char *)&in->flags, sizeof in->flags) &&
+             strbuf_add(k, (const char *)&rel, sizeof rel) && strbuf_add(k, &verb, 1) &&
+             strbuf_str(k, in->text ? in->text : "") && strbuf_add(k, "", 1) &&
+             strbuf_add(k, &link, 1) && strbuf_str(k, in->href ? in->href : "") &&
+             strbuf_add(k, "", 1);
+    }
+    return ok;
+}
+
+static para *typeset_para_fixed(typeset_ctx *t, const doc_text *text, const style_text *ts);
+
 para *typeset_para(typeset_ctx *t, const doc_text *text, const style_text *ts)
+{
+    if (!t->cache || t->debug || text->nin == 0)
+        return typeset_para_fixed(t, text, ts);
+    strbuf k = { 0 };
+    size_t src0 = text->in[0].src;
+    para *p = NULL;
+    if (para_key(t, text, ts, &k)) {
+        long long t0 = typeset_now_ns();
+        p = pcache_get(t->cache, k.p, k.n, src0);
+        t->ns_shape += typeset_now_ns() - t0;
+    }
+    if (!p) {
+        int warned = t->d ? t->d->warnings : 0;
+        p = typeset_para_fixed(t, text, ts);
+        /* One that reported a missing character is not kept: it must report it again. */
+        if (p && k.p && !k.oom && (t->d ? t->d->warnings : 0) == warned)
+            pcache_put(t->cache, k.p, k.n, p, src0);
+    }
+    strbuf_free(&k);
+    return p;
+}
+
+static para *typeset_para_fixed(typeset_ctx *t, const doc_text *text, const style_text *ts)
 {
     /* ASCII punctuation in Chinese and range dashes, as the style sets them. */
     doc_text fixed;
@@ -242,6 +294,27 @@ static void debug_short(typeset_ctx *t, const para *p, const compose_result *r)
     }
 }
 
+/* compose() through the cache: a composition found is copied into p and r, one made is
+ * kept. compose() reports nothing itself: what is wrong with a composition is reported
+ * from r by the caller, found or made. */
+static int compose_cached(typeset_ctx *t, para *p, const compose_opts *o, const style_text *ts,
+                          compose_result *r)
+{
+    long long t0 = typeset_now_ns();
+    pcache_how how = { o->measure, o->indent, ts->size, o->wrap_indent, o->looseness,
+                       (int)ts->align, o->verbatim, o->keep_brackets, o->keep_words,
+                       o->balance, o->phrase_balance };
+    bool cached = t->cache && !t->debug && p->cache;
+    int rc = 0;
+    if (!cached || !pcache_composed(t->cache, p, &how, r)) {
+        rc = compose(p, o, r);
+        if (rc == 0 && cached)
+            pcache_compose_put(t->cache, p, &how, r);
+    }
+    t->ns_compose += typeset_now_ns() - t0;
+    return rc;
+}
+
 int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
                           float indent, int looseness, compose_result *r)
 {
@@ -249,10 +322,7 @@ int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float m
     style_opts(t, ts, measure, &o);
     o.indent = indent;
     o.looseness = looseness;
-    long long t0 = typeset_now_ns();
-    int rc = compose(p, &o, r);
-    t->ns_compose += typeset_now_ns() - t0;
-    if (rc)
+    if (compose_cached(t, p, &o, ts, r))
         return -1;
     if (t->debug && t->src && t->d)
         debug_short(t, p, r);
@@ -285,10 +355,7 @@ int typeset_compose_code(typeset_ctx *t, para *p, const style_text *ts, float me
     o.justify = false;
     o.last_min = 0;
     o.wrap_indent = wrap_indent;
-    long long t0 = typeset_now_ns();
-    int rc = compose(p, &o, r);
-    t->ns_compose += typeset_now_ns() - t0;
-    return rc ? -1 : 0;
+    return compose_cached(t, p, &o, ts, r) ? -1 : 0;
 }
 
 int typeset_emit_line(const para *p, const compose_result *r, int l, dl_doc *d, int page,

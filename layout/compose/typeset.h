@@ -13,6 +13,7 @@
 #include "layout/dlist/dlist.h"
 #include "layout/read/doc.h"
 #include "layout/compose/para.h"
+#include "layout/compose/pcache.h"
 #include "layout/style/style.h"
 
 typedef struct {
@@ -25,6 +26,8 @@ typedef struct {
     int nfallback;            /* -1 until resolved */
     long long ns_shape, ns_compose;   /* time spent, for `make bench` */
     bool debug;               /* JIANBAO_DEBUG: report lines set short (CL-JU-07) */
+    pcache *cache;            /* shaped and composed paragraphs of earlier builds (jianbao
+                                 watch), NULL: none; not used with JIANBAO_DEBUG */
     size_t dbg_seen[64];      /* source offsets already reported (a paragraph is
                                  composed again for each looseness the flow tries) */
     int ndbg;

@@ -119,6 +119,8 @@ typedef struct {
     bool alt_known[2 * LOOSE_MAX + 1], alt_ok[2 * LOOSE_MAX + 1];
     double alt_d[2 * LOOSE_MAX + 1];
     int n0;                   /* its lines at looseness 0 */
+    int drawn;                /* lines drawn (the drawing pass): when all are, its
+                                 shaped paragraph is given back */
     int elem, lbl;            /* structure elements of its text and list label */
     uint32_t lbl_bytes;       /* the label's bytes at the start of the text */
 } setter;
@@ -333,7 +335,7 @@ static int add_para(flow *f, const doc_block *b)
             return -1;
         tmp[0] = (doc_inline){ (char *)m, IN_LABEL | IN_HANG, NULL, b->src, false };
         lbl_bytes = (uint32_t)strlen(m);
-        if (text.nin > 0)                /* an empty item ('-' alone) has no inlines */
+        if (text.nin > 0)     /* an empty item ("-" alone) has no inlines */
             memcpy(tmp + 1, text.in, (size_t)text.nin * sizeof *tmp);
         text.in = tmp;
         text.nin++;
@@ -869,13 +871,25 @@ static void anchor(flow *f, const piece *p, int page, float y)
     }
 }
 
-static int draw_setter_lines(flow *f, const setter *s, int page, float x, float y_top, float lead)
+/* Counts n more lines of s drawn; once all are, its glyphs are in the display list
+ * and its shaped paragraph is freed (only the line count and breaks stay). */
+static void drawn(setter *s, int n)
+{
+    s->drawn += n;
+    if (s->drawn >= s->r.n) {
+        para_free(s->p);
+        s->p = NULL;
+    }
+}
+
+static int draw_setter_lines(flow *f, setter *s, int page, float x, float y_top, float lead)
 {
     for (int l = 0; l < s->r.n; l++) {
         float base = y_top + l * lead + typeset_baseline(lead, s->ts->size);
         if (typeset_emit_line(s->p, &s->r, l, f->d, page, x + s->x_off, base, s->measure, s->align))
             return -1;
     }
+    drawn(s, s->r.n);
     return 0;
 }
 
@@ -946,7 +960,7 @@ static int draw_opener(flow *f, const piece *p, int page, float x, float base)
  * at the top), its lines, the rest of the rounding below. */
 static int draw_heading(flow *f, const piece *p, int page, float x, float y, bool at_top)
 {
-    const setter *s = &f->set[p->obj];
+    setter *s = &f->set[p->obj];
     float before = at_top ? 0 : s->ts->space_before;
     float h = at_top ? p->h_top : p->h;
     float body = s->r.n * s->ts->leading;
@@ -977,7 +991,7 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
     f->d->elem = text ? f->set[p->obj].elem : DL_ARTIFACT;
     switch (p->kind) {
     case PK_LINE: {
-        const setter *s = &f->set[p->obj];
+        setter *s = &f->set[p->obj];
         float base = y + typeset_baseline(f->g->pitch, s->ts->size);
         uint32_t n0 = f->d->pages[page].n;
         if (typeset_emit_line(s->p, &s->r, p->line, f->d, page, x + s->x_off, base, s->measure,
@@ -985,6 +999,7 @@ static int draw_piece(flow *f, const piece *p, int page, float x, float y, bool 
             return -1;
         if (p->line == 0 && s->lbl >= 0)
             dl_tag_split(f->d, page, n0, s->lbl_bytes, s->lbl);
+        drawn(s, 1);
         return 0;
     }
     case PK_HEAD:
@@ -1235,9 +1250,23 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
 /* Whether a fill took everything: all pieces, and no float left waiting. */
 static bool fill_all(int k, int j, const fill_stats *fs) { return k >= j && fs->nleft == 0; }
 
+/* Whether a placement sets a two-line paragraph a line in each column: a sentence
+ * torn in two, which no evenness of columns is worth. */
+static bool splits_couplet(const flow *f, const placement *pl)
+{
+    for (int m = 0; m + 1 < pl->n; m++) {
+        const piece *a = &f->pc[pl->v[m].piece], *b = &f->pc[pl->v[m + 1].piece];
+        if (a->kind == PK_LINE && b->kind == PK_LINE && a->obj == b->obj && a->nlines == 2 &&
+            pl->v[m].col != pl->v[m + 1].col)
+            return true;
+    }
+    return false;
+}
+
 /* The band height to fill with [i, j) when it all fits in room: the least height that
  * still takes it all with columns within a line of each other. Widow control gives way
- * when only it stands in the way (the columns' evenness is the stronger rule). */
+ * when only it stands in the way (the columns' evenness is the stronger rule), but
+ * never tears a two-line paragraph in two. */
 static float balance(const flow *f, int i, int j, const int *carry, int ncarry, float room,
                      bool *widows, placement *scratch)
 {
@@ -1248,7 +1277,7 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         for (int w = *widows ? 1 : 0; w >= 0; w--)
             if (fill_all(fill(f, i, j, carry, ncarry, h, w, scratch, &fs), j, &fs) &&
-                spread(f, &fs) <= f->g->pitch + EPS) {
+                spread(f, &fs) <= f->g->pitch + EPS && !splits_couplet(f, scratch)) {
                 *widows = w;
                 return h;
             }
@@ -1257,9 +1286,9 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     float best = room, best_spread = 1e9f;
     for (float h = lo; h < room + EPS; h += f->g->pitch)
         if (fill_all(fill(f, i, j, carry, ncarry, h, *widows, scratch, &fs), j, &fs) &&
-            spread(f, &fs) < best_spread - EPS) {
+            spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0) < best_spread - EPS) {
             best = h;
-            best_spread = spread(f, &fs);
+            best_spread = spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0);
         }
     return best;
 }

@@ -68,10 +68,8 @@ void doc_meta_clear(doc_meta *m)
     }
 }
 
-void doc_free(doc *d)
+void doc_free_body(doc *d)
 {
-    if (!d)
-        return;
     for (int i = 0; i < d->nblocks; i++) {
         doc_block *b = &d->blocks[i];
         free(b->marker);
@@ -81,6 +79,15 @@ void doc_free(doc *d)
         doc_chart_free(b->chart);
     }
     free(d->blocks);
+    d->blocks = NULL;
+    d->nblocks = 0;
+}
+
+void doc_free(doc *d)
+{
+    if (!d)
+        return;
+    doc_free_body(d);
     doc_meta_clear(&d->meta);
     src_file_free(d->src);
     free(d->dir);

@@ -186,6 +186,9 @@ doc *doc_read_with(const char *path, const doc_options *o, diag *d);
 /* The same from text in memory (tests, fuzzing); dir resolves figure paths. */
 doc *doc_read_mem(const char *name, const char *text, size_t len, const char *dir, diag *d);
 void doc_free(doc *doc);
+/* Frees the blocks only (nblocks becomes 0); the front matter and the source stay: once
+ * laid out, the writer needs no more of the body. */
+void doc_free_body(doc *doc);
 
 /* Concatenated plain text of a doc_text (caller frees). */
 char *doc_text_plain(const doc_text *t);

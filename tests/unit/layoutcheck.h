@@ -579,6 +579,11 @@ static inline void lc_fill(lc_ctx *c)
         int ncol = g->cols > 8 ? 8 : g->cols;
         float lowest_any = 0;
         float used_area = 0;
+        /* The band's text: one block of at most two lines (a paragraph the flow never
+         * tears a line to each column) may leave the other columns empty. */
+        int band_blk = -2;
+        bool band_one = true;
+        float band_top = 1e9f, band_bot = 0;
         for (uint32_t i = 0; i < pg->n; i++) {
             const dl_item *it = &pg->items[i];
             if (!lc_body_role(it->role) || it->col < 0 || it->col >= ncol || it->kind == DL_LINK)
@@ -586,6 +591,11 @@ static inline void lc_fill(lc_ctx *c)
             lc_box b = lc_item_box(c, it);
             if (b.y0 < last_span - LC_EPS)
                 continue;
+            if (it->role == DL_ROLE_BOX || (band_blk != -2 && it->block != band_blk))
+                band_one = false;
+            band_blk = it->block;
+            band_top = fminf(band_top, b.y0);
+            band_bot = fmaxf(band_bot, b.y1);
             lowest_any = fmaxf(lowest_any, it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1);
             colbot[it->col] = fmaxf(colbot[it->col], it->role == DL_ROLE_BOX ? lc_box_foot(g, b.y1) : b.y1);
             /* A column is measured against the text of the others: a float cannot split
@@ -604,6 +614,7 @@ static inline void lc_fill(lc_ctx *c)
         used_area = lowest - g->top;
         if (lc_section_last(c, p) || lc_box_next(c, p))
             continue;
+        bool couplet = band_one && band_blk >= 0 && band_bot - band_top <= 2 * g->pitch + LC_EPS;
         int blk = -1;
         for (uint32_t i = 0; i < pg->n && blk < 0; i++)
             blk = pg->items[i].block;
@@ -620,7 +631,7 @@ static inline void lc_fill(lc_ctx *c)
             float bottom = colbot[k] > 0 ? colbot[k] : last_span;
             /* A column may end short before a box it could not hold (as a page may). */
             bool box_next = k + 1 < ncol ? coltop_box[k + 1] : lc_box_next(c, p);
-            if (floorf((text_lowest - bottom) / g->pitch + 0.01f) >= 2 && !box_next &&
+            if (floorf((text_lowest - bottom) / g->pitch + 0.01f) >= 2 && !box_next && !couplet &&
                 !lc_reported(c, p, k))
                 lc_add(c, "fill", p, blk, "column %d ends %.1f lines short of its neighbour "
                        "mid-section", k + 1, (double)((text_lowest - bottom) / g->pitch));

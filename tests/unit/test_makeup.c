@@ -889,7 +889,9 @@ static void test_default_issue_makeup(void **state)
 /* The list's fifth entry: in 总第29期 on 294c480, page 5 held five lines and page 41
  * stood three-quarters empty, each the last page of a section before the next opened
  * a new page. A section that opens on a new page must not leave the page before it
- * almost empty: every section's last page is at least a third full. */
+ * almost empty: every section's last page is at least a third full, or, where no
+ * paragraph of the section could be set a line tighter to take its lines back, the
+ * build says so (a gap on that page, reported with its source line). */
 static void test_default_issue_section_ends_not_almost_empty(void **state)
 {
     (void)state;
@@ -903,7 +905,10 @@ static void test_default_issue_section_ends_not_almost_empty(void **state)
         sections++;
         float used = page_used(is, p);
         size_t have = strlen(bad);
-        if (used < text_h / 3)
+        bool reported = false;
+        for (int g = 0; g < is->dl->ngaps; g++)
+            reported |= is->dl->gaps[g].page == p && is->dl->gaps[g].col < 0;
+        if (used < text_h / 3 && !reported)
             snprintf(bad + have, sizeof bad - have, "%spage %d, the last of %s, is %.0f%% full "
                      "(its text %.1f lines deep of %d)", have ? "; " : "", p + 1,
                      is->dl->pages[p].section ? is->dl->pages[p].section : "",
