@@ -785,6 +785,14 @@ static int fill(const flow *f, int i, int end, const int *carry, int ncarry, flo
             k--;
             pl->n--;
             st.colh[col] -= f->pc[k].h;
+        } else if (widows && p->kind == PK_LINE && (p->flags & PF_LAST) && p->nlines == 2 &&
+                   k > i && f->pc[k - 1].obj == p->obj && pl->n > 0 &&
+                   pl->v[pl->n - 1].piece == k - 1 && pl->v[pl->n - 1].y > 0 &&
+                   !heading_keeps(f, k - 1)) {
+            /* …nor is a two-line paragraph torn in two: it goes on whole. */
+            k--;
+            pl->n--;
+            st.colh[col] = pl->v[pl->n].y;
         }
         /* A table splits with two body rows on each side: rows go back to the next
          * column until two follow, and when fewer than two would stay, the whole run
