@@ -13,6 +13,7 @@
 
 #include "layout/base/fileio.h"
 #include "layout/base/path.h"
+#include "layout/base/script.h"
 #include "layout/base/strbuf.h"
 #include "layout/base/suggest.h"
 #include "layout/base/utf8.h"
@@ -585,6 +586,69 @@ static void check_month(const doc *dc, diag *d)
     free(name);
 }
 
+/* The fewest lines text block b can take: one, or its Han ideographs side by side at
+ * the widest measure it can have (a column; a heading may span), each a full em of its
+ * text's size (a sub- or superscript's smaller). The flow's choice of style. */
+static long block_lines(const doc_block *b, const style *st, const flow_geom *g)
+{
+    bool running = b->kind == DOC_PARA || b->kind == DOC_ITEM || b->kind == DOC_SOURCE ||
+                b->kind == DOC_SIGNATURE;
+    int lv = b->level < 3 ? 3 : b->level > 6 ? 6 : b->level;
+    const style_text *ts = running && b->quote ? &st->quote : b->kind == DOC_SOURCE ? &st->source
+                         : b->kind == DOC_SIGNATURE ? &st->signature
+                         : b->kind == DOC_HEADING ? &st->h[lv]
+                         : b->kind == DOC_ARTICLE ? &st->article
+                         : b->kind == DOC_SECTION ? &st->section : &st->body;
+    double w = 0;
+    for (int k = 0; k < b->text.nin; k++) {
+        const doc_inline *in = &b->text.in[k];
+        size_t n = strlen(in->text), han = 0;
+        for (size_t i = 0; i < n;)
+            han += script_is_ideograph(utf8_next(in->text, n, &i));
+        w += (double)han * ts->size * (in->flags & (IN_SUB | IN_SUP) ? st->script_size : 1);
+    }
+    long lines = (long)(w / (running ? g->colw : g->text_w));
+    return lines > 1 ? lines : 1;
+}
+
+/* The fewest pages the issue can take, counted before anything is composed: the
+ * cover, a contents page, every section on a page of its own (when the style starts
+ * them so), and the lines of every paragraph, item and heading (block_lines). Past
+ * DL_MAX_PAGES the build stops at the block that crosses it, instead of composing all
+ * of it first (300,000 short paragraphs took 926 MB, 100,000 sections ran into
+ * libharu's page limit). */
+static int check_pages(const doc *dc, const style *st, const flow_geom *g, diag *d)
+{
+    long per_page = (long)g->lines * g->cols, sections = 0, lines = 0, blocks = 0;
+    for (int i = 0; i < dc->nblocks; i++) {
+        const doc_block *b = &dc->blocks[i];
+        bool section = b->kind == DOC_SECTION && st->section_new_page;
+        bool line = !section && (b->kind == DOC_ITEM || ((b->kind == DOC_PARA ||
+                    b->kind == DOC_SECTION || b->kind == DOC_ARTICLE || b->kind == DOC_HEADING ||
+                    b->kind == DOC_SOURCE || b->kind == DOC_SIGNATURE) && b->text.nin > 0));
+        sections += section;
+        blocks += line;
+        lines += line ? block_lines(b, st, g) : 0;
+        long body = (lines + per_page - 1) / per_page;
+        if (section && 2 + sections > DL_MAX_PAGES) {
+            diag_error_at(d, dc->src, b->src,
+                          "this section starts page %ld at the earliest (each section starts a "
+                          "page); an issue has at most %d pages (a 简报 has about 80): split "
+                          "it into several issues", 2 + sections, DL_MAX_PAGES);
+            return -1;
+        }
+        if (line && 2 + body > DL_MAX_PAGES) {
+            diag_error_at(d, dc->src, b->src,
+                          "the text up to here takes %ld pages at the least (%ld paragraphs, "
+                          "items and headings in %ld lines or more, %ld lines a page); an "
+                          "issue has at most %d pages (a 简报 has about 80): split it into "
+                          "several issues", 2 + body, blocks, lines, per_page, DL_MAX_PAGES);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Lays the issue out with `toc_pages` pages reserved for the contents. */
 static dl_doc *lay_out(typeset_ctx *t, const doc *dc, const flow_geom *g, int toc_pages)
 {
@@ -670,7 +734,7 @@ static int typeset(issue_ctx *ctx, built *b, diag *d)
 {
     font_lib *fonts = ctx_fonts(ctx, d);
     flow_geom g;
-    if (!fonts || flow_geom_init(&g, b->st, d))
+    if (!fonts || flow_geom_init(&g, b->st, d) || check_pages(b->dc, b->st, &g, d))
         return -1;
     long long t0 = typeset_now_ns();
     typeset_ctx t;

@@ -72,11 +72,8 @@ void src_file_pos(const src_file *f, size_t off, int *line, int *col)
         else
             hi = mid;
     }
-    int c = 1;
-    for (size_t i = f->line_start[lo]; i < off; i++)
-        c += ((unsigned char)f->text[i] & 0xC0) != 0x80;
     *line = (int)lo + 1;
-    *col = c;
+    *col = 1 + (int)utf8_count(f->text + f->line_start[lo], off - f->line_start[lo]);
 }
 
 unsigned diag_flags_for(FILE *out)

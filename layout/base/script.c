@@ -16,3 +16,9 @@ script_kind script_of(uint32_t cp)
         return SCRIPT_LATIN;
     return SCRIPT_CJK;
 }
+
+bool script_is_ideograph(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}

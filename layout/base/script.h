@@ -3,6 +3,7 @@
 #ifndef JB_SCRIPT_H
 #define JB_SCRIPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef enum {
@@ -14,5 +15,9 @@ typedef enum {
 } script_kind;
 
 script_kind script_of(uint32_t cp);
+
+/* A Han ideograph (the CJK unified and compatibility blocks): a full em wide, never
+ * squeezed (only punctuation gives up its blank halves, CL-JU-03). */
+bool script_is_ideograph(uint32_t cp);
 
 #endif

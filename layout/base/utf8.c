@@ -110,3 +110,11 @@ size_t utf8_invalid(const char *s, size_t n, size_t from)
     }
     return n;
 }
+
+size_t utf8_count(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}

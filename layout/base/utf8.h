@@ -22,4 +22,7 @@ uint32_t utf8_last(const char *s, size_t n);
  * is a NUL; n when there is none. */
 size_t utf8_invalid(const char *s, size_t n, size_t from);
 
+/* Characters in s[0..n): the bytes that are not continuation bytes (10xxxxxx). */
+size_t utf8_count(const char *s, size_t n);
+
 #endif

@@ -188,6 +188,17 @@ float box_text_min(box_text *bt, typeset_ctx *t)
         hi = lo;
     if (fits_at(t, bt->p, &bt->ts, lo + 0.01f))
         return lo + 0.01f;
+    /* No box is wider than the page: the search stays below it (when the text needs
+     * more, its one-line width is answer enough). This also keeps every trial short:
+     * Knuth–Plass weighs each break against the breaks a line back, so a trial at half
+     * the text's width cost the square of its length (a long cell or chart label ran
+     * for minutes). */
+    float page = t->st && t->st->page_w > 0 ? t->st->page_w : hi;
+    if (hi > page) {
+        if (lo >= page || !fits_at(t, bt->p, &bt->ts, page))
+            return hi;
+        hi = page;
+    }
     /* The last-line rule (CL-PA-05) or a forbidden break can need more: the
      * narrowest feasible measure lies between the bound and one line. */
     for (int i = 0; i < 14 && hi - lo > 0.02f; i++) {

@@ -957,6 +957,25 @@ static int make_caption(table_layout *tl, typeset_ctx *t, const doc_block *b, in
     return rc;
 }
 
+/* Where the longest cell of rows [r0, r1) starts in the source (the one to split when
+ * the rows are taller than a column), else `fallback` (the table's start). */
+static size_t longest_cell(const doc_table *dt, int r0, int r1, size_t fallback)
+{
+    size_t best = 0, at = fallback;
+    for (int r = r0; r < r1 && r < dt->nrows; r++)
+        for (int c = 0; c < dt->rows[r].ncells; c++) {
+            const doc_text *tx = &dt->rows[r].cells[c].text;
+            size_t n = 0;
+            for (int i = 0; i < tx->nin; i++)
+                n += strlen(tx->in[i].text);
+            if (n > best && tx->nin > 0 && tx->in[0].src_verbatim) {
+                best = n;
+                at = tx->in[0].src;
+            }
+        }
+    return at;
+}
+
 box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
                   int number)
 {
@@ -1035,10 +1054,10 @@ box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
          * header repeated at the top of a column. */
         float lead = box_rows_h(bx, k == hb ? 0 : cap, cap + hb) + bx->row_h[cap + k];
         if (lead > max_h) {
-            box_error(t, b->src,
+            box_error(t, longest_cell(dt, tl->band0[k], tl->band0[k + 1], b->src),
                       "row %d of this table is %.0f pt high%s, more than the %.0f pt of a "
                       "column; split its longest cell into several rows",
-                      tl->band0[k] + 1, (double)bx->row_h[cap + k],
+                      tl->band0[k] + 1, (double)lead,
                       k == hb && lead > bx->row_h[cap + k] ? " with the caption and header" : "",
                       (double)max_h);
             box_free_shell(bx);

@@ -82,7 +82,7 @@ void dl_doc_free(dl_doc *d)
 
 int dl_page_add(dl_doc *d)
 {
-    if (!VEC_PUSH_ROOM(d->pages, d->cappages, d->npages))
+    if (d->npages >= DL_MAX_PAGES || !VEC_PUSH_ROOM(d->pages, d->cappages, d->npages))
         return -1;
     memset(&d->pages[d->npages], 0, sizeof d->pages[0]);
     return d->npages++;

@@ -214,7 +214,14 @@ typedef struct {
 dl_doc *dl_doc_new(float width, float height);
 void dl_doc_free(dl_doc *d);
 
-/* Appends a page; returns its index or -1. */
+/* The most pages a document has. A 简报 has some 80 pages and a year bound in one
+ * volume under 1,000; each page of text costs about a third of a megabyte until it is
+ * written, and libharu cannot add page 32,768 (100,000 sections took 5.9 GB, then
+ * failed there). */
+#define DL_MAX_PAGES 2000
+
+/* Appends a page; returns its index, or -1 when memory runs out or the document has
+ * DL_MAX_PAGES pages already. */
 int dl_page_add(dl_doc *d);
 /* Drops the pages from index n on (a layout pass is being redone). */
 void dl_truncate(dl_doc *d, int n);

@@ -159,6 +159,7 @@ typedef struct {
     int nrc;
     int band;                 /* bands drawn in this pass */
     int block;                /* the block build_pieces is at */
+    int at;                   /* the first piece not yet placed (a page limit names it) */
     bool dry;                 /* a measuring pass: pages are made, nothing is drawn */
     flow_problem prob;
     int *settled;             /* pages whose problem could not be fixed */
@@ -517,49 +518,57 @@ static bool is_text(const piece *p) { return p->kind == PK_LINE || p->kind == PK
  * a heading may be shorter than two lines: then all of it, up to the next heading. */
 static float keep_need(const flow *f, int k, int end)
 {
-    const piece *p = &f->pc[k];
-    if (!(p->flags & PF_KEEP) || k + 1 >= end)
-        return 0;
-    const piece *n = &f->pc[k + 1];
-    if (p->kind == PK_HEAD && (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
-        /* Floats under a heading may wait for the next column: the text after them
-         * comes up under the heading instead (or the first row of a box). A rule
-         * under it goes with it. With nothing to come up, it goes with its float. */
-        float need = 0, first_float = 0;
-        int lines = 0, m = k + 1;
-        for (; m < end && lines < 2; m++) {
-            if (f->pc[m].flags & PF_FLOAT) {
-                if (first_float == 0)
-                    first_float = f->pc[m].h;
-                continue;
-            }
-            if (f->pc[m].kind == PK_RULE) {
+    /* Walked, not recursed, and only as far as a column: a longer chain cannot be kept
+     * whole anyway (the caller then keeps just the piece). 100,000 headings in a row
+     * each walked the whole chain behind them, deeper on the stack each time. */
+    float acc = 0, most = flow_text_h(f->g) + EPS;
+    for (; acc <= most; k++) {
+        const piece *p = &f->pc[k];
+        if (!(p->flags & PF_KEEP) || k + 1 >= end)
+            return acc;
+        const piece *n = &f->pc[k + 1];
+        if (p->kind == PK_HEAD &&
+            (n->kind == PK_LINE || n->kind == PK_RULE || (n->flags & PF_FLOAT))) {
+            /* Floats under a heading may wait for the next column: the text after them
+             * comes up under the heading instead (or the first row of a box). A rule
+             * under it goes with it. With nothing to come up, it goes with its float. */
+            float need = 0, first_float = 0;
+            int lines = 0, m = k + 1;
+            for (; m < end && lines < 2; m++) {
+                if (f->pc[m].flags & PF_FLOAT) {
+                    if (first_float == 0)
+                        first_float = f->pc[m].h;
+                    continue;
+                }
+                if (f->pc[m].kind == PK_RULE) {
+                    need += f->pc[m].h;
+                    continue;
+                }
+                if (f->pc[m].kind != PK_LINE)
+                    break;
                 need += f->pc[m].h;
-                continue;
+                lines++;
             }
-            if (f->pc[m].kind != PK_LINE)
-                break;
-            need += f->pc[m].h;
-            lines++;
+            if (lines > 0)
+                return acc + need;
+            return acc + need + (m < end && f->pc[m].kind == PK_ROW ? f->pc[m].h : first_float);
         }
-        if (lines > 0)
-            return need;
-        return need + (m < end && f->pc[m].kind == PK_ROW ? f->pc[m].h : first_float);
-    }
-    if (n->kind == PK_ROW && n->line == 0) {
-        /* A table opens with its caption, header and two body rows (table_break). */
-        const box *bx = f->boxes[n->obj];
-        int head = bx->caption_rows + bx->nrepeat, body = 0;
-        float need = 0;
-        for (int m = k + 1; m < end && f->pc[m].kind == PK_ROW && f->pc[m].obj == n->obj &&
-                            body < 2; m++) {
-            need += f->pc[m].h;
-            if (f->pc[m].line >= head)
-                body += f->pc[m].nrows;
+        if (n->kind == PK_ROW && n->line == 0) {
+            /* A table opens with its caption, header and two body rows (table_break). */
+            const box *bx = f->boxes[n->obj];
+            int head = bx->caption_rows + bx->nrepeat, body = 0;
+            float need = 0;
+            for (int m = k + 1; m < end && f->pc[m].kind == PK_ROW && f->pc[m].obj == n->obj &&
+                                body < 2; m++) {
+                need += f->pc[m].h;
+                if (f->pc[m].line >= head)
+                    body += f->pc[m].nrows;
+            }
+            return acc + need;
         }
-        return need;
+        acc += n->h;
     }
-    return n->h + keep_need(f, k + 1, end);
+    return acc;
 }
 
 /* Whether line k is one of the two a heading keeps under it (CL-PA-07 outranks the
@@ -823,8 +832,18 @@ static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
 static int new_page(flow *f, page_state *ps, int section)
 {
     int p = dl_page_add(f->d);
-    if (p < 0)
+    if (p < 0) {
+        if (f->d->npages >= DL_MAX_PAGES && f->at >= 0 && f->at < f->npc)
+            diag_error_at(f->t->d, f->doc->src, f->doc->blocks[f->pc[f->at].block].src,
+                          "the text from here on goes past page %d, the most an issue may "
+                          "have (a 简报 has about 80): split it into several issues",
+                          DL_MAX_PAGES);
+        else if (f->d->npages >= DL_MAX_PAGES)
+            diag_error(f->t->d, f->doc->src->path, 0, 0,
+                       "the issue needs more than %d pages, the most an issue may have (a "
+                       "简报 has about 80): split it into several issues", DL_MAX_PAGES);
         return -1;
+    }
     ps->page = p;
     ps->y = 0;
     ps->lines = 0;
@@ -1290,6 +1309,7 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
     placement pl = { 0 }, scratch = { 0 };
     int rc = -1, carry[FLOW_MAX_WAIT], ncarry = 0;
     while (i < j || ncarry > 0) {
+        f->at = i < j ? i : carry[0];
         float room = flow_text_h(f->g) - ps->y;
         if (room < f->g->pitch - EPS) {
             if (new_page(f, ps, ps->section))
@@ -1570,6 +1590,7 @@ static int flow_pages(flow *f)
     bool page_empty = true;
     int i = 0;
     while (i < f->npc) {
+        f->at = i;
         piece *p = &f->pc[i];
         if (p->kind == PK_SECTION) {
             /* Waiting figures belong to the section before: give them a page of their own

@@ -26,6 +26,16 @@ enum { KEY_LAYOUT = -1, KEY_PAGINATION = -2, KEY_TOP = -3, KEY_BOTTOM = -4 };
 
 /* A contents entry's Link without an annotation (press output) is written as a Span. */
 #define SPAN DL_S_NONE
+/* A writer-made grouping element (group_kids), after every dl_stype. */
+#define NONSTRUCT 0xFF
+
+/* Child elements one element lists directly; more are grouped under NonStruct
+ * elements, which readers take as if they were not there (ISO 32000-1, 14.8.4.2).
+ * libharu refuses an array past 32,767 values (HPDF_LIMIT_MAX_ARRAY), and PDF 1.x
+ * readers were held to 8,191 (the PDF Reference's Appendix C); 40,000 paragraphs in
+ * one section, a table of 100,000 rows or a quotation of 100,000 paragraphs failed
+ * with "libharu could not write the structure tree". */
+#define PDFTAG_MAX_KIDS 8191
 
 typedef enum { KID_ELEM, KID_MCR, KID_OBJR } kid_kind;
 
@@ -101,6 +111,8 @@ static void type_name(const welem *e, char out[16])
 {
     if (e->type == DL_S_H)
         snprintf(out, 16, "H%d", e->level >= 1 && e->level <= 6 ? e->level : 1);
+    else if (e->type == NONSTRUCT)
+        snprintf(out, 16, "NonStruct");
     else
         snprintf(out, 16, "%s", e->type < sizeof type_names / sizeof *type_names &&
                                         type_names[e->type] ? type_names[e->type] : "Span");
@@ -378,6 +390,48 @@ static void mark_kept(pdftag *t)
             t->el[i].keep = true;
 }
 
+/* Element e's child elements from the dlist (the kids add_kids writes last), when more
+ * than PDFTAG_MAX_KIDS of them are written, moved in order under NonStruct elements of
+ * at most that many each; its own content stays where it is. (8,191 groups of 8,191
+ * are far more than DL_MAX_PAGES pages hold.) */
+static bool layout_child(const pdftag *t, const kid *k);
+
+static int group_kids(pdftag *t, int e)
+{
+    {
+        int n = 0;
+        for (int k = 0; k < t->el[e].nkids; k++)
+            n += layout_child(t, &t->el[e].kids[k]) && t->el[t->el[e].kids[k].v].keep;
+        if (n <= PDFTAG_MAX_KIDS)
+            return 0;
+        kid *old = t->el[e].kids;
+        int nold = t->el[e].nkids;
+        t->el[e].kids = NULL;
+        t->el[e].nkids = 0;
+        t->el[e].capkids = 0;
+        for (int k = 0; k < nold; k++)
+            if (!layout_child(t, &old[k]))
+                add_kid(t, e, (kid_kind)old[k].kind, old[k].page, old[k].v);
+        int g = -1, in = 0;
+        for (int k = 0; k < nold && !t->oom; k++) {
+            if (!layout_child(t, &old[k]))
+                continue;
+            bool written = t->el[old[k].v].keep;
+            if (g < 0 || (written && in == PDFTAG_MAX_KIDS)) {
+                if ((g = new_elem(t, NONSTRUCT, e, 0)) < 0)
+                    break;
+                t->el[g].keep = true;
+                in = 0;
+            }
+            add_kid(t, g, KID_ELEM, 0, old[k].v);
+            t->el[old[k].v].parent = g;
+            in += written;
+        }
+        free(old);
+        return t->oom ? -1 : 0;
+    }
+}
+
 /* /A: a table cell's spans and a header's scope. */
 static int cell_attrs(HPDF_MMgr mm, HPDF_Dict dict, const dl_elem *de)
 {
@@ -484,14 +538,54 @@ static int fill_elem(pdftag *t, HPDF_MMgr mm, int i, HPDF_Dict root, const HPDF_
     return 0;
 }
 
+/* ParentTree entries (key, element) in one leaf of the number tree when it has more;
+ * libharu's 32,767 values in one array (PDFTAG_MAX_KIDS) were two a page and two a
+ * link annotation: 17,000 links failed with "libharu could not write the structure
+ * tree". */
+#define PARENT_LEAF 4000
+
+typedef struct {
+    HPDF_Array kids;          /* the tree's /Kids when it has leaves, else NULL */
+    HPDF_Array nums, limits;  /* the current leaf's (the tree's own /Nums without kids) */
+    int n, last;
+} numtree;
+
+/* Appends key → value, starting a leaf (an indirect object with its /Limits) every
+ * PARENT_LEAF entries when the tree has kids. */
+static int nt_add(pdftag *t, HPDF_MMgr mm, numtree *nt, int key, void *value)
+{
+    if (nt->kids && (!nt->nums || nt->n == PARENT_LEAF)) {
+        if (nt->limits && HPDF_Array_AddNumber(nt->limits, nt->last))
+            return -1;
+        HPDF_Dict leaf = HPDF_Dict_New(mm);
+        if (!leaf || HPDF_Xref_Add(t->pdf->xref, leaf) || HPDF_Array_Add(nt->kids, leaf) ||
+            !(nt->nums = HPDF_Array_New(mm)) || !(nt->limits = HPDF_Array_New(mm)) ||
+            HPDF_Dict_Add(leaf, "Limits", nt->limits) || HPDF_Dict_Add(leaf, "Nums", nt->nums) ||
+            HPDF_Array_AddNumber(nt->limits, key))
+            return -1;
+        nt->n = 0;
+    }
+    nt->n++;
+    nt->last = key;
+    return HPDF_Array_AddNumber(nt->nums, key) || HPDF_Array_Add(nt->nums, value) ? -1 : 0;
+}
+
 /* Pages' MCIDs and annotations to their elements; StructParents and Tabs on the pages. */
 static int parent_tree(pdftag *t, HPDF_MMgr mm, HPDF_Dict root, const HPDF_Page *pages)
 {
+    int entries = t->nannots;
+    for (int p = 0; p < t->npages; p++)
+        entries += t->pages[p].n > 0;
+    numtree nt = { 0 };
     HPDF_Dict tree = HPDF_Dict_New(mm);
-    HPDF_Array nums = HPDF_Array_New(mm);
-    if (!tree || !nums || HPDF_Dict_Add(root, "ParentTree", tree) ||
-        HPDF_Dict_Add(tree, "Nums", nums))
+    if (!tree || HPDF_Dict_Add(root, "ParentTree", tree))
         return -1;
+    if (2 * entries > PDFTAG_MAX_KIDS) {
+        if (!(nt.kids = HPDF_Array_New(mm)) || HPDF_Dict_Add(tree, "Kids", nt.kids))
+            return -1;
+    } else if (!(nt.nums = HPDF_Array_New(mm)) || HPDF_Dict_Add(tree, "Nums", nt.nums)) {
+        return -1;
+    }
     for (int p = 0; p < t->npages; p++) {
         const wpage *pg = &t->pages[p];
         if (pg->annots && HPDF_Dict_AddName(pages[p], "Tabs", "S"))
@@ -499,7 +593,7 @@ static int parent_tree(pdftag *t, HPDF_MMgr mm, HPDF_Dict root, const HPDF_Page 
         if (pg->n == 0)
             continue;
         HPDF_Array a = HPDF_Array_New(mm);
-        if (!a || HPDF_Array_AddNumber(nums, p) || HPDF_Array_Add(nums, a) ||
+        if (!a || nt_add(t, mm, &nt, p, a) ||
             HPDF_Dict_AddNumber(pages[p], "StructParents", p))
             return -1;
         for (int m = 0; m < pg->n; m++)
@@ -507,9 +601,10 @@ static int parent_tree(pdftag *t, HPDF_MMgr mm, HPDF_Dict root, const HPDF_Page 
                 return -1;
     }
     for (int j = 0; j < t->nannots; j++)
-        if (HPDF_Array_AddNumber(nums, t->npages + j) ||
-            HPDF_Array_Add(nums, t->el[t->annots[j].elem].dict))
+        if (nt_add(t, mm, &nt, t->npages + j, t->el[t->annots[j].elem].dict))
             return -1;
+    if (nt.kids && nt.limits && HPDF_Array_AddNumber(nt.limits, nt.last))
+        return -1;
     return HPDF_Dict_AddNumber(root, "ParentTreeNextKey", t->npages + t->nannots) ? -1 : 0;
 }
 
@@ -538,7 +633,9 @@ static void walk_headings(const pdftag *t, int i, int *last, bool *ok)
         *last = w->level;
     }
     for (int k = 0; k < w->nkids; k++)
-        if (layout_child(t, &w->kids[k]) && t->el[w->kids[k].v].keep)
+        if ((layout_child(t, &w->kids[k]) || (w->kids[k].kind == KID_ELEM &&
+                                              t->el[w->kids[k].v].type == NONSTRUCT)) &&
+            t->el[w->kids[k].v].keep)
             walk_headings(t, w->kids[k].v, last, ok);
 }
 
@@ -567,6 +664,11 @@ int pdftag_finish(pdftag *t, HPDF_Doc pdf, const HPDF_Page *pages, int npages, b
     t->pdf = pdf;
     t->pack = pack && pdf->trailer && !pdf->trailer->before_write_fn && !pdf->trailer->attr;
     mark_kept(t);
+    for (int i = 0, n = t->nel; i < n; i++)      /* not the groups made here */
+        if (t->el[i].keep && group_kids(t, i)) {
+            snprintf(err, errlen, "out of memory building the structure tree");
+            return -1;
+        }
     HPDF_Dict root = t->root = HPDF_Dict_New(mm);
     if (!root)
         goto fail;

@@ -15,10 +15,23 @@
 #include <md4c.h>
 
 #include "layout/base/fileio.h"
+#include "layout/dlist/dlist.h"
 #include "layout/read/reader_int.h"
+
+/* The largest issue.md read. Two thousand pages (DL_MAX_PAGES) of dense Chinese text
+ * are some 13 MB of source; the layout holds a few hundred bytes for each byte of it
+ * until the PDF is written. */
+#define MAX_SOURCE_BYTES ((size_t)16 << 20)
 
 /* UTF-8 errors reported before giving up on a file that is not UTF-8 at all. */
 #define MAX_UTF8_ERRORS 10
+
+/* Lists and quotations nest at most this many levels, a quotation counting two: it
+ * is set in from both sides. Each level takes [list] step (2 em in the house style)
+ * of a column of 22 em, so six levels leave 10 em, about ten characters a line, the
+ * least that still reads as text; at eleven nothing is left, and deeper items were
+ * set off the page (issue 13). */
+#define MAX_NEST 6
 
 typedef struct {
     bool ordered;
@@ -59,6 +72,7 @@ typedef struct {
 
     /* containers */
     int quote;
+    int nest_err;             /* depth of the container reported too deep (0: none open) */
     MD_BLOCKTYPE *cont;       /* open QUOTE / UL / OL / LI, innermost last */
     size_t ncont, ccap;
     list_frame *lists;
@@ -522,10 +536,25 @@ static void warn_open_html(rd *r)
                         "<%s> is not closed in this paragraph; add </%s>", tag, tag);
 }
 
+/* The text is complete: gives back what its growth reserved (a short paragraph holds
+ * one inline of the eight reserved; 300,000 of them kept 84 MB idle). */
+static void text_fit(reader_tb *tb)
+{
+    doc_text *t = tb->t;
+    if (!t || t->nin == 0 || tb->cap <= (size_t)t->nin)
+        return;
+    doc_inline *v = realloc(t->in, (size_t)t->nin * sizeof *v);
+    if (v) {
+        t->in = v;
+        tb->cap = (size_t)t->nin;
+    }
+}
+
 static void text_end(rd *r)
 {
     if (!r->active)
         return;
+    text_fit(&r->para.tb);
     warn_open_html(r);
     r->active = r->lazy = false;
     doc_block *b = r->cur >= 0 ? &r->doc->blocks[r->cur] : NULL;
@@ -916,6 +945,41 @@ static void enter_list(rd *r, MD_BLOCKTYPE type, void *detail)
     }
 }
 
+/* How deep the open lists and quotations are set in, in list steps (see MAX_NEST). */
+static int nest_depth(const rd *r)
+{
+    return (int)r->nlists + 2 * r->quote;
+}
+
+/* A list or quotation just opened past MAX_NEST: reported once, at its first item's
+ * marker (its '>'), not again for what nests inside it. */
+static void check_nest(rd *r, bool quote)
+{
+    int depth = nest_depth(r);
+    if (depth <= MAX_NEST || r->nest_err)
+        return;
+    r->nest_err = depth;
+    const char *t = r->src->text;
+    size_t p = next_line_start(r, r->cursor), n = r->src->len;
+    /* Past the indentation and the markers of the quotations around it. */
+    for (int q = quote ? r->quote - 1 : r->quote; p < n;) {
+        if (t[p] == ' ' || t[p] == '\t')
+            p++;
+        else if (t[p] == '>' && q > 0)
+            p++, q--;
+        else
+            break;
+    }
+    if (r->quote == 0)
+        diag_error_at(r->d, r->src, p,
+                      "lists nest at most %d deep (this one is %d): flatten it, or make the "
+                      "inner items paragraphs of the item above", MAX_NEST, depth);
+    else
+        diag_error_at(r->d, r->src, p,
+                      "lists and quotations nest at most %d deep, a quotation counting 2 (it "
+                      "is set in from both sides); this one is %d: flatten it", MAX_NEST, depth);
+}
+
 static void enter_item(rd *r)
 {
     if (!push_cont(r, MD_BLOCK_LI) || !r->nlists)
@@ -998,6 +1062,18 @@ static void enter_row(rd *r)
     r->cells_cap = 0;
 }
 
+/* A GFM cell longer than READER_MAX_CELL_CHARS, at its first character. */
+static void check_cell(rd *r)
+{
+    const doc_text *t = r->active && r->cur < 0 ? r->para.tb.t : NULL;
+    size_t n = reader_text_chars(t);
+    if (n > READER_MAX_CELL_CHARS)
+        diag_error_at(r->d, r->src, t->in[0].src,
+                      "this table cell has %zu characters; a cell holds at most %d (a row is "
+                      "never split, and more does not fit a page): move the text out of the "
+                      "table into paragraphs", n, READER_MAX_CELL_CHARS);
+}
+
 static void leave_table(rd *r, const MD_BLOCK_TABLE_DETAIL *det)
 {
     doc_table *t = r->table;
@@ -1037,11 +1113,13 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *u)
             item_push(r, f, next_line_start(r, r->cursor));
         push_cont(r, type);
         r->quote++;
+        check_nest(r, true);
         break;
     }
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
         enter_list(r, type, detail);
+        check_nest(r, false);
         break;
     case MD_BLOCK_LI:
         enter_item(r);
@@ -1094,12 +1172,16 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
     switch (type) {
     case MD_BLOCK_QUOTE:
         close_lazy(r);
+        if (r->nest_err == nest_depth(r))
+            r->nest_err = 0;
         leave(&r->quote);
         r->ncont -= r->ncont > 0;
         break;
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
         close_lazy(r);
+        if (r->nest_err == nest_depth(r))
+            r->nest_err = 0;
         r->ncont -= r->ncont > 0;
         r->nlists -= r->nlists > 0;
         break;
@@ -1111,10 +1193,13 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *u)
         r->ncont -= r->ncont > 0;
         break;
     }
-    case MD_BLOCK_H:
-    case MD_BLOCK_P:
     case MD_BLOCK_TH:
     case MD_BLOCK_TD:
+        check_cell(r);
+        text_end(r);
+        break;
+    case MD_BLOCK_H:
+    case MD_BLOCK_P:
         text_end(r);
         break;
     case MD_BLOCK_CODE:
@@ -1486,9 +1571,21 @@ static bool is_blank_file(const src_file *src)
     return true;
 }
 
+static void too_big(diag *d, const char *path)
+{
+    diag_error(d, path, 0, 0, "the issue is larger than %zu MB, more text than an issue's "
+                              "%d pages hold; split it into several issues",
+               MAX_SOURCE_BYTES >> 20, DL_MAX_PAGES);
+}
+
 /* Takes src (freed on failure). */
 static doc *read_src(src_file *src, const char *dir, const doc_options *o, diag *d)
 {
+    if (src->len > MAX_SOURCE_BYTES) {
+        too_big(d, src->path);
+        src_file_free(src);
+        return NULL;
+    }
     int errors = d->errors;
     doc *dc = calloc(1, sizeof *dc);
     if (!dc || !(dc->dir = strdup(dir))) {
@@ -1564,10 +1661,18 @@ doc *doc_read_with(const char *path, const doc_options *o, diag *d)
             dir[slash - path] = 0;
         }
     }
-    src_file *src = src_file_read(file);
+    size_t len;
+    unsigned char *text = fileio_read(file, MAX_SOURCE_BYTES, &len);
+    int err = errno;
+    src_file *src = text ? src_file_new(file, (const char *)text, len) : NULL;
+    free(text);
     doc *dc = NULL;
-    if (!src)
-        diag_error(d, file, 0, 0, "cannot read the issue: %s", fileio_error(errno));
+    if (!text && err == EFBIG)
+        too_big(d, file);
+    else if (!text)
+        diag_error(d, file, 0, 0, "cannot read the issue: %s", fileio_error(err));
+    else if (!src)
+        diag_error_general(d, "out of memory while reading %s", file);
     else
         dc = read_src(src, dir, o, d);
     free(file);

@@ -11,6 +11,17 @@
 #include "layout/base/suggest.h"
 #include "layout/read/reader_int.h"
 
+/* A category label sits under its bar in two lines of its slot, and a series name
+ * on one line of the legend; even across an A4 text area at the smallest label size
+ * (6.5 pt) two lines hold under 150 characters. 60 are more than any real label,
+ * and the trial compositions that place labels are as long as the label (100,000
+ * characters ran past five minutes before this bound). */
+#define CHART_MAX_LABEL_CHARS 60
+/* The title "图N　…" over the chart: about three lines of a column. */
+#define CHART_MAX_TITLE_CHARS 100
+/* The unit, set as "单位：…" on one line over the value axis. */
+#define CHART_MAX_UNIT_CHARS 20
+
 typedef struct {
     const reader_raw *body;
     const src_file *src;
@@ -103,6 +114,19 @@ static bool parse_number(const char *s, size_t n, double *out)
     return true;
 }
 
+/* False (after reporting) when t[p, e), the chart's what, is longer than most. */
+static bool short_enough(chart_rd *r, const char *t, size_t p, size_t e, size_t most,
+                         const char *what)
+{
+    size_t n = utf8_count(t + p, e - p);
+    if (n <= most)
+        return true;
+    diag_error_at(r->d, r->src, pos(r, p), "this chart %s has %zu characters; at most %zu: "
+                  "shorten it (a note under the chart can say more)", what, n, most);
+    r->bad = true;
+    return false;
+}
+
 static char *dup_range(chart_rd *r, const char *t, size_t p, size_t e)
 {
     char *s = strndup(t + p, e - p);
@@ -145,6 +169,8 @@ static void set_labels(chart_rd *r, const char *t, size_t v, size_t ve)
                           "empty label in 'labels:'; separate labels with commas or 、");
             r->bad = true;
         } else {
+            /* Kept even when too long, so that the counts below stay right. */
+            short_enough(r, t, a, b, CHART_MAX_LABEL_CHARS, "label");
             char *s = dup_range(r, t, a, b);
             if (!s || !vec_reserve((void **)&r->c->labels, &r->labels_cap,
                                    (size_t)r->c->nlabels + 1, sizeof *r->c->labels)) {
@@ -228,6 +254,7 @@ static void add_series(chart_rd *r, const char *t, size_t line, size_t v, size_t
         r->bad = true;
         return;
     }
+    short_enough(r, t, na, nb, CHART_MAX_LABEL_CHARS, "series name");
     doc_chart *c = r->c;
     size_t cap = r->series_cap;
     if (!vec_reserve((void **)&c->series, &r->series_cap, (size_t)c->nseries + 1,
@@ -332,9 +359,11 @@ static void chart_line(chart_rd *r, size_t p, size_t e)
     if (KEY("type"))
         set_type(r, t, v, ve);
     else if (KEY("title"))
-        r->c->title = dup_range(r, t, v, ve);
+        r->c->title = short_enough(r, t, v, ve, CHART_MAX_TITLE_CHARS, "title")
+                          ? dup_range(r, t, v, ve) : NULL;
     else if (KEY("unit"))
-        r->c->unit = dup_range(r, t, v, ve);
+        r->c->unit = short_enough(r, t, v, ve, CHART_MAX_UNIT_CHARS, "unit")
+                         ? dup_range(r, t, v, ve) : NULL;
     else if (KEY("labels"))
         set_labels(r, t, v, ve);
     else

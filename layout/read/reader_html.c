@@ -232,6 +232,13 @@ static xmlNode *read_row(html_rd *r, doc_table *t, size_t *cap, xmlNode *n, bool
         c->colspan = span_attr(r, n, "colspan", MAX_COLS, t->nrows);
         c->rowspan = span_attr(r, n, "rowspan", 65534, t->nrows);
         node_text(r, n, &c->text);
+        size_t chars = reader_text_chars(&c->text);
+        if (chars > READER_MAX_CELL_CHARS)
+            diag_error_at(r->d, r->src, r->at,
+                          "table row %d: a cell has %zu characters; a cell holds at most %d (a "
+                          "row is never split, and more does not fit a page): move the text "
+                          "out of the table into paragraphs", t->nrows, chars,
+                          READER_MAX_CELL_CHARS);
     }
     return last;
 }

@@ -31,6 +31,14 @@ static const struct {
 };
 #define NMETA (sizeof meta_keys / sizeof meta_keys[0])
 
+/* A front-matter value is one line of the cover, a running head or the document
+ * information: the association's name, 编号, 总第N期, a name or a telephone number
+ * take a few dozen characters; 200 are several lines of the cover. keywords go only
+ * into the PDF's information (which keeps the first 8000 bytes, app/issue.c) and
+ * may be a long list. */
+#define META_MAX_CHARS 200
+#define META_MAX_KEYWORDS_CHARS 100000
+
 #define VALID_KEYS "association, association_en, title, number, issue, month, date, editor, " \
                    "typesetter, phone, fax, email, address, website, style, keywords, lang"
 
@@ -182,6 +190,14 @@ static void meta_line(const src_file *src, size_t p, size_t e, int seen[], diag 
     if (v == ve) {
         if (meta_keys[k].required)
             diag_error_at(d, src, p, "front-matter key '%s' needs a value", meta_keys[k].name);
+        return;
+    }
+    bool kw = strcmp(meta_keys[k].name, "keywords") == 0;
+    size_t chars = utf8_count(t + v, ve - v), most = kw ? META_MAX_KEYWORDS_CHARS : META_MAX_CHARS;
+    if (chars > most) {
+        diag_error_at(d, src, v, "the value of '%s' has %zu characters; at most %zu%s: shorten it",
+                      meta_keys[k].name, chars, most,
+                      kw ? "" : " (it is a line of the cover or the running head)");
         return;
     }
     char *val = strndup(t + v, ve - v);

@@ -40,6 +40,14 @@ bool reader_tb_add(reader_tb *tb, const char *s, size_t n, unsigned flags, const
     return true;
 }
 
+size_t reader_text_chars(const doc_text *t)
+{
+    size_t n = 0;
+    for (int i = 0; t && i < t->nin; i++)
+        n += utf8_count(t->in[i].text, strlen(t->in[i].text));
+    return n;
+}
+
 /* A full-width punctuation mark: CJK symbols and punctuation, full-width forms. */
 static bool fullwidth_mark(uint32_t c)
 {

@@ -1301,7 +1301,7 @@ void style_free(style *s)
         return;
     style_text *texts[] = { &s->body, &s->section, &s->article, &s->caption, &s->table,
                             &s->table_head, &s->quote, &s->source, &s->code, &s->signature,
-                            &s->header, &s->footer,
+                            &s->header, &s->footer, &s->opener,
                             &s->toc, &s->toc_section, &s->cover_title, &s->cover_org,
                             &s->cover_org_en, &s->cover_info };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)

@@ -1,8 +1,11 @@
 #!/bin/sh
-# Issue 13 (the command line and output findings 1, 2, 3, 4, 6, 14, 15, 16, 17) through
-# the CLI, on inputs made here: each case has its exact error (or safe result) and exit
-# status, leaves no temporary file, and leaves every file as it was — the previous PDF
-# above all. Nothing may block: every run has a timeout.
+# Issue 13 (the command line and output findings 1, 2, 3, 4, 6, 14, 15, 16, 17; the
+# source's limits 5, 10, 12) through the CLI, on inputs made here: each case has its
+# exact error (or safe result) and exit status, leaves no temporary file, and leaves
+# every file as it was — the previous PDF above all. Nothing may block: every run has
+# a timeout. Findings 7, 8, 9, 11 and 13 are tested where their readers are:
+# import.sh and test_import (7), test_image, images.sh and tests/bad (8, 13),
+# preflight.sh with tests/preflight/hostile.py (9, 11).
 . tests/integration/lib.sh
 BIN=$(cd "$(dirname "$JIANBAO")" && pwd)/$(basename "$JIANBAO")
 SRC=$(pwd)
@@ -230,4 +233,158 @@ expect "17. a style name that is a path: refused" 1 \
     "st/issues/2019-03/issue.md:7:8: error: style '../secret' is a name, not a path: put the file in styles/ as styles/<name>.ini and give its name, or pass --style FILE" \
     "$BIN" build st/issues/2019-03 -o out.pdf
 rm -rf st secret.ini
+
+# ---- The source: content is never lost, nothing runs away (5, 10, 12) ----
+# mk NAME: the small issue with the text on stdin after its own (from line 15 on).
+mk() {
+    rm -rf "$1" && cp -r iss "$1" && { echo; cat; } >> "$1/issue.md"
+}
+# big NAME KIND COUNT: the small issue with COUNT of KIND made by python.
+big() {
+    rm -rf "$1" && cp -r iss "$1" && python3 - "$1/issue.md" "$2" "$3" <<'PY'
+import sys
+path, kind, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+text = {
+    'label': lambda: '\n```chart\ntype: bar\nlabels: ' + '横' * n + ', 乙\nseries: 额 | 1, 2\n```\n',
+    'cell': lambda: '\n| 甲 | 乙 |\n|---|---|\n| ' + '数' * n + ' | 2 |\n',
+    'htmlcell': lambda: '\n<table><tr><td>' + '数' * n + '</td></tr></table>\n',
+    'h3': lambda: ''.join('\n### 第%d节\n' % i for i in range(n)),
+    'para': lambda: ''.join('\n短段%d。\n' % i for i in range(n)),
+    'sect': lambda: ''.join('\n# 部分%d\n' % i for i in range(n)),
+    'latin': lambda: '\n' + ' '.join(['ab'] * n) + '\n',
+}[kind]()
+open(path, 'a').write(text)
+PY
+}
+# A style of a small page: one column of 4 lines, so that 2,000 pages come soon.
+printf '[page]\nwidth = 60mm\nheight = 40mm\nmargin-top = 5mm\nmargin-bottom = 5mm\nmargin-inner = 5mm\nmargin-outer = 5mm\ncolumns = 1\n' > small.ini
+
+# 5. Lists nested 13 deep lost items off the page: the reader refuses more than 6
+# levels (a quotation counts 2), at the first item too deep.
+python3 -c "[print('  ' * i + '- 第%d层' % (i + 1)) for i in range(13)]" | mk nest
+expect "5. a list nested 13 deep: an error at the 7th level" 1 \
+    "nest/issue.md:21:13: error: lists nest at most 6 deep (this one is 7): flatten it, or make the inner items paragraphs of the item above" \
+    "$BIN" build nest -o out.pdf
+python3 -c "[print('  ' * i + '- 第%d层' % (i + 1)) for i in range(6)]" | mk nest
+timeout 60 "$BIN" build nest -o nest.pdf > run.txt 2>&1
+check "5. a list nested 6 deep: built, no warning, every level printed" \
+    sh -c "test $? -eq 0 && ! grep -q warning run.txt && pdftotext nest.pdf - | grep -q 第6层"
+printf '> 一\n>\n> > 二\n> >\n> > - 三\n> >   - 四\n> >     - 五\n' | mk nest
+expect "5. a list in two quotations, 7 levels in all: an error at the item" 1 \
+    "nest/issue.md:21:9: error: lists and quotations nest at most 6 deep, a quotation counting 2 (it is set in from both sides); this one is 7: flatten it" \
+    "$BIN" build nest -o out.pdf
+rm -rf nest nest.pdf
+
+# 5. A table row taller than a page was silently cut: now an error at its longest cell
+# (an HTML table's cells have no place of their own: at the table, naming the row).
+big tall cell 3000
+expect "5. a table row taller than a column: an error at its longest cell" 1 \
+    "tall/issue.md:17:3: error: row 2 of this table is 781 pt high with the caption and header, more than the 725 pt of a column; split its longest cell into several rows" \
+    "$BIN" build tall -o out.pdf
+printf '<table>\n<tr><td>甲</td><td>乙</td></tr>\n<tr><td>丙</td><td>%s</td></tr>\n</table>\n' \
+    "$(python3 -c "print('数' * 3000)")" | mk tall
+expect "5. an HTML table row taller than a column: an error at the table, naming the row" 1 \
+    "tall/issue.md:15:1: error: row 2 of this table is 747 pt high, more than the 725 pt of a column; split its longest cell into several rows" \
+    "$BIN" build tall -o out.pdf
+rm -rf tall
+
+# 10. An empty list item ('-' alone) is set as an item with its bullet, no fault
+# (UBSan: memcpy from NULL in the flow).
+printf -- '-\n- 项\n' | mk empty
+timeout 60 "$BIN" build empty -o empty.pdf > run.txt 2>&1
+check "10. an empty list item: built, the next item printed" \
+    sh -c "test $? -eq 0 && ! grep -q 'runtime error' run.txt && pdftotext empty.pdf - | grep -q 项"
+rm -rf empty empty.pdf
+
+# 12. Sizes: front-matter values, chart labels, table cells, the source.
+mk meta < /dev/null
+python3 -c "print('association: ' + '协' * 201)" > line.txt
+sed -i '/^association:/{r line.txt
+d}' meta/issue.md
+expect "12. a front-matter value of 201 characters: an error at the value" 1 \
+    "meta/issue.md:2:14: error: the value of 'association' has 201 characters; at most 200 (it is a line of the cover or the running head): shorten it" \
+    "$BIN" build meta -o out.pdf
+mk meta < /dev/null
+python3 -c "print('keywords: ' + '词' * 100001)" > line.txt
+sed -i '/^month:/r line.txt' meta/issue.md
+expect "12. keywords of 100,001 characters: an error at the value" 1 \
+    "meta/issue.md:7:11: error: the value of 'keywords' has 100001 characters; at most 100000: shorten it" \
+    "$BIN" build meta -o out.pdf
+rm -rf meta line.txt
+big label label 100000
+expect "12. a chart label of 100,000 characters (ran past 300 s): an error at once" 1 \
+    "label/issue.md:17:9: error: this chart label has 100000 characters; at most 60: shorten it (a note under the chart can say more)" \
+    "$BIN" build label -o out.pdf
+printf '```chart\ntype: pie\ntitle: %s\nunit: %s\nlabels: 甲, 乙\nseries: %s | 1, 2\n```\n' \
+    "$(python3 -c "print('题' * 101)")" "$(python3 -c "print('元' * 21)")" \
+    "$(python3 -c "print('名' * 61)")" | mk label
+timeout 60 "$BIN" build label -o out.pdf > run.txt 2>&1
+check "12. a chart title, unit and series name too long: an error at each" sh -c "test $? -eq 1 &&
+    grep -qx 'label/issue.md:17:8: error: this chart title has 101 characters; at most 100: shorten it (a note under the chart can say more)' run.txt &&
+    grep -qx 'label/issue.md:18:7: error: this chart unit has 21 characters; at most 20: shorten it (a note under the chart can say more)' run.txt &&
+    grep -qx 'label/issue.md:20:9: error: this chart series name has 61 characters; at most 60: shorten it (a note under the chart can say more)' run.txt"
+rm -rf label
+big cell cell 1700000
+expect "12. a 5 MB table cell (ran past 300 s): an error at once" 1 \
+    "cell/issue.md:17:3: error: this table cell has 1700000 characters; a cell holds at most 6000 (a row is never split, and more does not fit a page): move the text out of the table into paragraphs" \
+    "$BIN" build cell -o out.pdf
+big cell htmlcell 6001
+expect "12. an HTML table cell of 6,001 characters: an error at the table" 1 \
+    "cell/issue.md:15:1: error: table row 1: a cell has 6001 characters; a cell holds at most 6000 (a row is never split, and more does not fit a page): move the text out of the table into paragraphs" \
+    "$BIN" build cell -o out.pdf
+rm -rf cell
+mkdir -p huge && cp iss/issue.md huge/ && truncate -s 17M huge/issue.md
+expect "12. an issue.md of 17 MB: refused before it is read" 1 \
+    "huge/issue.md: error: the issue is larger than 16 MB, more text than an issue's 2000 pages hold; split it into several issues" \
+    "$BIN" build huge -o out.pdf
+rm -rf huge
+
+# 12. Pages: at most 2,000, said before anything is composed when the source shows
+# it (100,000 sections took 5.9 GB, then libharu failed at page 32768; 300,000 short
+# paragraphs took 3.2 GB), else when the flow reaches the limit.
+big sect sect 100000
+expect "12. 100,000 sections: an error at the section that starts page 2001" 1 \
+    "sect/issue.md:4009:3: error: this section starts page 2001 at the earliest (each section starts a page); an issue has at most 2000 pages (a 简报 has about 80): split it into several issues" \
+    "$BIN" build sect -o out.pdf
+rm -rf sect
+big para para 300000
+expect "12. 300,000 short paragraphs: an error where the text passes 2,000 pages" 1 \
+    "para/issue.md:375635:1: error: the text up to here takes 2001 pages at the least (187813 paragraphs, items and headings in 187813 lines or more, 94 lines a page); an issue has at most 2000 pages (a 简报 has about 80): split it into several issues" \
+    "$BIN" build para -o out.pdf
+rm -rf para
+big latin latin 120000
+expect "12. Latin text past 2,000 small pages: the flow stops at the limit" 1 \
+    "latin/issue.md:15:1: error: the text from here on goes past page 2000, the most an issue may have (a 简报 has about 80): split it into several issues" \
+    "$BIN" build latin --style small.ini -o out.pdf
+rm -rf latin
+
+# 12. 100,000 ### headings ran past 300 s (flow.c keep_need walked the whole chain of
+# headings after each one, recursing: quadratic); now 2.3 s, 240 MB. They take two
+# lines each, over 2,000 pages: the flow names the heading it could not place.
+big h3 h3 100000
+expect "12. 100,000 headings: the page limit at the heading past it, within 60 s" 1 \
+    "h3/issue.md:191709:5: error: the text from here on goes past page 2000, the most an issue may have (a 简报 has about 80): split it into several issues" \
+    "$BIN" build h3 -o out.pdf
+rm -rf h3 small.ini
+
+# 12. 40,000 paragraphs in one section (428 pages, under the limit) failed with
+# "libharu could not write the structure tree": its array of 40,000 P elements passed
+# libharu's 32,767. Now they sit in 5 NonStruct groups of at most 8,191.
+big many para 40000
+timeout 60 "$BIN" build many -o many.pdf > run.txt 2>&1
+check "12. 40,000 paragraphs in one section: built, tagged, every paragraph there" sh -c "
+    test $? -eq 0 && qpdf --check many.pdf > /dev/null &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/S /NonStruct') -eq 5 &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/S /P\$') -ge 40000 &&
+    pdftotext many.pdf - | grep -q '39999。'"
+rm -rf many many.pdf
+# ... and 17,000 links (184 pages): the ParentTree's /Nums held two values a page and
+# two a link. Now its entries sit in leaves of 4,000 under /Kids, each with /Limits.
+printf '%s\n' "$(python3 -c "print(''.join('\n见[网站](https://a.cn/%d)。\n' % i for i in range(17000)))")" | mk many
+timeout 60 "$BIN" build many -o many.pdf > run.txt 2>&1
+check "12. 17,000 links: built, the ParentTree in 5 leaves" sh -c "
+    test $? -eq 0 && qpdf --check many.pdf > /dev/null &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/Limits') -eq 5 &&
+    test \$(qpdf --qdf --object-streams=disable many.pdf - | grep -ac '/Subtype /Link') -ge 17000"
+rm -rf many many.pdf
 exit $status
