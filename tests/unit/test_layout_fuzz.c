@@ -13,7 +13,7 @@
  * written here with libpng and libjpeg. */
 #include "testutil.h"
 
-#include <png.h>
+#include "pngwrite.h"
 #include <jpeglib.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -144,33 +144,6 @@ static void put_short(rng *r, strbuf *b, int lo, int hi)
 
 /* ---- figures ---- */
 
-static void write_png(const char *path, int w, int h, int seed)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(p);
-    assert_false(setjmp(png_jmpbuf(p)));
-    png_init_io(p, f);
-    png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(p, 1);
-    png_write_info(p, info);
-    unsigned char *row = malloc((size_t)w * 3);
-    for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-            row[3 * x] = (unsigned char)(x * 255 / w);
-            row[3 * x + 1] = (unsigned char)(y * 255 / h);
-            row[3 * x + 2] = (unsigned char)(seed * 37);
-        }
-        png_write_row(p, row);
-    }
-    png_write_end(p, NULL);
-    png_destroy_write_struct(&p, &info);
-    free(row);
-    fclose(f);
-}
-
 static void write_jpeg(const char *path, int w, int h)
 {
     FILE *f = fopen(path, "wb");
@@ -221,7 +194,7 @@ static void put_figure(rng *r, strbuf *b, const char *dir, int *nfig)
     if (jpg)
         write_jpeg(path, w, h);
     else
-        write_png(path, w, h, *nfig);
+        tu_write_png(path, w, h, (unsigned char)(*nfig * 37));
     strbuf_str(b, "![");
     if (rchance(r, 80))
         put_short(r, b, 2, 30);

@@ -21,7 +21,7 @@
 #include "testutil.h"
 
 #include <math.h>
-#include <png.h>
+#include "pngwrite.h"
 #include <sys/stat.h>
 
 #include "layout/app/issue.h"
@@ -73,33 +73,6 @@ static void put_lines(FILE *f, int lines, int seed)
 {
     put_text(f, lines * 22 - 2, seed);
     fputs("\n\n", f);
-}
-
-static void write_png(const char *path, int w, int h)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(p);
-    assert_false(setjmp(png_jmpbuf(p)));
-    png_init_io(p, f);
-    png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(p, 1);
-    png_write_info(p, info);
-    unsigned char *row = malloc((size_t)w * 3);
-    for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-            row[3 * x] = (unsigned char)(x * 255 / w);
-            row[3 * x + 1] = (unsigned char)(y * 255 / h);
-            row[3 * x + 2] = 128;
-        }
-        png_write_row(p, row);
-    }
-    png_write_end(p, NULL);
-    png_destroy_write_struct(&p, &info);
-    free(row);
-    fclose(f);
 }
 
 /* Creates the folder of issue `name` (and its figures/) under the test's temporary
@@ -520,7 +493,7 @@ static void test_chart_inside_the_frame(void **state)
     fclose(f);
     char png[400];
     snprintf(png, sizeof png, "%s/figures/photo.png", dir);
-    write_png(png, 990, 660);
+    tu_write_png(png, 990, 660, 128);
 
     issue is;
     lay_out(&is, dir);
