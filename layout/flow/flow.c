@@ -1183,20 +1183,26 @@ static float total_h(const flow *f, int i, int j)
 
 /* A column (col -1: the text area) the flow could not fill before text that moved on
  * (block): a warning at that text, and a note on the display list. */
-static int report_gap(flow *f, int page, int col, int block, float lines)
+static int report_gap_why(flow *f, int page, int col, int block, float lines, const char *why)
 {
     const doc_block *b = block >= 0 && block < f->doc->nblocks ? &f->doc->blocks[block] : NULL;
     if (b && f->doc->src)
-        diag_warning_at(f->t->d, f->doc->src, b->src,
-                        "page %d%s ends %.0f lines short: this %s and the lines that must go "
-                        "with it do not fit there, and no paragraph before it could be set a "
-                        "line longer or shorter; lengthening or shortening a paragraph on that "
-                        "page closes the gap",
+        diag_warning_at(f->t->d, f->doc->src, b->src, "page %d%s ends %.0f lines short: %s",
                         page + 1, col >= 0 ? (col == 0 ? ", left column," : ", right column,") : "",
-                        (double)lines,
-                        b->kind == DOC_ARTICLE ? "title" : b->kind == DOC_HEADING ? "heading"
-                                                                                   : "text");
+                        (double)lines, why);
     return dl_gap_add(f->d, page, col, block, lines) < 0 ? -1 : 0;
+}
+
+static int report_gap(flow *f, int page, int col, int block, float lines)
+{
+    const doc_block *b = block >= 0 && block < f->doc->nblocks ? &f->doc->blocks[block] : NULL;
+    const char *what = !b ? "text" : b->kind == DOC_ARTICLE ? "title"
+                     : b->kind == DOC_HEADING ? "heading" : "text";
+    char why[300];
+    snprintf(why, sizeof why, "this %s and the lines that must go with it do not fit there, and "
+             "no paragraph before it could be set a line longer or shorter; lengthening or "
+             "shortening a paragraph on that page closes the gap", what);
+    return report_gap_why(f, page, col, block, lines, why);
 }
 
 /* Where a column may take whole lines of space: before a heading, around a float,
@@ -1226,8 +1232,21 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
     for (int m = 0; m < pl->n; m++)
         slots += pl->v[m].col == col && stretch_slot(f, &pl->v[m]);
     if (slots == 0) {
-        if (!fs->textnext[col])
-            return 0;
+        if (!fs->textnext[col]) {
+            /* The last column of a balanced band that keeps (a heading with its lines,
+             * a float) left short: reported at what opened the column. */
+            int first = -1;
+            for (int m = 0; m < pl->n && first < 0; m++)
+                if (pl->v[m].col == col)
+                    first = pl->v[m].piece;
+            if (col == 0 || fs->colh[col] == 0 || first < 0)
+                return 0;
+            *reported = col;
+            return report_gap_why(f, page, col, f->pc[first].block, (float)lines,
+                                  "its columns could not be evened (a heading keeps its lines, "
+                                  "a figure or table its place); lengthening or shortening a "
+                                  "paragraph beside it evens them");
+        }
         /* Empty columns after a reported one broke before the same piece: one gap,
          * the page's, reported once. */
         if (col > 0 && *reported == col - 1 && fs->colh[col] == 0 &&
