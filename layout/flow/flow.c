@@ -1221,7 +1221,7 @@ static bool stretch_slot(const flow *f, const placed *q)
  * gets those lines as space before its headings, floats, lists and quotations, whole
  * lines each, so its text still ends at the foot and stays on the grid. A column with
  * neither keeps its gap, which the flow reports (`reported`: the last column whose gap
- * was, so that one cause is reported once). */
+ * was, so that one cause is reported once; -2 when the band ends its section). */
 static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs, int col, float H,
                           int *reported)
 {
@@ -1239,7 +1239,7 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
             for (int m = 0; m < pl->n && first < 0; m++)
                 if (pl->v[m].col == col)
                     first = pl->v[m].piece;
-            if (col == 0 || fs->colh[col] == 0 || first < 0)
+            if (col == 0 || fs->colh[col] == 0 || first < 0 || *reported == -2)
                 return 0;
             *reported = col;
             return report_gap_why(f, page, col, f->pc[first].block, (float)lines,
@@ -1375,7 +1375,9 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
          * balanced band) by two lines or more: see stretch_column. */
         if (!f->dry) {
             float target = all ? fs.used : H;
-            int reported = -1;   /* the last column whose gap was reported */
+            /* The last column whose gap was reported; -2: the band ends its section
+             * (uneven columns there are no gap). */
+            int reported = all && (j >= f->npc || f->pc[j].kind == PK_SECTION) ? -2 : -1;
             for (int c = 0; c < f->g->cols && c < 8; c++)
                 if ((!all || fs.colh[c] > 0) &&
                     stretch_column(f, ps->page, &pl, &fs, c, target, &reported))
