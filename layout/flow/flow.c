@@ -362,7 +362,11 @@ static int add_para(flow *f, const doc_block *b)
 static int add_box(flow *f, const doc_block *b)
 {
     int number = b->kind == DOC_TABLE ? ++f->tables : b->kind == DOC_CODE ? 0 : ++f->figures;
-    box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, flow_text_h(f->g), number);
+    /* Each row at most a column less the line below the box: the last row takes that
+     * line even at a column top, so a taller one would fit on no page (a figure and its
+     * caption of 80 % of a small page did, and stopped the build at an internal error). */
+    box *bx = box_new(f->t, b, f->g->colw, f->g->text_w, flow_text_h(f->g) - f->g->pitch,
+                      number);
     if (!bx)
         return -1;
     if (!VEC_PUSH_ROOM(f->boxes, f->capboxes, f->nboxes)) {
