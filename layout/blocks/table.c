@@ -1055,8 +1055,9 @@ box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
         float lead = box_rows_h(bx, k == hb ? 0 : cap, cap + hb) + bx->row_h[cap + k];
         if (lead > max_h) {
             box_error(t, longest_cell(dt, tl->band0[k], tl->band0[k + 1], b->src),
-                      "row %d of this table is %.0f pt high%s, more than the %.0f pt of a "
-                      "column; split its longest cell into several rows",
+                      "row %d of this table is %.0f pt high%s, more than the %.0f pt a "
+                      "column holds above the line kept under a table; split its longest "
+                      "cell into several rows",
                       tl->band0[k] + 1, (double)lead,
                       k == hb && lead > bx->row_h[cap + k] ? " with the caption and header" : "",
                       (double)max_h);

@@ -279,12 +279,12 @@ rm -rf nest nest.pdf
 # (an HTML table's cells have no place of their own: at the table, naming the row).
 big tall cell 3000
 expect "5. a table row taller than a column: an error at its longest cell" 1 \
-    "tall/issue.md:17:3: error: row 2 of this table is 781 pt high with the caption and header, more than the 725 pt of a column; split its longest cell into several rows" \
+    "tall/issue.md:17:3: error: row 2 of this table is 781 pt high with the caption and header, more than the 710 pt a column holds above the line kept under a table; split its longest cell into several rows" \
     "$BIN" build tall -o out.pdf
 printf '<table>\n<tr><td>甲</td><td>乙</td></tr>\n<tr><td>丙</td><td>%s</td></tr>\n</table>\n' \
     "$(python3 -c "print('数' * 3000)")" | mk tall
 expect "5. an HTML table row taller than a column: an error at the table, naming the row" 1 \
-    "tall/issue.md:15:1: error: row 2 of this table is 747 pt high, more than the 725 pt of a column; split its longest cell into several rows" \
+    "tall/issue.md:15:1: error: row 2 of this table is 747 pt high, more than the 710 pt a column holds above the line kept under a table; split its longest cell into several rows" \
     "$BIN" build tall -o out.pdf
 rm -rf tall
 
