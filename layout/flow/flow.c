@@ -1316,10 +1316,13 @@ static float balance(const flow *f, int i, int j, const int *carry, int ncarry, 
     *widows = f->t->st->widows;
     float best = room, best_spread = 1e9f;
     for (float h = lo; h < room + EPS; h += f->g->pitch)
-        if (fill_all(fill(f, i, j, carry, ncarry, h, *widows, scratch, &fs), j, &fs) &&
-            spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0) < best_spread - EPS) {
-            best = h;
-            best_spread = spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0);
+        if (fill_all(fill(f, i, j, carry, ncarry, h, *widows, scratch, &fs), j, &fs)) {
+            /* A torn couplet counts as worse than any unevenness. */
+            float sp = spread(f, &fs) + (splits_couplet(f, scratch) ? room : 0);
+            if (sp < best_spread - EPS) {
+                best = h;
+                best_spread = sp;
+            }
         }
     return best;
 }
