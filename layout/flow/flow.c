@@ -112,12 +112,15 @@ typedef struct {
     bool whole;               /* its lines stay together in one column (a signature) */
     bool opens;               /* it opens a list or a quotation (space may go before it) */
     int loose;                /* looseness it is set with */
+    int units_at;             /* looseness its units' positions were last composed at:
+                                 only drawing reads them, so trials leave them */
     int first_page, last_page;    /* where its first and last lines went (this pass) */
     int last_col, band;       /* column of its last line; band counter at that time */
     /* Its compositions at looseness -LOOSE_MAX..LOOSE_MAX (index + LOOSE_MAX), found
      * as needed: whether that many lines more or fewer is possible, at what demerits. */
     bool alt_known[2 * LOOSE_MAX + 1], alt_ok[2 * LOOSE_MAX + 1];
     double alt_d[2 * LOOSE_MAX + 1];
+    compose_result alt_r[2 * LOOSE_MAX + 1];  /* the possible ones, until taken */
     int n0;                   /* its lines at looseness 0 */
     int drawn;                /* lines drawn (the drawing pass): when all are, its
                                  shaped paragraph is given back */
@@ -135,6 +138,26 @@ typedef struct {
     int ncands;
     size_t capcands;
 } flow_problem;
+
+typedef struct {
+    int page;                 /* dl page index */
+    float y;                  /* used height of the text area, pt */
+    int section;
+    int pending[8];           /* spanning figures waiting for the top of the next page */
+    int npending;
+    int lines;                /* text lines set on this page */
+    int last_block;           /* the block of the last of them */
+    int first;                /* the page its section started on */
+    int named;                /* the section whose name the page carries */
+} page_state;
+
+/* The flow's state before one step of flow_pages (a band, a title, a spanning box or a
+ * section change): a pass may start again from it when nothing before it changed. */
+typedef struct {
+    int i, moved, band, npages;
+    bool page_empty;
+    page_state ps;
+} flow_ckpt;
 
 typedef struct {
     typeset_ctx *t;
@@ -166,6 +189,10 @@ typedef struct {
     int nsettled;
     size_t capsettled;
     int elem, lbl;            /* structure elements of the block being added */
+    flow_ckpt *ck;            /* this pass's steps so far */
+    int nck;
+    size_t capck;
+    int changed_page;         /* the first page a looseness change touched, else -1 */
 } flow;
 
 static piece *add_piece(flow *f, piece_kind kind, float h)
@@ -820,16 +847,6 @@ static int fill(const flow *f, int i, int end, const int *carry, int ncarry, flo
 
 /* ---- pages ---- */
 
-typedef struct {
-    int page;                 /* dl page index */
-    float y;                  /* used height of the text area, pt */
-    int section;
-    int pending[8];           /* spanning figures waiting for the top of the next page */
-    int npending;
-    int lines;                /* text lines set on this page */
-    int last_block;           /* the block of the last of them */
-    int first;                /* the page its section started on */
-} page_state;
 
 static int draw_span_rows(flow *f, page_state *ps, int piece_i, int r0, int r1);
 
@@ -853,6 +870,7 @@ static int new_page(flow *f, page_state *ps, int section)
     ps->lines = 0;
     ps->section = section;
     const char *name = section >= 0 ? f->sections[section] : "";
+    ps->named = section;
     if (dl_set_str(&f->d->pages[p].section, name))
         return -1;
     /* Boxes across the columns that did not fit at the foot of the last page open
@@ -1609,15 +1627,47 @@ static int flow_span_box(flow *f, page_state *ps, int i)
     return end;
 }
 
-static int flow_pages(flow *f)
+/* Takes the flow back to checkpoint k of the last pass: the pages after it go, and
+ * the paragraphs set from there on are not placed yet. */
+static int restore_ckpt(flow *f, int k, page_state *ps, int *moved, bool *page_empty)
 {
-    page_state ps = { .page = -1, .section = -1 };
+    const flow_ckpt *c = &f->ck[k];
+    dl_truncate(f->d, c->npages);
+    *ps = c->ps;
+    *moved = c->moved;
+    *page_empty = c->page_empty;
+    f->band = c->band;
+    f->nck = k;
+    for (int j = c->i; j < f->npc; j++)
+        if (f->pc[j].kind == PK_LINE)
+            f->set[f->pc[j].obj].first_page = f->set[f->pc[j].obj].last_page = -1;
+    const char *name = ps->named >= 0 ? f->sections[ps->named] : "";
+    return dl_set_str(&f->d->pages[ps->page].section, name) ? -1 : c->i;
+}
+
+/* Lays out the pages from checkpoint `from` of the last pass (-1: from the start). A
+ * measuring pass stops at its first gap: only that one is fixed. */
+static int flow_pages(flow *f, int from)
+{
+    page_state ps = { .page = -1, .section = -1, .named = -1 };
     int moved = -1;                   /* the title last moved to a new page */
-    if (new_page(f, &ps, -1))
-        return -1;
     bool page_empty = true;
     int i = 0;
+    if (from >= 0) {
+        i = restore_ckpt(f, from, &ps, &moved, &page_empty);
+        if (i < 0)
+            return -1;
+    } else {
+        f->nck = 0;
+        if (new_page(f, &ps, -1))
+            return -1;
+    }
     while (i < f->npc) {
+        if (f->dry && f->prob.set)
+            return 0;
+        if (!VEC_PUSH_ROOM(f->ck, f->capck, f->nck))
+            return -1;
+        f->ck[f->nck++] = (flow_ckpt){ i, moved, f->band, f->d->npages, page_empty, ps };
         f->at = i;
         piece *p = &f->pc[i];
         if (p->kind == PK_SECTION) {
@@ -1640,7 +1690,7 @@ static int flow_pages(flow *f)
                 page_empty = true;
             }
             ps.first = ps.page;
-            ps.section = p->section;
+            ps.section = ps.named = p->section;
             dl_set_str(&f->d->pages[ps.page].section, f->sections[p->section]);
             i++;
             continue;
@@ -1711,6 +1761,8 @@ static void flow_free(flow *f)
     for (int i = 0; i < f->nset; i++) {
         para_free(f->set[i].p);
         compose_result_free(&f->set[i].r);
+        for (int k = 0; k < 2 * LOOSE_MAX + 1; k++)
+            compose_result_free(&f->set[i].alt_r[k]);
     }
     free(f->set);
     for (int i = 0; i < f->nboxes; i++)
@@ -1723,6 +1775,7 @@ static void flow_free(flow *f)
     free(f->rc);
     free(f->prob.cands);
     free(f->settled);
+    free(f->ck);
 }
 
 typedef struct {
@@ -1753,17 +1806,35 @@ static bool alt_at(flow *f, setter *s, int L, double *d)
         compose_result r;
         s->alt_known[i] = true;
         if (recompose(f, s, L, &r) == 0) {
+            s->units_at = L;
             /* A paragraph spaced out or squeezed visibly is worse than the gap. */
             s->alt_ok[i] = r.n == s->n0 + L && !r.overfull && !r.fallback && !r.emergency;
             s->alt_d[i] = r.demerits;
-            compose_result_free(&r);
+            if (s->alt_ok[i] && L != s->loose)
+                s->alt_r[i] = r;
+            else
+                compose_result_free(&r);
         }
-        /* Put the paragraph's units back as its current breaks have them. */
-        if (recompose(f, s, s->loose, &r) == 0)
-            compose_result_free(&r);
     }
     *d = s->alt_d[i];
     return s->alt_ok[i];
+}
+
+/* Composes again the setters whose units a trial left at another looseness, so the
+ * drawing pass emits the breaks each is set with. */
+static int restore_units(flow *f)
+{
+    for (int i = 0; i < f->nset; i++) {
+        setter *s = &f->set[i];
+        compose_result r;
+        if (s->units_at == s->loose || !s->p)
+            continue;
+        if (recompose(f, s, s->loose, &r))
+            return -1;
+        compose_result_free(&r);
+        s->units_at = s->loose;
+    }
+    return 0;
 }
 
 /* Closes the pass's gap by setting the cheapest paragraphs before it a line longer
@@ -1815,12 +1886,22 @@ static int fix_problem(flow *f)
             if (opt[k].dir != dir)
                 continue;
             setter *s = &f->set[opt[k].setter];
-            compose_result r;
-            if (recompose(f, s, s->loose + dir, &r))
+            int to = s->loose + dir;
+            compose_result r = s->alt_r[to + LOOSE_MAX];
+            if (!r.lines && recompose(f, s, to, &r))
                 continue;
-            compose_result_free(&s->r);
+            if (!s->alt_r[to + LOOSE_MAX].lines)
+                s->units_at = to;
+            memset(&s->alt_r[to + LOOSE_MAX], 0, sizeof r);
+            /* The breaks it leaves stay possible: it may come back (a later gap). */
+            if (s->alt_known[s->loose + LOOSE_MAX] && s->alt_ok[s->loose + LOOSE_MAX])
+                s->alt_r[s->loose + LOOSE_MAX] = s->r;
+            else
+                compose_result_free(&s->r);
             s->r = r;
-            s->loose += dir;
+            s->loose = to;
+            if (f->changed_page < 0 || s->first_page < f->changed_page)
+                f->changed_page = s->first_page;
             if (getenv("JIANBAO_DEBUG"))
                 fprintf(stderr, "flow: setter %d to looseness %d (%d lines)\n", opt[k].setter,
                         s->loose, s->r.n);
@@ -1830,6 +1911,18 @@ static int fix_problem(flow *f)
     }
     free(opt);
     return changed;
+}
+
+/* The checkpoint the next pass starts from when the layout changed from page `page` on
+ * (or a gap there was given up): the last step begun two pages before, so that what
+ * looks ahead from the page before (a title keeping lines under it) is decided
+ * again. -1: from the start. */
+static int restart_from(const flow *f, int page)
+{
+    int k = -1;
+    for (int j = 0; j < f->nck && f->ck[j].ps.page <= page - 2; j++)
+        k = j;
+    return k;
 }
 
 int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
@@ -1853,20 +1946,27 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
      * paragraphs before the gap are set a line looser or tighter and the pass runs
      * again. Each pass fixes one gap or gives it up, so this ends. */
     /* Passes only measure; the last one, with nothing left to fix, draws. */
+    int from = -1;
     for (int pass = 0; pass < 65; pass++) {
-        dl_truncate(d, first);
-        for (int i = 0; i < f.nset; i++)
-            f.set[i].first_page = f.set[i].last_page = -1;
+        if (from < 0) {
+            dl_truncate(d, first);
+            for (int i = 0; i < f.nset; i++)
+                f.set[i].first_page = f.set[i].last_page = -1;
+            f.band = 0;
+        }
         f.prob.set = false;
-        f.band = 0;
-        if (expand(&f) || flow_pages(&f))
+        if (expand(&f) || flow_pages(&f, from))
             goto out;
         if (!f.dry)
             break;
         if (!f.prob.set || pass >= 63) {
             f.dry = false;           /* settled: this layout again, drawn */
+            from = -1;
+            if (restore_units(&f))
+                goto out;
             continue;
         }
+        f.changed_page = -1;
         int fixed = fix_problem(&f);
         if (fixed < 0)
             goto out;
@@ -1879,6 +1979,7 @@ int flow_run(typeset_ctx *t, const doc *dc, const flow_geom *g, dl_doc *d)
                 goto out;
             f.settled[f.nsettled++] = f.prob.page;
         }
+        from = restart_from(&f, fixed ? f.changed_page : f.prob.page);
     }
     rc = 0;
 out:

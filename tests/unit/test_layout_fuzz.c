@@ -446,13 +446,15 @@ static void test_layout_fuzz(void **state)
         int k = run_one((uint64_t)s, dir, one >= 0);
         if (k != 0)
             bad++;
-        if (k == 0 && one < 0) {
+        if (k == 0 && one < 0 && !getenv("JB_KEEP")) {
             char *o = tu_run(NULL, "rm -rf %s", dir);
             free(o);
         }
         (void)pages;
     }
     printf("layout fuzz: %ld seeds from %ld, %d with findings\n", n, first, bad);
+    if (getenv("JB_KEEP"))
+        printf("layout fuzz: the issues are kept in %s\n", tu_tmpdir());
     if (bad)
         fail_msg("%d of %ld seeds break the flow's invariants (see above)", bad, n);
 }
