@@ -102,6 +102,8 @@ static const key_def page_keys[] = {
     { "column-gap", V_GAP, SK(column_gap), 0, 0 },
     { "column-rule", V_LENGTH, SK(column_rule), 0, 0 },
     { "section-new-page", V_BOOL, SK(section_new_page), 0, 0 },
+    { "section-run-in", V_BOOL, SK(section_run_in), 0, 0 },
+    { "section-run-in-space", V_SPACE, SK(section_run_in_space), 0, 0 },
     { "widows", V_BOOL, SK(widows), 0, 0 },
     { "bleed", V_LENGTH, SK(bleed), 0, 0 },       /* the same setting as [press] bleed */
 };

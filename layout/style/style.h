@@ -7,7 +7,8 @@
  *
  *   [page]     width height (or size = A4) margin-top margin-bottom margin-inner
  *              margin-outer columns column-gap column-rule (rule width, 0 = none)
- *              section-new-page (yes/no) widows (yes/no) bleed
+ *              section-new-page (yes/no) section-run-in (yes/no)
+ *              section-run-in-space widows (yes/no) bleed
  *   [fonts]    latin (family for Latin and digits) latin-style fallback (comma list)
  *              bold (face for **bold**, "Noto Sans CJK SC:Bold": Chinese bold is set
  *              in Hei, never faked) emphasis (face for *em*, Kai: Chinese is never
@@ -87,6 +88,8 @@ typedef struct {
     float column_gap;         /* pt; a whole number of body ems (CL-GR-04) */
     float column_rule;        /* pt, 0 = none */
     bool section_new_page;
+    bool section_run_in;      /* …unless the last would leave a page almost empty */
+    float section_run_in_space;   /* pt above a section run in under the last */
     bool widows;              /* avoid a paragraph's last line at a column top */
 
     /* [fonts] */

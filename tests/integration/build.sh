@@ -12,6 +12,13 @@ check "mutool renders every page without errors" sh -c "mutool draw -q -o /dev/n
 
 "$JIANBAO" build issues/2019-03 -o "$TMP/again.pdf" 2>/dev/null
 check "the same input gives the same bytes" cmp "$PDF" "$TMP/again.pdf"
+# Looseness passes start again from a checkpoint before the change they made; from
+# page 1 (JIANBAO_FLOW_FULL=1, for this check) they must lay out the same pages.
+JIANBAO_FLOW_FULL=1 "$JIANBAO" build issues/2019-03 -o "$TMP/full.pdf" 2>/dev/null
+check "passes restarted from a checkpoint give the layout of passes from page 1" cmp "$PDF" "$TMP/full.pdf"
+"$JIANBAO" build tests/data/realtext -o "$TMP/realtext.pdf" 2>/dev/null
+JIANBAO_FLOW_FULL=1 "$JIANBAO" build tests/data/realtext -o "$TMP/realtext-full.pdf" 2>/dev/null
+check "the same on tests/data/realtext" cmp "$TMP/realtext.pdf" "$TMP/realtext-full.pdf"
 SOURCE_DATE_EPOCH=1553990400 "$JIANBAO" build issues/2019-03 -o "$TMP/dated.pdf" 2>/dev/null
 check "without SOURCE_DATE_EPOCH the issue's own date, never the clock" sh -c "pdfinfo -isodates '$PDF' | grep -q 'CreationDate: *2019-03-01T00:00:00'"
 check "SOURCE_DATE_EPOCH dates the PDF" sh -c "pdfinfo -isodates '$TMP/dated.pdf' | grep -q 'CreationDate: *2019-03-31T00:00:00'"

@@ -123,7 +123,9 @@ static const char *section_of(int page)
 {
     const char *name = NULL;
     for (int i = 0; i < dl->noutline; i++)
-        if (dl->outline[i].level == 0 && dl->outline[i].page <= page)
+        /* The section the page begins with: one run in under the last starts lower. */
+        if (dl->outline[i].level == 0 && (dl->outline[i].page < page ||
+                                          (dl->outline[i].page == page && dl->pages[page].opener)))
             name = dl->outline[i].title;
     return name;
 }
@@ -182,7 +184,22 @@ static void test_running_heads(void **state)
         free(head);
         free(foot);
     }
-    assert_int_equal(openers, 4);
+    /* A section run in under the last one (section-run-in) keeps its name and tag,
+     * under the running head of the section the page begins with. */
+    int run_in = 0;
+    for (int i = 0; i < dl->noutline; i++) {
+        int p = dl->outline[i].page;
+        if (dl->outline[i].level != 0 || dl->pages[p].opener)
+            continue;
+        char *all = page_text(p + 1);
+        char *tag = opener_tag(dl->outline[i].title);
+        assert_non_null(strstr(all, tag));
+        assert_true(sty->section_run_in);
+        free(tag);
+        free(all);
+        run_in++;
+    }
+    assert_int_equal(openers + run_in, 4);
 }
 
 typedef struct {

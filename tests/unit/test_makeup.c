@@ -102,7 +102,14 @@ typedef struct {
     flow_geom g;
 } issue;
 
+static void lay_out_with(issue *is, const char *dir, const char *sheet);
+
 static void lay_out(issue *is, const char *dir)
+{
+    lay_out_with(is, dir, STYLE);
+}
+
+static void lay_out_with(issue *is, const char *dir, const char *sheet)
 {
     memset(is, 0, sizeof *is);
     snprintf(is->dir, sizeof is->dir, "%s", dir);
@@ -114,11 +121,11 @@ static void lay_out(issue *is, const char *dir)
     assert_non_null(log);
     diag d;
     diag_init(&d, log);
-    int rc = issue_layout(dir, STYLE, &d, &is->dl, &is->fonts);
+    int rc = issue_layout(dir, sheet, &d, &is->dl, &is->fonts);
     if (rc != 0)
         fail_msg("%s: the layout failed (see %s)", dir, logpath);
     is->dc = doc_read(dir, &d);
-    is->st = style_read(STYLE, &d);
+    is->st = style_read(sheet, &d);
     assert_non_null(is->dc);
     assert_non_null(is->st);
     assert_int_equal(flow_geom_init(&is->g, is->st, &d), 0);
@@ -435,14 +442,23 @@ static int check_headings(const issue *is, const lines *ls, bool exact)
         if (i + 1 < ls->n && ls->v[i + 1].role == DL_ROLE_HEADING && ls->v[i + 1].page == h->page &&
             ls->v[i + 1].col == h->col)
             continue;
-        int under = 0;
+        int under = 0, k = i + 1;
         bool stopped = false;
-        for (int k = i + 1; k < ls->n && ls->v[k].page == h->page && ls->v[k].col == h->col; k++) {
+        for (; k < ls->n && ls->v[k].page == h->page && ls->v[k].col == h->col; k++) {
             if (ls->v[k].role != DL_ROLE_BODY || ls->v[k].y > bottom) {
                 stopped = true;
                 break;
             }
             under++;
+        }
+        /* All of its text is under it: the next column of its band goes on with a
+         * heading. */
+        for (k = 0; under > 0 && k < ls->n; k++) {
+            const line *n = &ls->v[k];
+            if (n->page == h->page && n->col == h->col + 1 && n->y >= top && n->y <= bottom) {
+                stopped = stopped || n->role == DL_ROLE_HEADING;
+                break;
+            }
         }
         /* A band closed below it by a title or a box across the columns ends the
          * column there: what follows may be that short. */
@@ -791,6 +807,105 @@ static void test_sentence_between_wide_tables_in_one_column(void **state)
 static issue deflt;
 static bool deflt_laid;
 
+/* Whether the text drawn on page p holds s. */
+static bool page_has(const issue *is, int p, const char *s)
+{
+    char all[8192] = "";
+    const dl_page *pg = &is->dl->pages[p];
+    for (uint32_t i = 0; i < pg->n; i++) {
+        size_t have = strlen(all);
+        if (pg->items[i].kind == DL_TEXT)
+            snprintf(all + have, sizeof all - have, "%s", pg->items[i].u.text.text);
+    }
+    return strstr(all, s) != NULL;
+}
+
+/* The page a section's name (outline level 0) stands on, -1. */
+static int section_page(const issue *is, const char *name)
+{
+    for (int o = 0; o < is->dl->noutline; o++)
+        if (is->dl->outline[o].level == 0 && strcmp(is->dl->outline[o].title, name) == 0)
+            return is->dl->outline[o].page;
+    return -1;
+}
+
+/* A section whose end spills a few lines onto a page, from one-line paragraphs that
+ * no looseness can shorten, then the next section: written to dir. */
+static void write_short_end(const char *name, char *dir, size_t dirsz)
+{
+    FILE *f = issue_open(name, dir, dirsz);
+    diag d;
+    diag_init(&d, NULL);
+    style *st = style_read(STYLE, &d);
+    flow_geom g;
+    assert_non_null(st);
+    assert_int_equal(flow_geom_init(&g, st, &d), 0);
+    fputs("# 企业动态\n\n## 珠海服务外包产业园一季度运行情况\n\n", f);
+    /* A page of columns and four lines more: the opener and the title push about a
+     * dozen onto the next page, well under a third of it. */
+    for (int i = 0; i < g.cols * g.lines + 4; i++)
+        put_lines(f, 1, i);
+    fputs("# 政策法规\n\n## 关于推进商品交易市场发展平台经济的指导意见\n\n", f);
+    for (int i = 0; i < 6; i++)
+        put_lines(f, 8, 100 + i);
+    fclose(f);
+    style_free(st);
+}
+
+/* issue 11: a section must not leave a page almost empty. When no paragraph can give
+ * a line back, the next section opens on that page under the last one's end
+ * (section-run-in), its name, tag and rule as on a new page; with section-run-in = no
+ * it opens a new page and the short page is reported. On 294c480 the section always
+ * opened a new page, leaving the page a quarter full or less, unreported. */
+static void test_section_runs_in_under_a_short_end(void **state)
+{
+    (void)state;
+    char dir[300];
+    write_short_end("runin", dir, sizeof dir);
+    issue is;
+    lay_out(&is, dir);
+    int end = section_page(&is, "政策法规");
+    assert_true(end > 2);
+    /* The 企业动态 text reaches that page: the section ran in under it. */
+    lines ls = collect(&is);
+    float name_y = 0;
+    for (int o = 0; o < is.dl->noutline; o++)
+        if (is.dl->outline[o].level == 0 && is.dl->outline[o].page == end)
+            name_y = is.dl->outline[o].y;
+    int above = 0;
+    for (int i = 0; i < ls.n; i++)
+        above += ls.v[i].page == end && ls.v[i].role == DL_ROLE_BODY && ls.v[i].y < name_y;
+    assert_true(above >= 2);
+    assert_int_equal(section_page(&is, "企业动态"), 2);
+    assert_int_equal(end, 3);
+    assert_false(is.dl->pages[end].opener);       /* the running head stays: 企业动态's page */
+    assert_string_equal(is.dl->pages[end].section, "企业动态");
+    /* Its English tag beside the name (an artifact: not among the lines of text). */
+    assert_true(page_has(&is, end, "Policies"));
+    for (int g = 0; g < is.dl->ngaps; g++)
+        assert_false(is.dl->gaps[g].page == end - 1 || is.dl->gaps[g].page == end);
+    check_frame(&is);
+    check_invariants(&is);
+    free(ls.v);
+    issue_free(&is);
+
+    /* Turned off: a new page for the section, and the short page said. */
+    char sty[400];
+    snprintf(sty, sizeof sty, "%s/no-run-in.ini", tu_tmpdir());
+    char *o = tu_run(NULL, "sed 's/^section-run-in = yes/section-run-in = no/' %s > %s", STYLE, sty);
+    free(o);
+    lay_out_with(&is, dir, sty);
+    assert_false(is.st->section_run_in);
+    end = section_page(&is, "政策法规");
+    assert_int_equal(end, 4);
+    assert_true(is.dl->pages[end].opener);
+    bool reported = false;
+    for (int g = 0; g < is.dl->ngaps; g++)
+        reported |= is.dl->gaps[g].page == end - 1 && is.dl->gaps[g].col < 0;
+    assert_true(reported);
+    issue_free(&is);
+}
+
 /* 总第29期, laid out once for the tests that read it. */
 static issue *default_issue(void)
 {
@@ -903,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_sentence_between_wide_tables_in_one_column),
         cmocka_unit_test(test_default_issue_makeup),
         cmocka_unit_test(test_default_issue_section_ends_not_almost_empty),
+        cmocka_unit_test(test_section_runs_in_under_a_short_end),
     };
     int rc = cmocka_run_group_tests_name("makeup", tests, NULL, NULL);
     if (deflt_laid)
