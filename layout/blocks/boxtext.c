@@ -237,7 +237,17 @@ float box_text_baseline(const box_text *bt, int l)
 int box_text_draw(const box_text *bt, dl_doc *d, int page, float x, float y_top, float measure,
                   style_align al)
 {
-    for (int l = 0; l < bt->r.n; l++)
+    return box_text_draw_lines(bt, d, page, x, y_top, measure, al, 0, bt->r.n);
+}
+
+int box_text_draw_lines(const box_text *bt, dl_doc *d, int page, float x, float y_top,
+                        float measure, style_align al, int l0, int l1)
+{
+    if (l0 < 0)
+        l0 = 0;
+    if (l1 > bt->r.n)
+        l1 = bt->r.n;
+    for (int l = l0; l < l1; l++)
         if (typeset_emit_line(bt->p, &bt->r, l, d, page, x, y_top + box_text_baseline(bt, l),
                               measure, al))
             return -1;

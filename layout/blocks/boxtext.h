@@ -55,6 +55,10 @@ float box_text_baseline(const box_text *bt, int l);
  * aligned in measure (AL_JUSTIFY draws flush left). */
 int box_text_draw(const box_text *bt, dl_doc *d, int page, float x, float y_top, float measure,
                   style_align al);
+/* Draws lines [l0, l1) only, each where box_text_draw puts it (a table row split
+ * over columns draws its cells a piece at a time). */
+int box_text_draw_lines(const box_text *bt, dl_doc *d, int page, float x, float y_top,
+                        float measure, style_align al, int l0, int l1);
 
 /* A caption "表N　text" / "图N　text": a doc_text whose first inline is the label
  * (number < 1: no label). The inlines array is allocated in *out (free out->in);

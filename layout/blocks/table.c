@@ -16,7 +16,12 @@
  * Box rows are bands of table rows: rows joined by a rowspan cannot be separated, so
  * they form one band. With a caption, box row 0 is the caption; the header bands
  * (leading rows marked header, grown to cover their rowspans) follow and are repeated
- * by the flow after a break. */
+ * by the flow after a break. A body band too tall for a column is cut into pieces
+ * between lines of its cells (its cells then set from the top, so that each piece
+ * holds the lines beside each other); each piece is a box row, so the flow breaks it
+ * like any other. A table that fits a column is never split, and the flow's two body
+ * rows on each side of a break count pieces: across a split row that is two lines on
+ * each side, not two rows (the one exception). */
 #include "layout/blocks/table.h"
 
 #include "layout/blocks/boxtext.h"
@@ -60,6 +65,14 @@ typedef struct {
     int nhead;                /* table rows in the repeated header */
     int nbands;
     int *band0;               /* band k holds table rows [band0[k], band0[k + 1]) */
+    int *rband;               /* the band of each table row */
+    /* Pieces: the box rows after the caption. A band is one piece, or several when it
+     * is split; piece p spans table y [py[p], py[p + 1]). */
+    int npieces;
+    float *py;                /* npieces + 1 values, from the table top */
+    int *pband;               /* the band of each piece */
+    int *bpiece;              /* band k is pieces [bpiece[k], bpiece[k + 1]) */
+    bool *bsplit;             /* bands cut into pieces */
     bool has_caption;
     box_text caption;
     float caption_h;          /* caption text plus the gap below it */
@@ -69,7 +82,7 @@ typedef struct {
     style_table_rules rules;
     dl_color rule_color;
     int caption_elem;         /* structure: the Caption */
-    bool *drawn;              /* rows drawn once: drawn again, they are a repeated header */
+    bool *drawn;              /* pieces drawn once: drawn again, they are a repeated header */
 } table_layout;
 
 static void cell_free_text(tcell *c)
@@ -99,6 +112,11 @@ static void layout_free(table_layout *tl)
     free(tl->rowh);
     free(tl->rowy);
     free(tl->band0);
+    free(tl->rband);
+    free(tl->py);
+    free(tl->pband);
+    free(tl->bpiece);
+    free(tl->bsplit);
     free(tl->drawn);
     if (tl->has_caption)
         box_text_free(&tl->caption);
@@ -258,6 +276,12 @@ static int find_bands(table_layout *tl)
     }
     tl->band0[tl->nbands] = tl->nrows;
     free(end);
+    tl->rband = malloc((size_t)tl->nrows * sizeof *tl->rband);
+    if (!tl->rband)
+        return -1;
+    for (int k = 0; k < tl->nbands; k++)
+        for (int q = tl->band0[k]; q < tl->band0[k + 1]; q++)
+            tl->rband[q] = k;
     return 0;
 }
 
@@ -761,20 +785,47 @@ static void rule(dl_doc *d, int page, const table_layout *tl, float x0, float y0
     dl_rule_add(d, page, x0, y0, x1, y1, w, tl->rule_color);
 }
 
+/* The lines of bt, its top at table y `top`, whose middles lie in [lo, hi): [*l0, *l1).
+ * A split row is cut only between lines, so each line falls in one piece. */
+static void lines_in(const box_text *bt, float top, float lo, float hi, int *l0, int *l1)
+{
+    int n = bt->r.n;
+    if (!(bt->lead > 0)) {
+        *l0 = 0;
+        *l1 = top >= lo && top < hi ? n : 0;
+        return;
+    }
+    float a = ceilf((lo - top) / bt->lead - 0.5f), b = ceilf((hi - top) / bt->lead - 0.5f);
+    *l0 = a < 0 ? 0 : a > (float)n ? n : (int)a;
+    *l1 = b < (float)*l0 ? *l0 : b > (float)n ? n : (int)b;
+}
+
+/* Draws cell c of a table whose top is at y. part: NULL for the whole cell, its text
+ * centred in its rows; else the table y range [part[0], part[1]) of a piece of a split
+ * row, whose cells are set from the top: the lines that fall in it. */
 static int draw_cell(const table_layout *tl, const tcell *c, dl_doc *d, int page, float x,
-                     float y)
+                     float y, const float *part)
 {
     float cx = x + tl->colx[c->c] + tl->pad;
     float cw = tl->colx[c->c + c->cs] - tl->colx[c->c] - 2 * tl->pad;
     float top = y + tl->rowy[c->r] + tl->vpad;
     float avail = tl->rowy[c->r + c->rs] - tl->rowy[c->r] - 2 * tl->vpad;
-    float ty = top + (avail - cell_text_h(c)) / 2;
+    float ty = part ? top : top + (avail - cell_text_h(c)) / 2;
+    float lo = part ? part[0] - tl->rowy[c->r] - tl->vpad : -INFINITY;  /* from the text top */
+    float hi = part ? part[1] - tl->rowy[c->r] - tl->vpad : INFINITY;
+    int l0, l1;
     if (c->split) {
-        if (box_text_draw(&c->main, d, page, cx, ty, cw, c->al))
+        float uh = box_text_h(&c->main);
+        lines_in(&c->main, 0, lo, hi, &l0, &l1);
+        if (box_text_draw_lines(&c->main, d, page, cx, ty, cw, c->al, l0, l1))
             return -1;
-        return box_text_draw(&c->unit, d, page, cx, ty + box_text_h(&c->main), cw, c->al);
+        lines_in(&c->unit, uh, lo, hi, &l0, &l1);
+        return box_text_draw_lines(&c->unit, d, page, cx, ty + uh, cw, c->al, l0, l1);
     }
+    lines_in(&c->text, 0, lo, hi, &l0, &l1);
     if (c->decimal && c->text.r.n == 1) {
+        if (l0 >= l1)
+            return 0;
         /* The column's numbers form a block, aligned on the decimal point inside it
          * and centred under the header (a wide column would leave them far right). */
         const compose_line *ln = &c->text.r.lines[0];
@@ -785,20 +836,20 @@ static int draw_cell(const table_layout *tl, const tcell *c, dl_doc *d, int page
         return typeset_emit_line(c->text.p, &c->text.r, 0, d, page, lx,
                                  ty + box_text_baseline(&c->text, 0), used, AL_LEFT);
     }
-    return box_text_draw(&c->text, d, page, cx, ty, cw, c->al);
+    return box_text_draw_lines(&c->text, d, page, cx, ty, cw, c->al, l0, l1);
 }
 
-/* Three-line rules (三线表) for table rows [r0, r1) drawn with row r0 at y. */
+/* Three-line rules (三线表) for table rows [r0, r1), cut to table y [y0, y1) (the
+ * rows' own edges unless a split row is cut), the table's top at y. */
 static void three_line(const table_layout *tl, dl_doc *d, int page, float x, float y, int r0,
-                       int r1)
+                       int r1, float y0, float y1)
 {
     float x1 = x + tl->w;
     bool body = r1 > tl->nhead;
     /* Top: the table's first rule; a continuation without a header opens with it
      * too. A continuation after a repeated header has the header's rules above it. */
     if (r0 == 0 || (r0 >= tl->nhead && tl->nhead == 0))
-        rule(d, page, tl, x, y + tl->rowy[r0] + RULE_THICK / 2, x1,
-             y + tl->rowy[r0] + RULE_THICK / 2, RULE_THICK);
+        rule(d, page, tl, x, y + y0 + RULE_THICK / 2, x1, y + y0 + RULE_THICK / 2, RULE_THICK);
     if (tl->nhead > 0 && r0 < tl->nhead && r1 >= tl->nhead && tl->nhead < tl->nrows)
         rule(d, page, tl, x, y + tl->rowy[tl->nhead], x1, y + tl->rowy[tl->nhead], RULE_THIN);
     /* Under a header cell that groups the cells below it, a short rule over its
@@ -812,25 +863,37 @@ static void three_line(const table_layout *tl, dl_doc *d, int page, float x, flo
              x + tl->colx[c->c + c->cs] - tl->pad / 2, ry, RULE_THIN);
     }
     if (body || r1 == tl->nrows)
-        rule(d, page, tl, x, y + tl->rowy[r1] - RULE_THICK / 2, x1,
-             y + tl->rowy[r1] - RULE_THICK / 2, RULE_THICK);
+        rule(d, page, tl, x, y + y1 - RULE_THICK / 2, x1, y + y1 - RULE_THICK / 2, RULE_THICK);
 }
 
-/* Grid rules: every cell border; the outer ones inside the box. */
-static void grid(const table_layout *tl, dl_doc *d, int page, float x, float y, int r0, int r1)
+/* Grid rules: every cell border; the outer ones inside the box. A piece of a split row
+ * (rows [r0, r1) cut to table y [y0, y1)) is closed like a table of its own: the cells
+ * it cuts get a border at the cut, and their sides run on. */
+static void grid(const table_layout *tl, dl_doc *d, int page, float x, float y, int r0, int r1,
+                 float y0, float y1)
 {
     float h = RULE_THIN / 2;
+    bool cut0 = y0 > tl->rowy[r0], cut1 = y1 < tl->rowy[r1];
     for (int i = 0; i < tl->ncells; i++) {
         const tcell *c = &tl->cells[i];
         if (c->r < r0 || c->r >= r1)
             continue;
+        float ct = tl->rowy[c->r], cb = tl->rowy[c->r + c->rs];
+        if ((cut0 && cb <= y0) || (cut1 && ct >= y1))
+            continue;                 /* in the split row, but not in this piece */
+        bool top = cut0 ? ct <= y0 : c->r == r0;
+        bool bottom = cut1 ? cb >= y1 : c->r + c->rs == r1;
+        if (cut0 && ct < y0)
+            ct = y0;
+        if (cut1 && cb > y1)
+            cb = y1;
         float xl = x + tl->colx[c->c], xr = x + tl->colx[c->c + c->cs];
-        float yt = y + tl->rowy[c->r], yb = y + tl->rowy[c->r + c->rs];
+        float yt = y + ct, yb = y + cb;
         float exl = c->c == 0 ? xl + h : xl;
         float exr = c->c + c->cs == tl->ncols ? xr - h : xr;
-        float eyt = c->r == r0 ? yt + h : yt;
-        float eyb = c->r + c->rs == r1 ? yb - h : yb;
-        if (c->r == r0)
+        float eyt = top ? yt + h : yt;
+        float eyb = bottom ? yb - h : yb;
+        if (top)
             rule(d, page, tl, xl, eyt, xr, eyt, RULE_THIN);
         rule(d, page, tl, xl, eyb, xr, eyb, RULE_THIN);
         if (c->c == 0)
@@ -854,25 +917,43 @@ static int table_draw(const box *b, dl_doc *d, int page, float x, float y, int r
             return -1;
         y += b->row_h[0];
     }
+    /* Pieces [k0, k1): table rows [t0, t1), cut to table y [y0, y1) when the first or
+     * last is a piece of a split row. */
     int k0 = (r0 > b->caption_rows ? r0 : b->caption_rows) - b->caption_rows;
     int k1 = r1 - b->caption_rows;
     if (k0 >= k1)
         return 0;
-    int t0 = tl->band0[k0], t1 = tl->band0[k1];
-    float ty = y - tl->rowy[t0];
+    int t0 = tl->band0[tl->pband[k0]], t1 = tl->band0[tl->pband[k1 - 1] + 1];
+    float y0 = tl->py[k0], y1 = tl->py[k1];
+    float ty = y - y0;
     for (int i = 0; i < tl->ncells; i++) {
         const tcell *c = &tl->cells[i];
-        d->elem = tl->drawn[c->r] ? DL_ARTIFACT_PAGINATION : c->elem;
-        if (c->r >= t0 && c->r < t1 && draw_cell(tl, c, d, page, x, ty))
-            return -1;
+        if (c->r < t0 || c->r >= t1)
+            continue;
+        int k = tl->rband[c->r];
+        if (!tl->bsplit[k]) {
+            d->elem = tl->drawn[tl->bpiece[k]] ? DL_ARTIFACT_PAGINATION : c->elem;
+            if (draw_cell(tl, c, d, page, x, ty, NULL))
+                return -1;
+            continue;
+        }
+        /* A split row's cells: what falls in each of its pieces drawn here (a piece is
+         * never a repeated header, but drawn twice it is marked so all the same). */
+        int p0 = tl->bpiece[k] > k0 ? tl->bpiece[k] : k0;
+        int p1 = tl->bpiece[k + 1] < k1 ? tl->bpiece[k + 1] : k1;
+        for (int p = p0; p < p1; p++) {
+            d->elem = tl->drawn[p] ? DL_ARTIFACT_PAGINATION : c->elem;
+            if (draw_cell(tl, c, d, page, x, ty, &tl->py[p]))
+                return -1;
+        }
     }
-    for (int r = t0; r < t1; r++)
-        tl->drawn[r] = true;
+    for (int p = k0; p < k1; p++)
+        tl->drawn[p] = true;
     d->elem = DL_ARTIFACT;
     if (tl->rules == TABLE_GRID)
-        grid(tl, d, page, x, ty, t0, t1);
+        grid(tl, d, page, x, ty, t0, t1, y0, y1);
     else
-        three_line(tl, d, page, x, ty, t0, t1);
+        three_line(tl, d, page, x, ty, t0, t1, y0, y1);
     return 0;
 }
 
@@ -930,10 +1011,9 @@ static int alloc_axes(table_layout *tl)
     tl->colfrac = calloc((size_t)tl->ncols, sizeof *tl->colfrac);
     tl->colint = calloc((size_t)tl->ncols, sizeof *tl->colint);
     tl->rowy = calloc((size_t)tl->nrows + 1, sizeof *tl->rowy);
-    tl->drawn = calloc((size_t)tl->nrows, sizeof *tl->drawn);
     for (int i = 0; i < tl->ncells; i++)
         tl->cells[i].elem = DL_ARTIFACT;
-    return tl->colw && tl->colx && tl->colfrac && tl->colint && tl->rowy && tl->drawn ? 0 : -1;
+    return tl->colw && tl->colx && tl->colfrac && tl->colint && tl->rowy ? 0 : -1;
 }
 
 static int make_caption(table_layout *tl, typeset_ctx *t, const doc_block *b, int number)
@@ -974,6 +1054,218 @@ static size_t longest_cell(const doc_table *dt, int r0, int r1, size_t fallback)
             }
         }
     return at;
+}
+
+/* ---- splitting a row taller than a column ---- */
+
+/* Positions closer than this are one (a split row's cells share a pitch, but their
+ * line edges are sums of floats). */
+#define CUT_EPS 0.05f
+
+/* A cell's text parts in a split row: its text, or its main text and unit; their tops
+ * in table y, the cell set from the top. Returns how many. */
+static int cell_parts(const table_layout *tl, const tcell *c, const box_text *bt[2], float top[2])
+{
+    top[0] = tl->rowy[c->r] + tl->vpad;
+    if (!c->split) {
+        bt[0] = &c->text;
+        return 1;
+    }
+    bt[0] = &c->main;
+    bt[1] = &c->unit;
+    top[1] = top[0] + box_text_h(&c->main);
+    return 2;
+}
+
+/* Whether table y cuts no line of the cells cell[0..n). */
+static bool cut_clear(const table_layout *tl, const int *cell, int n, float y)
+{
+    for (int i = 0; i < n; i++) {
+        const box_text *bt[2];
+        float top[2];
+        int np = cell_parts(tl, &tl->cells[cell[i]], bt, top);
+        for (int j = 0; j < np; j++) {
+            float lead = bt[j]->lead, rel = y - top[j];
+            if (!(lead > 0) || rel <= CUT_EPS || rel >= (float)bt[j]->r.n * lead - CUT_EPS)
+                continue;
+            if (fabsf(rel / lead - roundf(rel / lead)) * lead > CUT_EPS)
+                return false;
+        }
+    }
+    return true;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Where rows [t0, t1), holding the cells cell[0..n), may be cut: between lines of
+ * every cell, with a line above and below each cut, in order. Every place is
+ * returned, the pieces as short as the lines allow, so the flow can fill columns
+ * as it does with text (and keep two lines on each side of a break). Returns the
+ * count, the places in *out (to free), or -1 when memory ran out. */
+static int band_cuts(const table_layout *tl, const int *cell, int n, int t0, int t1, float **out)
+{
+    size_t cap = 0;
+    float first = INFINITY, last = -INFINITY;   /* first line's bottom, last line's top */
+    for (int i = 0; i < n; i++) {
+        const box_text *bt[2];
+        float top[2];
+        int np = cell_parts(tl, &tl->cells[cell[i]], bt, top);
+        for (int j = 0; j < np; j++) {
+            if (!(bt[j]->lead > 0) || bt[j]->r.n < 1)
+                continue;
+            cap += (size_t)bt[j]->r.n;
+            first = fminf(first, top[j] + bt[j]->lead);
+            last = fmaxf(last, top[j] + (float)(bt[j]->r.n - 1) * bt[j]->lead);
+        }
+    }
+    float *y = malloc((cap ? cap : 1) * sizeof *y);
+    if (!y)
+        return -1;
+    size_t m = 0;
+    float y0 = tl->rowy[t0] + CUT_EPS, y1 = tl->rowy[t1] - CUT_EPS;
+    for (int i = 0; i < n; i++) {
+        const box_text *bt[2];
+        float top[2];
+        int np = cell_parts(tl, &tl->cells[cell[i]], bt, top);
+        for (int j = 0; j < np; j++) {
+            if (!(bt[j]->lead > 0))
+                continue;
+            for (int l = 1; l <= bt[j]->r.n; l++) {
+                float at = top[j] + (float)l * bt[j]->lead;
+                if (at > y0 && at < y1 && at >= first - CUT_EPS && at <= last + CUT_EPS)
+                    y[m++] = at;
+            }
+        }
+    }
+    qsort(y, m, sizeof *y, cmp_float);
+    int k = 0;
+    for (size_t i = 0; i < m; i++)
+        if ((k == 0 || y[i] - y[k - 1] > CUT_EPS) && cut_clear(tl, cell, n, y[i]))
+            y[k++] = y[i];
+    *out = y;
+    return k;
+}
+
+/* Appends a piece of band k from table y top. */
+static int add_piece(table_layout *tl, int *cap, float top, int k)
+{
+    if (tl->npieces + 1 >= *cap) {
+        int ncap = *cap ? 2 * *cap : 64;
+        float *py = realloc(tl->py, (size_t)ncap * sizeof *py);
+        if (!py)
+            return -1;
+        tl->py = py;
+        int *pb = realloc(tl->pband, (size_t)ncap * sizeof *pb);
+        if (!pb)
+            return -1;
+        tl->pband = pb;
+        *cap = ncap;
+    }
+    tl->py[tl->npieces] = top;
+    tl->pband[tl->npieces++] = k;
+    return 0;
+}
+
+/* The box rows after the caption: each band a piece, except a body band that does not
+ * fit a column (max_h) under what comes with it (the caption and header with the first
+ * body band, the repeated header with the others): it is cut between lines of its
+ * cells. nrep: the header bands (repeated, never cut). Returns 0; 1 after reporting a
+ * row that cannot be cut small enough (a line taller than a column, or no line
+ * boundary its cells share); -1 when memory ran out. */
+static int cut_rows(table_layout *tl, typeset_ctx *t, const doc_table *dt, size_t src, int nrep,
+                    float max_h)
+{
+    int nb = tl->nbands, pcap = 0, rc = -1;
+    float *bh = malloc((size_t)nb * sizeof *bh);
+    int *order = malloc((size_t)tl->ncells * sizeof *order);
+    int *at = calloc((size_t)nb + 1, sizeof *at);
+    float *cuts = NULL;
+    tl->bpiece = malloc(((size_t)nb + 1) * sizeof *tl->bpiece);
+    tl->bsplit = calloc((size_t)nb, sizeof *tl->bsplit);
+    if (!bh || !order || !at || !tl->bpiece || !tl->bsplit)
+        goto out;
+    /* The cells of band k: order[at[k] .. at[k + 1]). */
+    for (int i = 0; i < tl->ncells; i++)
+        at[tl->rband[tl->cells[i].r] + 1]++;
+    for (int k = 0; k < nb; k++)
+        at[k + 1] += at[k];
+    {
+        int *next = malloc((size_t)nb * sizeof *next);
+        if (!next)
+            goto out;
+        memcpy(next, at, (size_t)nb * sizeof *next);
+        for (int i = 0; i < tl->ncells; i++)
+            order[next[tl->rband[tl->cells[i].r]]++] = i;
+        free(next);
+    }
+    /* Summed as box_rows_h sums the box rows, so a table decides as it always did. */
+    float first = 0, head = 0;
+    if (tl->has_caption)
+        first += tl->caption_h;
+    for (int k = 0; k < nb; k++) {
+        bh[k] = tl->rowy[tl->band0[k + 1]] - tl->rowy[tl->band0[k]];
+        if (k < nrep) {
+            first += bh[k];
+            head += bh[k];
+        }
+    }
+    for (int k = 0; k < nb; k++) {
+        tl->bpiece[k] = tl->npieces;
+        if (add_piece(tl, &pcap, tl->rowy[tl->band0[k]], k))
+            goto out;
+        float lead = k == nrep ? first : head;
+        if (k < nrep || lead + bh[k] <= max_h)
+            continue;
+        int t0 = tl->band0[k], t1 = tl->band0[k + 1];
+        int n = band_cuts(tl, order + at[k], at[k + 1] - at[k], t0, t1, &cuts);
+        if (n < 0)
+            goto out;
+        tl->bsplit[k] = true;
+        for (int i = 0; i < n; i++)
+            if (add_piece(tl, &pcap, cuts[i], k))
+                goto out;
+        free(cuts);
+        cuts = NULL;
+        /* Truly impossible: what cannot be parted is taller than a column. */
+        for (int p = tl->bpiece[k]; p < tl->npieces; p++) {
+            float bot = p + 1 < tl->npieces ? tl->py[p + 1] : tl->rowy[t1];
+            bool opens = p == tl->bpiece[k] && k == nrep;
+            float h = bot - tl->py[p], above = p == tl->bpiece[k] ? lead : head;
+            if (above + h <= max_h)
+                continue;
+            const char *with = !opens       ? " with the header repeated above it"
+                               : !tl->has_caption ? " with the header"
+                               : nrep > 0         ? " with the caption and header"
+                                                  : " with the caption";
+            /* At the cell when a piece alone is too tall, else at the table: what is
+             * above the piece (its caption, its header) takes the room. */
+            box_error(t, h > max_h ? longest_cell(dt, t0, t1, src) : src,
+                      "row %d of this table cannot be split between the lines of its cells into "
+                      "pieces a column holds: one is %.0f pt high%s, more than the %.0f pt a "
+                      "column holds above the line kept under a table; %s",
+                      t0 + 1, (double)(above + h), above > 0 ? with : "", (double)max_h,
+                      h > max_h ? "give the table smaller type"
+                                : "shorten the caption or the header, or give the table smaller type");
+            rc = 1;
+            goto out;
+        }
+    }
+    tl->bpiece[nb] = tl->npieces;
+    if (add_piece(tl, &pcap, tl->rowy[tl->nrows], -1))
+        goto out;
+    tl->npieces--;                    /* py[npieces] is the table's foot */
+    tl->drawn = calloc((size_t)tl->npieces, sizeof *tl->drawn);
+    rc = tl->drawn ? 0 : -1;
+out:
+    free(cuts);
+    free(bh);
+    free(order);
+    free(at);
+    return rc;
 }
 
 box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w, float max_h,
@@ -1037,37 +1329,25 @@ box *table_box_new(typeset_ctx *t, const doc_block *b, float col_w, float full_w
     if (make_caption(tl, t, b, number))
         goto fail;
     int cap = tl->has_caption ? 1 : 0;
-    bx = box_alloc(cap + tl->nbands);
+    int hb = 0;
+    while (hb < tl->nbands && tl->band0[hb + 1] <= tl->nhead)
+        hb++;
+    int nrep = tl->nhead < tl->nrows ? hb : 0;
+    int rc = cut_rows(tl, t, dt, b->src, nrep, max_h);
+    if (rc < 0)
+        goto oom;
+    if (rc > 0)
+        goto fail;
+    bx = box_alloc(cap + tl->npieces);
     if (!bx)
         goto oom;
     if (cap)
         bx->row_h[0] = tl->caption_h;
-    for (int k = 0; k < tl->nbands; k++)
-        bx->row_h[cap + k] = tl->rowy[tl->band0[k + 1]] - tl->rowy[tl->band0[k]];
-    int hb = 0;
-    while (hb < tl->nbands && tl->band0[hb + 1] <= tl->nhead)
-        hb++;
-    /* A row is never split: one taller than a column cannot be set (nor may the
-     * caption, the header and the first row, which stay together). */
-    for (int k = hb; k < tl->nbands; k++) {
-        /* The first body row comes with the caption and header, the others with the
-         * header repeated at the top of a column. */
-        float lead = box_rows_h(bx, k == hb ? 0 : cap, cap + hb) + bx->row_h[cap + k];
-        if (lead > max_h) {
-            box_error(t, longest_cell(dt, tl->band0[k], tl->band0[k + 1], b->src),
-                      "row %d of this table is %.0f pt high%s, more than the %.0f pt a "
-                      "column holds above the line kept under a table; split its longest "
-                      "cell into several rows",
-                      tl->band0[k] + 1, (double)lead,
-                      k == hb && lead > bx->row_h[cap + k] ? " with the caption and header" : "",
-                      (double)max_h);
-            box_free_shell(bx);
-            goto fail;
-        }
-    }
+    for (int p = 0; p < tl->npieces; p++)
+        bx->row_h[cap + p] = tl->py[p + 1] - tl->py[p];
     bx->w = tl->w;
     bx->caption_rows = cap;
-    bx->nrepeat = tl->nhead < tl->nrows ? hb : 0;
+    bx->nrepeat = nrep;
     bx->span = span;
     bx->draw = table_draw;
     bx->tag = table_tag;

@@ -1069,9 +1069,9 @@ static void check_cell(rd *r)
     size_t n = reader_text_chars(t);
     if (n > READER_MAX_CELL_CHARS)
         diag_error_at(r->d, r->src, t->in[0].src,
-                      "this table cell has %zu characters; a cell holds at most %d (a row is "
-                      "never split, and more does not fit a page): move the text out of the "
-                      "table into paragraphs", n, READER_MAX_CELL_CHARS);
+                      "this table cell has %zu characters; a cell holds at most %d (a page of "
+                      "table text or more): move the text out of the table into paragraphs", n,
+                      READER_MAX_CELL_CHARS);
 }
 
 static void leave_table(rd *r, const MD_BLOCK_TABLE_DETAIL *det)

@@ -236,9 +236,8 @@ static xmlNode *read_row(html_rd *r, doc_table *t, size_t *cap, xmlNode *n, bool
         if (chars > READER_MAX_CELL_CHARS)
             diag_error_at(r->d, r->src, r->at,
                           "table row %d: a cell has %zu characters; a cell holds at most %d (a "
-                          "row is never split, and more does not fit a page): move the text "
-                          "out of the table into paragraphs", t->nrows, chars,
-                          READER_MAX_CELL_CHARS);
+                          "page of table text or more): move the text out of the table into "
+                          "paragraphs", t->nrows, chars, READER_MAX_CELL_CHARS);
     }
     return last;
 }

@@ -18,11 +18,12 @@ void doc_figure_free(doc_figure *f);
 void doc_chart_free(doc_chart *c);
 void doc_meta_clear(doc_meta *m);
 
-/* The most characters a table cell holds. A row is never split (blocks/table.c), and
- * at the smallest table text (6.5 pt in the house style) a cell as wide as an A4 text
- * area holds some 73 characters a line and 79 lines a column: under 5,800. A longer
- * cell can never be set, and the trial compositions that size a table's columns are
- * as long as their cells (a 5 MB cell ran for minutes before this bound). */
+/* The most characters a table cell holds. A row taller than a column is split between
+ * lines (blocks/table.c), but at the smallest table text (6.5 pt in the house style) a
+ * cell as wide as an A4 text area holds some 73 characters a line and 79 lines a
+ * column, under 5,800: more is not table matter. The trial compositions that size a
+ * table's columns are as long as their cells (a 5 MB cell ran for minutes before this
+ * bound). */
 #define READER_MAX_CELL_CHARS 6000
 
 /* Characters in t's text. */

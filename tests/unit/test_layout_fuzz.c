@@ -204,6 +204,8 @@ static void put_figure(rng *r, strbuf *b, const char *dir, int *nfig)
 static void put_table(rng *r, strbuf *b)
 {
     int cols = rskew(r, 1, 9), rows = rskew(r, 1, 80);
+    /* Now and then a body cell of a page or more: its row is split between lines. */
+    int tall = rchance(r, 12) ? rint_in(r, 0, rows * cols - 1) : -1;
     if (rchance(r, 60)) {
         strbuf_str(b, "表：");
         put_short(r, b, 3, 20);
@@ -235,7 +237,10 @@ static void put_table(rng *r, strbuf *b)
                 if (rs > 1)
                     strbuf_printf(b, " rowspan=\"%d\"", rs);
                 strbuf_str(b, ">");
-                put_short(r, b, 1, rchance(r, 10) ? 60 : 8);
+                if (i * cols + c == tall)
+                    put_text(r, b, rint_in(r, 600, 3000));
+                else
+                    put_short(r, b, 1, rchance(r, 10) ? 60 : 8);
                 strbuf_str(b, "</td>");
                 c += cs;
             }
@@ -251,7 +256,9 @@ static void put_table(rng *r, strbuf *b)
                 strbuf_str(b, " --- |");
             else {
                 strbuf_chr(b, ' ');
-                if (i > 1 && rchance(r, 30))
+                if ((i - 2) * cols + c == tall)
+                    put_text(r, b, rint_in(r, 600, 3000));
+                else if (i > 1 && rchance(r, 30))
                     strbuf_printf(b, "%d.%d", rint_in(r, 0, 99999), rint_in(r, 0, 9));
                 else
                     put_short(r, b, 1, rchance(r, 8) ? 50 : 6);

@@ -4,7 +4,8 @@
  * behaviour the issue reports, asserted where it showed, then the frame, then every
  * invariant of layoutcheck.h. The last two tests read the default issue (总第29期): its
  * pages mid-section and its headings, and its sections' last pages (the list's fifth
- * entry, pages 5 and 41).
+ * entry, pages 5 and 41). One more, from issue 13: a table row taller than a page,
+ * split between the lines of its cells.
  *
  * The sources are tuned so that the layout of commit 294c480 (where issue 11 was
  * filed) fails each test in the way the issue describes: a chart run off the page, a
@@ -102,14 +103,7 @@ typedef struct {
     flow_geom g;
 } issue;
 
-static void lay_out_with(issue *is, const char *dir, const char *sheet);
-
-static void lay_out(issue *is, const char *dir)
-{
-    lay_out_with(is, dir, STYLE);
-}
-
-static void lay_out_with(issue *is, const char *dir, const char *sheet)
+static void lay_out_with(issue *is, const char *dir, const char *style_path)
 {
     memset(is, 0, sizeof *is);
     snprintf(is->dir, sizeof is->dir, "%s", dir);
@@ -121,16 +115,18 @@ static void lay_out_with(issue *is, const char *dir, const char *sheet)
     assert_non_null(log);
     diag d;
     diag_init(&d, log);
-    int rc = issue_layout(dir, sheet, &d, &is->dl, &is->fonts);
+    int rc = issue_layout(dir, style_path, &d, &is->dl, &is->fonts);
     if (rc != 0)
         fail_msg("%s: the layout failed (see %s)", dir, logpath);
     is->dc = doc_read(dir, &d);
-    is->st = style_read(sheet, &d);
+    is->st = style_read(style_path, &d);
     assert_non_null(is->dc);
     assert_non_null(is->st);
     assert_int_equal(flow_geom_init(&is->g, is->st, &d), 0);
     fclose(log);
 }
+
+static void lay_out(issue *is, const char *dir) { lay_out_with(is, dir, STYLE); }
 
 static void issue_free(issue *is)
 {
@@ -1007,6 +1003,97 @@ static void test_default_issue_section_ends_not_almost_empty(void **state)
         fail_msg("%s", bad);
 }
 
+/* ---- issue 13: a table row taller than a page ---- */
+
+/* A table whose second body row has a cell of n numbered clauses ("第001条" and some
+ * text), a page and more. */
+static void put_tall_table(FILE *f, int n)
+{
+    fputs("表：园区企业认证情况\n\n| 企业 | 说明 | 金额 (万元) |\n| --- | --- | --- |\n"
+          "| 金邦达 | 已认证 | 12.5 |\n| 横琴 | ", f);
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "第%03d条", i);
+        put_text(f, 20, i);
+    }
+    fputs(" | 3,000.0 |\n| 香洲 | 待认证 | 1.0 |\n\n", f);
+}
+
+/* A row of two pages was an error before (and silently cut before that): it is split
+ * between the lines of its cells. In the house style the table runs across the page;
+ * in one column (ruled as a grid) it flows in the column. Either way every clause is
+ * there once, in order, on pages that each repeat the header, inside the frame, and
+ * every invariant holds. */
+static void test_tall_row_split_over_pages(void **state)
+{
+    (void)state;
+    char style1[400];
+    snprintf(style1, sizeof style1, "%s/onecol.ini", tu_tmpdir());
+    char *st = tu_run(NULL, "sed 's/^columns = 2/columns = 1/; s/^rules = three-line/rules = grid/' "
+                            "%s > %s && grep -c '^columns = 1\\|^rules = grid' %s", STYLE, style1, style1);
+    assert_non_null(st);
+    assert_int_equal(atoi(st), 2);
+    free(st);
+    const char *styles[] = { STYLE, style1 };
+    enum { N = 120 };
+    for (int k = 0; k < 2; k++) {
+        char dir[300], name[32];
+        snprintf(name, sizeof name, "tall-row-%d", k);
+        FILE *f = issue_open(name, dir, sizeof dir);
+        fputs("# 企业动态\n\n## 园区企业认证情况\n\n", f);
+        put_lines(f, 8, 1);
+        put_tall_table(f, N);
+        put_lines(f, 6, 2);
+        fclose(f);
+
+        issue is;
+        lay_out_with(&is, dir, styles[k]);
+        lines ls = collect(&is);
+        /* The box text in reading order, the other cells and the repeated header left
+         * out (a clause may be broken over a line, a page and a header). */
+        static const char *const other[] = { "表1", "园区企业认证情况", "企业", "说明", "金额", "万元",
+                                             "（", "）", "(", ")", "金邦达", "已认证", "12.5",
+                                             "横琴", "3,000.0", "香洲", "待认证", "1.0" };
+        size_t cap = 64 * 1024, len = 0;
+        char *all = calloc(cap, 1);
+        assert_non_null(all);
+        int pages = 0, last = -1;
+        for (int i = 0; i < ls.n; i++) {
+            const line *l = &ls.v[i];
+            if (l->role != DL_ROLE_BOX)
+                continue;
+            if (strstr(l->text, "条") && l->page != last) {
+                last = l->page;
+                pages++;
+                bool head = false;
+                for (int j = 0; j < ls.n; j++)
+                    head |= ls.v[j].page == l->page && ls.v[j].role == DL_ROLE_BOX &&
+                            strstr(ls.v[j].text, "说明") != NULL;
+                if (!head)
+                    fail_msg("%s: page %d holds the row without the header", styles[k], l->page + 1);
+            }
+            len += (size_t)snprintf(all + len, cap - len, "%s", l->text);
+        }
+        for (size_t o = 0; o < sizeof other / sizeof *other; o++)
+            for (char *p; (p = strstr(all, other[o]));)
+                memmove(p, p + strlen(other[o]), strlen(p + strlen(other[o])) + 1);
+        int next = 0;
+        for (const char *p = all; (p = strstr(p, "第")); p += 3) {
+            int n = -1;
+            if (sscanf(p + 3, "%3d", &n) != 1 || strncmp(p + 6, "条", 3) != 0 || n != next)
+                fail_msg("%s: clause %d wanted, \"%.24s\" found", styles[k], next, p);
+            next++;
+        }
+        assert_int_equal(next, N);
+        if (pages < 2)
+            fail_msg("%s: the row is on %d page", styles[k], pages);
+        free(all);
+        check_frame(&is);
+        check_invariants(&is);
+        free(ls.v);
+        issue_free(&is);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1016,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_wide_table_caption_not_stranded),
         cmocka_unit_test(test_headings_keep_lines_and_space),
         cmocka_unit_test(test_sentence_between_wide_tables_in_one_column),
+        cmocka_unit_test(test_tall_row_split_over_pages),
         cmocka_unit_test(test_default_issue_makeup),
         cmocka_unit_test(test_default_issue_section_ends_not_almost_empty),
         cmocka_unit_test(test_section_runs_in_under_a_short_end),

@@ -577,6 +577,213 @@ static void test_pdf_rows(void **state)
     tcase_close(&c);
 }
 
+/* ---- a row taller than a column (issue 13) ---- */
+
+/* The long cell of the split-row tests: numbered sentences, so that order shows. */
+static char *long_text(int n)
+{
+    static const char sent[] = "句近日金邦达成功通过国家知识产权管理专业机构评审获得认证证书。";
+    size_t cap = (size_t)n * (sizeof sent + 8) + 1, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len, "第%03d%s", i, sent);
+    return s;
+}
+
+/* Appends the text of page p's text items whose element is elem. */
+static void text_of_elem(const dl_doc *d, int p, int elem, char *out, size_t cap)
+{
+    size_t n = strlen(out);
+    for (uint32_t i = 0; i < d->pages[p].n; i++) {
+        const dl_item *it = &d->pages[p].items[i];
+        if (it->kind == DL_TEXT && it->elem == elem)
+            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s", it->u.text.text);
+    }
+}
+
+/* A body row taller than a column is cut between the lines of its cells into box rows,
+ * each (with the header repeated above it) within a column; the other rows stay whole.
+ * Drawn a piece a page after the header, as the flow draws a continuation: every line
+ * once, in order, inside its piece, in the cell's own TD (one TR per source row); the
+ * row's short cells stand at its top; each piece is closed by the bottom rule. */
+static void test_tall_row_split(void **state)
+{
+    (void)state;
+    char *lng = long_text(120);
+    char *tall = malloc(strlen(lng) + 32);
+    assert_non_null(tall);
+    sprintf(tall, "横琴|%s|3,000.0", lng);
+    const char *rows[] = { "企业|说明|金额 (万元)", "金邦达|已认证|12.5", tall, "香洲|待认证|1.0",
+                           "斗门|待认证|2.0" };
+    tcase c;
+    tcase_open(&c, "企业认证情况", 1, 5, rows, BU_COL, BU_FULL, 1);
+    box *b = c.b;
+    assert_non_null(b);
+    assert_int_equal(c.bd.d.errors, 0);
+    assert_int_equal(b->caption_rows, 1);
+    assert_int_equal(b->nrepeat, 1);
+    const float *ry;
+    assert_int_equal(table_rows(b, &ry), 5);
+    /* Caption, header, 金邦达, the pieces of 横琴, 香洲, 斗门. */
+    int p0 = 3, p1 = b->nrows - 2, npieces = p1 - p0;
+    assert_true(ry[3] - ry[2] > BU_MAXH);
+    assert_true(npieces >= (int)((ry[3] - ry[2]) / BU_MAXH) + 1);
+    float head = b->row_h[1];
+    bu_near(head, ry[1], 1e-4);
+    bu_near(b->row_h[2], ry[2] - ry[1], 1e-4);
+    bu_near(b->row_h[p1], ry[4] - ry[3], 1e-4);
+    bu_near(b->row_h[p1 + 1], ry[5] - ry[4], 1e-4);
+    bu_near(box_rows_h(b, p0, p1), ry[3] - ry[2], 0.01);
+    for (int r = p0; r < p1; r++)
+        assert_true(head + b->row_h[r] <= BU_MAXH);
+
+    dl_doc *d = c.d;
+    while (d->npages < npieces + 1)
+        dl_page_add(d);
+    dl_tag_block(d, DL_S_ART, 2, 0, NULL);
+    int tab = dl_tag_block(d, DL_S_TABLE, 0, 0, NULL);
+    assert_int_equal(box_tag(b, &c.blk, d, tab), 0);
+    assert_int_equal(b->draw(b, d, 0, X0, Y0, 0, p0), 0);
+    size_t cap = strlen(lng) + 1;
+    char *got = calloc(cap + 64, 1);
+    assert_non_null(got);
+    int td = -1, trs = 0;
+    for (int i = tab + 1; i < d->nelems; i++)
+        trs += d->elems[i].type == DL_S_TR;
+    assert_int_equal(trs, 5);
+    for (int r = p0; r < p1; r++) {
+        int pg = r - p0 + 1;
+        assert_int_equal(b->draw(b, d, pg, X0, Y0, 1, 2), 0);
+        float top = Y0 + head, foot = top + b->row_h[r];
+        assert_int_equal(b->draw(b, d, pg, X0, top, r, r + 1), 0);
+        int lines = 0;
+        for (uint32_t i = 0; i < d->pages[pg].n; i++) {
+            const dl_item *it = &d->pages[pg].items[i];
+            if (it->kind != DL_TEXT || it->elem == DL_ARTIFACT_PAGINATION)
+                continue;
+            /* The glyphs' em box (the baseline 0.88 em below its top) inside the piece. */
+            float y = it->u.text.y, sz = it->u.text.size;
+            if (y - 0.88f * sz < top - 0.01f || y + 0.12f * sz > foot - 1 + 0.01f)
+                fail_msg("piece %d (%.1f-%.1f pt): \"%.12s\" at baseline %.1f", r - p0,
+                         (double)top, (double)foot, it->u.text.text, (double)y);
+            if (it->u.text.x > X0 + 20 && it->u.text.x < X0 + 400) {
+                if (td < 0)
+                    td = it->elem;
+                assert_int_equal(it->elem, td);
+                lines++;
+            }
+        }
+        if (lines < 1)
+            fail_msg("piece %d of %d (%.1f pt) holds no line of the long cell", r - p0, npieces,
+                     (double)b->row_h[r]);
+        text_of_elem(d, pg, td, got, cap + 64);
+        hrule rl[8];
+        assert_int_equal(rules_of(d, pg, rl, 8), 3);
+        bu_near(rl[2].y, foot - 0.5f, 0.001);
+        bu_near(rl[2].w, 1, 0.001);
+    }
+    assert_true(td > tab);
+    assert_int_equal(d->elems[td].type, DL_S_TD);
+    assert_string_equal(got, lng);
+    /* The row's short cells at its top, in the first piece. */
+    int hq = bu_find_text(d, 1, "横琴", 0), num = bu_find_text(d, 1, "3,000.0", 0);
+    assert_true(hq >= 0 && num >= 0);
+    assert_true(d->pages[1].items[hq].elem != DL_ARTIFACT_PAGINATION);
+    assert_true(d->pages[1].items[hq].u.text.y < Y0 + head + 13.5f);
+    assert_true(bu_find_text(d, 2, "横琴", 0) < 0);
+    free(got);
+    tcase_close(&c);
+
+    /* Grid rules: a piece is closed at its cuts, and the cells' sides run through it. */
+    st.table_rules = TABLE_GRID;
+    tcase_open(&c, NULL, 1, 5, rows, BU_COL, BU_FULL, 0);
+    st.table_rules = TABLE_THREE_LINE;
+    assert_non_null(c.b);
+    int mid = c.b->nrows / 2;
+    float y0 = Y0 + 100, y1 = y0 + c.b->row_h[mid];
+    assert_int_equal(c.b->draw(c.b, c.d, 0, X0, y0, mid, mid + 1), 0);
+    int horiz = 0, vert = 0;
+    for (uint32_t i = 0; i < c.d->pages[0].n; i++) {
+        const dl_item *it = &c.d->pages[0].items[i];
+        if (it->kind != DL_RULE)
+            continue;
+        float lo = fminf(it->u.rule.y0, it->u.rule.y1), hi = fmaxf(it->u.rule.y0, it->u.rule.y1);
+        assert_true(lo >= y0 - 0.001f && hi <= y1 + 0.001f);
+        if (it->u.rule.y0 == it->u.rule.y1) {
+            horiz++;
+            assert_true(fabsf(lo - (y0 + 0.25f)) < 0.001f || fabsf(lo - (y1 - 0.25f)) < 0.001f);
+        } else {
+            vert++;
+            bu_near(lo, y0, 0.001);
+            bu_near(hi, y1, 0.001);
+        }
+    }
+    assert_int_equal(horiz, 6);
+    assert_int_equal(vert, 4);
+    tcase_close(&c);
+    free(tall);
+    free(lng);
+}
+
+/* What cannot be cut small enough is an error at the table's line: a line taller than
+ * the column; the caption and header with the first line of the row. */
+static void test_tall_row_error(void **state)
+{
+    (void)state;
+    const char *md = "# 行业动态\n\n| 甲 | 乙 |\n";
+    src_file *sf = src_file_new("issues/2019-03/issue.md", md, strlen(md));
+    static const char *const one[] = { "甲|乙" };
+    char *lng = long_text(40);
+    char *tall = malloc(strlen(lng) + 16);
+    assert_non_null(tall);
+    sprintf(tall, "横琴|%s", lng);
+    const char *rows[] = { "企业|说明", tall };
+    static const struct {
+        const char *caption;
+        int nhead, n;
+        float max_h;
+        const char *msg;
+    } cases[] = {
+        { NULL, 0, 1, 12, "issues/2019-03/issue.md:3:1: error: row 1 of this table cannot be "
+                          "split between the lines of its cells into pieces a column holds: one "
+                          "is 18 pt high, more than the 12 pt a column holds above the line kept "
+                          "under a table; give the table smaller type\n" },
+        { "企业认证情况", 1, 2, 50,
+          "issues/2019-03/issue.md:3:1: error: row 2 of this table cannot be split between the "
+          "lines of its cells into pieces a column holds: one is 54 pt high with the caption "
+          "and header, more than the 50 pt a column holds above the line kept under a table; "
+          "shorten the caption or the header, or give the table smaller type\n" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tcase c;
+        memset(&c, 0, sizeof c);
+        bu_diag_open(&c.bd);
+        typeset_ctx_init(&c.t, lib, &st, &c.bd.d, sf);
+        c.tab = bu_table(cases[i].caption, cases[i].nhead, cases[i].n, cases[i].n == 1 ? one : rows);
+        c.blk.kind = DOC_TABLE;
+        c.blk.table = c.tab;
+        c.blk.src = (size_t)(strstr(md, "| 甲") - md);
+        c.b = box_new(&c.t, &c.blk, BU_COL, BU_FULL, cases[i].max_h, cases[i].caption ? 1 : 0);
+        c.d = dl_doc_new(595.276f, 841.89f);
+        assert_null(c.b);
+        assert_string_equal(bu_diag_text(&c.bd), cases[i].msg);
+        tcase_close(&c);
+    }
+    /* With room for the caption, header and a line or two, the row is split. */
+    tcase c;
+    tcase_open(&c, "企业认证情况", 1, 2, rows, BU_COL, BU_FULL, 1);
+    box_free(c.b);
+    c.b = box_new(&c.t, &c.blk, BU_COL, BU_FULL, 80, 1);
+    assert_non_null(c.b);
+    assert_true(c.b->nrows > 10);
+    assert_true(box_rows_h(c.b, 0, 3) <= 80);
+    tcase_close(&c);
+    free(tall);
+    free(lng);
+    src_file_free(sf);
+}
+
 /* Long unbreakable words: at 9 pt they do not fit the text area, so the type shrinks
  * by half points until they do. */
 static void test_shrink(void **state)
@@ -732,6 +939,8 @@ int main(void)
         cmocka_unit_test(test_header_repeat),
         cmocka_unit_test(test_grid_rules),
         cmocka_unit_test(test_pdf_rows),
+        cmocka_unit_test(test_tall_row_split),
+        cmocka_unit_test(test_tall_row_error),
         cmocka_unit_test(test_shrink),
         cmocka_unit_test(test_too_wide_warning),
         cmocka_unit_test(test_bad_tables),
