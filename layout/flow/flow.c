@@ -1509,6 +1509,17 @@ static bool span_may_split(const flow *f, int k)
 
 /* How much must follow a spanning piece on the same page: the next spanning pieces it
  * keeps with, plus two lines of the columns below. */
+/* The rows a box across the columns keeps with its first body row: its caption and
+ * header. */
+static int box_head_rows(const box *bx) { return bx->caption_rows + bx->nrepeat; }
+
+/* The body rows on each side of a break in such a box: two, or all of a short one. */
+static int box_first_body(const box *bx)
+{
+    int nbody = bx->nrows - box_head_rows(bx);
+    return nbody >= 4 ? 2 : nbody;
+}
+
 static float span_need(const flow *f, int i)
 {
     float need = 0, pitch = f->g->pitch;
@@ -1536,7 +1547,11 @@ static float span_need(const flow *f, int i)
             k = box_end(f, k);
             break;
         }
-        need += (p->line == 0 ? pitch : 0) + p->h;
+        if (p->line == 0)
+            /* A table that runs over pages opens with its caption, header and first
+             * body rows (flow_span_box): all of them come with the title. */
+            return need + pitch + box_rows_h(bx, 0, box_head_rows(bx) + box_first_body(bx));
+        need += p->h;
         k++;
     }
     if (k < f->npc && f->pc[k].kind == PK_HEAD) {
@@ -1595,8 +1610,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
         ps->y = snap(f, ps->y + whole + pitch);
         return end;
     }
-    int head = bx->caption_rows + bx->nrepeat;    /* rows kept with the first body row */
-    int nbody = bx->nrows - head;
+    int head = box_head_rows(bx);                 /* rows kept with the first body row */
     while (i < end) {
         int r0 = f->pc[i].line;
         if (ps->y > 0 && r0 == 0)
@@ -1611,7 +1625,7 @@ static int flow_span_box(flow *f, page_state *ps, int i)
         /* Two body rows on each side of the break (or all, for a short table). */
         int body_here = (k - i) - (cont ? 0 : head - r0);
         int rest = end - k;
-        int want = nbody >= 4 ? 2 : nbody;
+        int want = box_first_body(bx);
         if (rest > 0 && rest < want && body_here - (want - rest) >= want)
             k -= want - rest, body_here -= want - rest;
         if (k < end && body_here < want) {

@@ -803,6 +803,48 @@ static void test_sentence_between_wide_tables_in_one_column(void **state)
 static issue deflt;
 static bool deflt_laid;
 
+/* A heading right above a table across the columns that runs over pages goes with
+ * the table's caption, header and two body rows. When the second body row is tall
+ * and does not fit under the heading, the heading moves on with it; the flow had
+ * counted the caption, the header and one row, and left the heading at the foot of
+ * the page with the table on the next (layout fuzz seed 1446). */
+static void test_heading_goes_with_a_long_wide_table(void **state)
+{
+    (void)state;
+    char dir[300];
+    FILE *f = issue_open("heading-long-table", dir, sizeof dir);
+    fputs("# 企业动态\n\n## 珠海服务外包产业园一季度运行情况\n\n", f);
+    put_lines(f, 30, 1);
+    fputs("### 各区执行情况\n\n表：各区服务外包执行情况\n\n|  |  |  |  |  |  |\n"
+          "| --- | --- | --- | --- | --- | --- |\n", f);
+    for (int i = 0; i < 8; i++) {
+        fprintf(f, "| %s | 珠海%s科技有限公司 | %d | %d.5 | %d.2%% | ", row_names[i],
+                row_names[i], 100 + i * 37, 3000 + i * 411, 5 + i);
+        /* The second body row: a cell of some twenty lines. */
+        if (i == 1)
+            put_text(f, 1200, 9);
+        else
+            fprintf(f, "%d.8", 200 + i * 53);
+        fputs(" |\n", f);
+    }
+    fputs("\n", f);
+    put_lines(f, 10, 3);
+    fclose(f);
+
+    issue is;
+    lay_out(&is, dir);
+    lines ls = collect(&is);
+    const line *h = must_find(&ls, DL_ROLE_TITLE, "各区执行情况");
+    const line *cap = must_find(&ls, DL_ROLE_BOX, "各区服务外包执行情况");
+    if (h->page != cap->page)
+        fail_msg("the heading stands on page %d, its table's caption on page %d", h->page + 1,
+                 cap->page + 1);
+    check_frame(&is);
+    check_invariants(&is);
+    free(ls.v);
+    issue_free(&is);
+}
+
 /* Whether the text drawn on page p holds s. */
 static bool page_has(const issue *is, int p, const char *s)
 {
@@ -1107,6 +1149,7 @@ int main(void)
         cmocka_unit_test(test_default_issue_makeup),
         cmocka_unit_test(test_default_issue_section_ends_not_almost_empty),
         cmocka_unit_test(test_section_runs_in_under_a_short_end),
+        cmocka_unit_test(test_heading_goes_with_a_long_wide_table),
     };
     int rc = cmocka_run_group_tests_name("makeup", tests, NULL, NULL);
     if (deflt_laid)
