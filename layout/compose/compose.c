@@ -76,6 +76,7 @@ typedef struct {
     size_t *trim;             /* see prefix_sums */
     bool stretch_pos;         /* no unit's stretch is negative (see kp_wake) */
     line_start *starts;       /* kp_run: the start of a line at each break with a node */
+    size_t work;              /* candidate lines looked at (compose_result.work) */
     size_t label_end;         /* units [0, label_end) are a list label */
     float label_pad;          /* fixed space between the label and its text, pt */
     float hang;               /* how far a hanging label sticks out left of the text */
@@ -512,9 +513,64 @@ static double kp_wake(const ctx *x, const kp_node *nd, int mode)
     return g + nd->avail - 1e-6 - 1e-3;
 }
 
+/* The search is bounded whatever the text (issue 13). Where lines may be as short as
+ * they like (the pass that sets lines short accepts any underfull line), every line
+ * count is reachable at every break: with a looseness, nodes are kept per line count,
+ * so their number grew with the paragraph and the search with its cube. A break keeps
+ * only the line counts within KP_LINE_SPREAD (plus the looseness) of its best way in;
+ * in the text of an issue, the ways in differ by four lines at the most. And where
+ * lines never fill (characters of no width), no node ever dies: beyond KP_MAX_ACTIVE
+ * active nodes (an issue has some 320 at the most, with a looseness; 25 without), the
+ * oldest go, those from which lines are the longest. */
+#define KP_LINE_SPREAD 4
+#define KP_MAX_ACTIVE 512
+
+/* Keeps the candidates whose line count is within `spread` of the best one's, in their
+ * order. Returns how many are kept. */
+static int kp_near_best(kp_cand *c, int n, int spread)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (c[i].d < c[best].d)
+            best = i;
+    int lb = n > 0 ? c[best].line : 0, k = 0;
+    for (int i = 0; i < n; i++)
+        if (abs(c[i].line - lb) <= spread)
+            c[k++] = c[i];
+    return k;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Drops the oldest active nodes (the lowest pool indices: nodes are made in the order
+ * of their breaks) down to three quarters of KP_MAX_ACTIVE, so that this runs once in
+ * a quarter of that many nodes made. The others keep their order. -1: out of memory. */
+static int kp_forget(kp_active *active, size_t *nact)
+{
+    int *idx = malloc(*nact * sizeof *idx);
+    if (!idx)
+        return -1;
+    for (size_t k = 0; k < *nact; k++)
+        idx[k] = active[k].idx;
+    qsort(idx, *nact, sizeof *idx, cmp_int);
+    int keep_from = idx[*nact - KP_MAX_ACTIVE * 3 / 4];
+    free(idx);
+    for (size_t k = 0; k < *nact;) {
+        if (active[k].idx < keep_from)
+            active[k] = active[--*nact];
+        else
+            k++;
+    }
+    return 0;
+}
+
 /* mode: KP_STRICT or KP_SHORT (whether a line that would space Han characters past
  * max_spread may be set short). */
-static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
+static int kp_run(ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
                   double *demerits)
 {
     kp_cand *cand = NULL;
@@ -548,6 +604,7 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
         ncand = 0;
         line_end e = line_end_at(x, b);
         double grow = final ? DBL_MAX : kp_grow(x, e.pn, e.pst, e.ps);
+        x->work += nact;
         for (size_t k = 0; k < nact;) {
             if (grow < active[k].wake) {
                 k++;                          /* too short yet (line_bad: LB_NO) */
@@ -588,6 +645,8 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
         /* No line crosses a hard break: only the ways to reach it go on. */
         if (forced)
             nact = 0;
+        if (by_lines)
+            ncand = kp_near_best(cand, ncand, abs(x->o->looseness) + KP_LINE_SPREAD);
         if (ncand > 0 && b < x->n)
             x->starts[b] = line_start_at(x, b);
         for (int c = 0; c < ncand; c++) {
@@ -602,6 +661,8 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
                 goto out;
             active[nact++] = (kp_active){ kp_wake(x, &pool.v[ni], mode), ni };
         }
+        if (nact > KP_MAX_ACTIVE && kp_forget(active, &nact))
+            goto out;
     }
     /* The best node at the end; with a looseness, the best with that many lines more
      * (or fewer) than the best of all, else the nearest line count towards it. */
@@ -1155,6 +1216,7 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         r->emergency = true;
     }
     rc = 0;
+    r->work = x.work;
 out:
     free(br);
     free(uax);
