@@ -1141,7 +1141,7 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         return 0;
     ctx x = { .p = p, .o = o, .n = p->nu };
     int rc = -1;
-    char *uax = malloc(p->len + 1);
+    const char *uax = NULL;
     float *tmp = malloc(4 * p->nu * sizeof *tmp);
     compose_brk *brk = malloc(p->nu * sizeof *brk);
     x.c = calloc(p->nu, sizeof *x.c);
@@ -1152,7 +1152,7 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     x.trim = malloc((p->nu + 1) * sizeof *x.trim);
     x.starts = malloc((p->nu + 1) * sizeof *x.starts);
     size_t *br = NULL, nbr = 0;
-    if (!uax || !tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS || !x.trim || !x.starts)
+    if (!tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS || !x.trim || !x.starts)
         goto out;
     static int lb_ready;
     if (!lb_ready) {
@@ -1164,8 +1164,16 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     bool latin_pair = false;
     for (size_t i = 1; i < p->nu && !latin_pair; i++)
         latin_pair = is_latinish(p->u[i - 1].cls) && is_latinish(p->u[i].cls);
+    if (latin_pair && (!p->uax || p->uax_len != p->len)) {
+        char *u = realloc(p->uax, p->len + 1);
+        if (!u)
+            goto out;
+        set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", u);
+        p->uax = u;
+        p->uax_len = p->len;
+    }
     if (latin_pair)
-        set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
+        uax = p->uax;
     find_label(&x);
     for (;;) {
         breaks_find(p, o, uax, x.label_end, x.emergency, brk);
@@ -1219,7 +1227,6 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     r->work = x.work;
 out:
     free(br);
-    free(uax);
     free(tmp);
     free(brk);
     free(x.c);
