@@ -859,13 +859,19 @@ static int keep_words(ctx *x)
 /* More lines than this is running text set as a heading: its ordinary breaks do. */
 #define BALANCE_LINES 8
 
+/* A balanced line starts at most this many break opportunities back: a heading's line
+ * has a few dozen; only text that never fills a line (characters of no width) has more,
+ * and looking further back made balancing quadratic (issue 13). With none in reach the
+ * ordinary breaks do. */
+#define BALANCE_LOOKBACK 256
+
 /* The breaks of `lines` lines as even as the allowed breaks make them: the narrowest
  * width W that still takes no more lines (found by halving, each step a first fit);
  * then, of the breaks that keep every line within W, those with the least squared
  * room left at the lines' ends (the last line's too; in ems, × 100) plus the squared
  * break penalties, a longer line above a shorter on a tie. Returns the line count, -1
  * when the allowed breaks need more lines, -2 when memory runs out. */
-static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerits)
+static int balance_at(ctx *x, int lines, size_t **brk_out, double *demerits)
 {
     if (fit_count(x, x->o->measure) != lines)
         return -1;
@@ -895,9 +901,13 @@ static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerit
             double *best = &cost[(size_t)l * stride + b];
             /* Back from b: a longer line before is found first and kept on a tie; no
              * line crosses a hard break. */
+            int starts = 0;
             for (size_t a = b; a-- > 0;) {
                 if (a > 0 && !may_end(x, a, limit))
                     continue;
+                if (++starts > BALANCE_LOOKBACK)
+                    break;
+                x->work++;
                 double w = ragged_width(x, l - 1, a, b);
                 if (w > hi + 1e-6)
                     break;

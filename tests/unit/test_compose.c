@@ -699,17 +699,18 @@ static void test_kp_exact_breaks(void **state)
     }
 }
 
-/* Composes `reps` copies of `piece` at 22 characters with a looseness; returns the
- * search's work (compose_result.work) and the number of units, and checks that no line
- * is wider than the measure. */
-static double search_work(const char *piece, int reps, int looseness, size_t *units)
+/* Composes `reps` copies of `piece`, then `tail`, at 22 characters with a looseness;
+ * returns the search's work (compose_result.work) and the number of units, and checks
+ * that no line is wider than the measure. */
+static double search_work(const char *piece, int reps, const char *tail, int looseness,
+                          size_t *units, void (*adj)(compose_opts *))
 {
-    size_t len = strlen(piece);
-    char *text = malloc(len * (size_t)reps + 1);
+    size_t len = strlen(piece), tl = strlen(tail);
+    char *text = malloc(len * (size_t)reps + tl + 1);
     assert_non_null(text);
     for (int i = 0; i < reps; i++)
         memcpy(text + len * (size_t)i, piece, len);
-    text[len * (size_t)reps] = 0;
+    memcpy(text + len * (size_t)reps, tail, tl + 1);
     para *p = para_new();
     para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false, NULL };
     assert_int_equal(para_add(p, text, strlen(text), &sp), 0);
@@ -717,6 +718,8 @@ static double search_work(const char *piece, int reps, int looseness, size_t *un
     compose_opts o;
     compose_opts_default(&o, 22 * EM, EM);
     o.looseness = looseness;
+    if (adj)
+        adj(&o);
     compose_result r;
     assert_int_equal(compose(p, &o, &r), 0);
     assert_true(r.n > 0);
@@ -755,12 +758,33 @@ static void test_kp_bounded_work(void **state)
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
         for (int loose = -2; loose <= 1; loose += 3) {
             size_t n1, n2;
-            double w1 = search_work(runs[i].piece, runs[i].reps, loose, &n1);
-            double w2 = search_work(runs[i].piece, 2 * runs[i].reps, loose, &n2);
+            double w1 = search_work(runs[i].piece, runs[i].reps, "", loose, &n1, NULL);
+            double w2 = search_work(runs[i].piece, 2 * runs[i].reps, "", loose, &n2, NULL);
             if (w2 > 3 * w1 || w2 > 1500.0 * (double)n2)
                 fail_msg("piece %zu, looseness %d: work %.0f for %zu units, %.0f for %zu", i,
                          loose, w1, n1, w2, n2);
         }
+}
+
+static void set_heading(compose_opts *o)
+{
+    o->justify = false;
+    o->balance = true;
+}
+
+/* The same for a heading's balanced lines (CL-PA-09): each line looked back over every
+ * break before it, and characters of no width never fill one. Three lines of Han after
+ * 2000, then 4000, of them. */
+static void test_balance_bounded_work(void **state)
+{
+    (void)state;
+    const char *han = "珠海市服务贸易和外包行业协会珠海市服务贸易和外包行业协会珠海市服务贸易和外包行业"
+                      "协会珠海市服务贸易和外包行业协会珠海市";
+    size_t n1, n2;
+    double w1 = search_work("\xe2\x80\x8b", 2000, han, 0, &n1, set_heading);
+    double w2 = search_work("\xe2\x80\x8b", 4000, han, 0, &n2, set_heading);
+    if (w2 > 3 * w1 || w2 > 1500.0 * (double)n2)
+        fail_msg("work %.0f for %zu units, %.0f for %zu", w1, n1, w2, n2);
 }
 
 static int setup(void **state)
@@ -807,6 +831,7 @@ int main(void)
         cmocka_unit_test(test_keep_names),
         cmocka_unit_test(test_kp_exact_breaks),
         cmocka_unit_test(test_kp_bounded_work),
+        cmocka_unit_test(test_balance_bounded_work),
     };
     return cmocka_run_group_tests_name("compose", tests, setup, teardown);
 }
