@@ -1,12 +1,17 @@
 #!/bin/sh
-# make bench: typesets three cases and reports, for each, the median wall time, the median
+# make bench: typesets four cases and reports, for each, the median wall time, the median
 # CPU time (user + system), the peak memory (each run's own maximum resident set) and how
 # the time splits between the stages (JIANBAO_TIMING):
 #   1x          the default issue, font cache off (a cold build);
 #   16x         the default issue's body 16 times under the same front matter, generated
 #               here, font cache off;
 #   warm edit   a rebuild after a one-paragraph edit (one paragraph's sentences reordered),
-#               the subset-font cache warm from a build of the unedited issue.
+#               the subset-font cache warm from a build of the unedited issue;
+#   hostile     issue 13's hostile text: eight sections of the default issue's paragraphs
+#               between runs of 400 slashes, 400 asterisks, 1200-character paths and
+#               slashes after Han (no break fills a line; the flow tries loosenesses near
+#               each section's end), font cache off. It took 48 s before the break search
+#               was bounded (0.5 s after); RUNS16 runs.
 # A benchmark, not a test: it prints numbers and never fails on them. Timings on a shared
 # machine are noisy; instruction counts (valgrind --tool=callgrind) are the steady measure.
 #   RUNS (default 9): runs of 1x and the warm edit;  RUNS16 (default 3): runs of 16x.
@@ -97,6 +102,22 @@ warm = dict(base, JIANBAO_CACHE_DIR=os.path.join(out, "cache"))
 front, body = split_issue(os.path.join(issue, "issue.md"))
 d16 = make_issue(os.path.basename(issue.rstrip("/")) + "-x16", front,
                  "\n\n".join([body.strip("\n")] * 16) + "\n")
+def hostile_body(body):
+    """Sections of the body's long paragraphs, each followed by a run without a break
+    that fills a line."""
+    paras = [l for l in body.split("\n")
+             if len(l) > 80 and l[0] not in "#|-<!`>*0123456789"]
+    pieces = ["/" * 400, "\\*" * 400, "".join("/" + chr(97 + j % 26) for j in range(1200)),
+              "中文" + "/" * 300 + "。"]
+    out = ""
+    for sec in range(8):
+        out += "\n# 栏目%d\n\n## 文章\n\n" % sec
+        for i in range(3 + 2 * sec):
+            out += paras[(7 * sec + i) % len(paras)] + "\n\n" + pieces[(sec + i) % 4] + "\n\n"
+    return out
+
+dhostile = make_issue(os.path.basename(issue.rstrip("/")) + "-hostile", front,
+                      hostile_body(body))
 dedit = make_issue(os.path.basename(issue.rstrip("/")) + "-edit", front,
                    edit_one_paragraph(body))
 
@@ -107,6 +128,7 @@ results = [bench("1x", issue, runs, cold), bench("16x", d16, runs16, cold)]
 # build of the unedited issue.
 run(issue, os.path.join(out, "prime.pdf"), warm)
 results.append(bench("warm edit", dedit, runs, warm))
+results.append(bench("hostile", dhostile, runs16, cold))
 
 load = os.getloadavg()
 print("bench: %s, load %.1f %.1f %.1f on %d cores (wall times are noisy; CPU less so)" %

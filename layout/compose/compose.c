@@ -55,6 +55,17 @@ typedef struct {
     bool countable;           /* counts as a character for CL-PA-05 */
 } cunit;
 
+/* What a line starting at a given break brings to its measure, and what one ending at
+ * a given break brings: line_join puts the two together. The Knuth–Plass search keeps a
+ * start per node and an end per break, so each candidate line costs a few
+ * subtractions instead of a measure from scratch. */
+typedef struct {
+    size_t first;             /* first unit shown */
+    double pn, psh, pst, ps;  /* prefix sums before it */
+    float hn, hsh, hst, sigma;/* its gap before, which a line's first unit has not */
+    float cut;                /* CL-PW-04: an opening bracket's blank half, or 0 */
+} line_start;
+
 typedef struct {
     para *p;
     const compose_opts *o;
@@ -62,6 +73,10 @@ typedef struct {
     size_t n;
     double *PN, *PSH, *PST;   /* prefix sums over units and the gaps before them */
     double *PS;               /* prefix sums of the inter-character stretches alone */
+    size_t *trim;             /* see prefix_sums */
+    bool stretch_pos;         /* no unit's stretch is negative (see kp_wake) */
+    line_start *starts;       /* kp_run: the start of a line at each break with a node */
+    size_t work;              /* candidate lines looked at (compose_result.work) */
     size_t label_end;         /* units [0, label_end) are a list label */
     float label_pad;          /* fixed space between the label and its text, pt */
     float hang;               /* how far a hanging label sticks out left of the text */
@@ -215,60 +230,117 @@ static void find_label(ctx *x)
 static void prefix_sums(ctx *x)
 {
     x->PN[0] = x->PSH[0] = x->PST[0] = x->PS[0] = 0;
+    x->stretch_pos = true;
     for (size_t i = 0; i < x->n; i++) {
         const cunit *c = &x->c[i];
+        if (!(c->gst >= 0 && c->hst >= 0 && c->sigma >= 0))
+            x->stretch_pos = false;
         x->PN[i + 1] = x->PN[i] + c->box + c->gn + c->hn;
         x->PSH[i + 1] = x->PSH[i] + c->bl + c->br + c->gsh + c->hsh;
         x->PST[i + 1] = x->PST[i] + c->gst + c->hst + c->sigma;
         x->PS[i + 1] = x->PS[i] + c->sigma;
+    }
+    /* trim[b]: where the run of spaces and hard breaks that ends at b begins (once
+     * here, not per line: a long run of spaces would make measuring quadratic). */
+    x->trim[0] = 0;
+    for (size_t b = 1; b <= x->n; b++) {
+        para_class c = x->p->u[b - 1].cls;
+        x->trim[b] = c == PC_SPACE || c == PC_BREAK ? x->trim[b - 1] : b;
     }
 }
 
 typedef struct {
     size_t first, last;       /* units shown; first > last: empty */
     double nat, sh, st;
+    double sig;               /* the inter-character stretch alone (part of st) */
+    float em;                 /* the last unit's size */
     float start_cut, end_cut; /* blank halves removed at the line's edges */
 } line_m;
+
+typedef struct {
+    size_t end;               /* trailing spaces and hard breaks dropped, not yet bounded
+                                 by the start: the line is empty when end <= first */
+    double pn, psh, pst, ps;  /* prefix sums up to end */
+    float em, box, bl, br;    /* the last unit's */
+    bool hang;                /* a pause or stop mark that hangs (CL-PW-05) */
+    bool mark;                /* a mark with a blank right half (CL-PW-03) */
+} line_end;
+
+/* A space at a break is dropped; in code only the spaces before a break go, the
+ * indentation of a line stays. */
+static line_start line_start_at(const ctx *x, size_t a)
+{
+    line_start s = { 0 };
+    size_t first = a;
+    if (!x->o->verbatim && first < x->n && x->p->u[first].cls == PC_SPACE)
+        first++;
+    s.first = first;
+    if (first >= x->n)
+        return s;
+    const cunit *cf = &x->c[first];
+    s.pn = x->PN[first], s.psh = x->PSH[first], s.pst = x->PST[first], s.ps = x->PS[first];
+    s.hn = cf->hn, s.hsh = cf->hsh, s.hst = cf->hst, s.sigma = cf->sigma;
+    if (x->p->u[first].cls == PC_OPEN && cf->bl > 0 && x->o->open_half_at_start)
+        s.cut = cf->bl;
+    return s;
+}
+
+static line_end line_end_at(const ctx *x, size_t b)
+{
+    line_end e = { 0 };
+    e.end = x->trim[b];
+    if (e.end == 0)
+        return e;
+    size_t last = e.end - 1;
+    const cunit *cl = &x->c[last];
+    para_class cls = x->p->u[last].cls;
+    e.pn = x->PN[e.end], e.psh = x->PSH[e.end], e.pst = x->PST[e.end], e.ps = x->PS[e.end];
+    e.em = para_unit_em(x->p, &x->p->u[last]);
+    e.box = cl->box, e.bl = cl->bl, e.br = cl->br;
+    e.hang = x->o->hanging && (cls == PC_PAUSE || cls == PC_STOP);
+    e.mark = para_is_mark(cls) && cl->br > 0;
+    return e;
+}
+
+/* Natural width, shrink and stretch of the line from s to e. */
+static inline line_m line_join(const line_start *s, const line_end *e)
+{
+    line_m m = { 0 };
+    if (e->end <= s->first) {
+        m.first = 1, m.last = 0;
+        return m;
+    }
+    size_t first = s->first, last = e->end - 1;
+    m.first = first;
+    m.last = last;
+    m.em = e->em;
+    m.nat = e->pn - s->pn - s->hn;
+    m.sh = e->psh - s->psh - s->hsh;
+    m.st = e->pst - s->pst - s->hst - s->sigma;
+    m.sig = e->ps - s->ps - s->sigma;
+    if (s->cut > 0) {
+        m.start_cut = s->cut;               /* CL-PW-04 */
+        m.nat -= s->cut;
+        m.sh -= s->cut;
+    }
+    if (e->hang && last > first) {
+        m.end_cut = e->box;                 /* the mark hangs past the measure */
+        m.nat -= e->box;
+        m.sh -= e->bl + e->br;
+    } else if (e->mark && !(first == last && m.start_cut > 0)) {
+        m.end_cut = e->br;                  /* CL-PW-03 */
+        m.nat -= e->br;
+        m.sh -= e->br;
+    }
+    return m;
+}
 
 /* Natural width, shrink and stretch of the line of units [a, b). */
 static line_m line_measure(const ctx *x, size_t a, size_t b)
 {
-    line_m m = { 0 };
-    const para *p = x->p;
-    /* A space at a break is dropped; in code only the spaces before a break go,
-     * the indentation of a line stays. */
-    size_t first = a, end = b;
-    if (!x->o->verbatim && first < end && p->u[first].cls == PC_SPACE)
-        first++;
-    while (end > first && (p->u[end - 1].cls == PC_SPACE || p->u[end - 1].cls == PC_BREAK))
-        end--;
-    if (end == first || first >= x->n) {
-        m.first = 1, m.last = 0;
-        return m;
-    }
-    size_t last = end - 1;
-    m.first = first;
-    m.last = last;
-    const cunit *cf = &x->c[first], *cl = &x->c[last];
-    m.nat = x->PN[last + 1] - x->PN[first] - cf->hn;
-    m.sh = x->PSH[last + 1] - x->PSH[first] - cf->hsh;
-    m.st = x->PST[last + 1] - x->PST[first] - cf->hst - cf->sigma;
-    if (p->u[first].cls == PC_OPEN && cf->bl > 0 && x->o->open_half_at_start) {
-        m.start_cut = cf->bl;               /* CL-PW-04 */
-        m.nat -= cf->bl;
-        m.sh -= cf->bl;
-    }
-    if (x->o->hanging && (p->u[last].cls == PC_PAUSE || p->u[last].cls == PC_STOP) && last > first) {
-        m.end_cut = cl->box;                /* the mark hangs past the measure */
-        m.nat -= cl->box;
-        m.sh -= cl->bl + cl->br;
-    } else if (para_is_mark(p->u[last].cls) && cl->br > 0 &&
-               !(first == last && m.start_cut > 0)) {
-        m.end_cut = cl->br;                 /* CL-PW-03 */
-        m.nat -= cl->br;
-        m.sh -= cl->br;
-    }
-    return m;
+    line_start s = line_start_at(x, a);
+    line_end e = line_end_at(x, b);
+    return line_join(&s, &e);
 }
 
 /* ---- Knuth–Plass ---- */
@@ -279,7 +351,14 @@ typedef struct {
     int fit;
     double demerits;
     int prev;                 /* index in the node pool, -1 for the start */
+    double avail;             /* the measure left to the line that starts here */
 } kp_node;
+
+/* An active node: its index in the pool, and its wake (kp_wake) at hand. */
+typedef struct {
+    double wake;
+    int idx;
+} kp_active;
 
 typedef struct {
     kp_node *v;
@@ -324,8 +403,7 @@ enum { KP_STRICT, KP_SHORT };
  * (CL-JU-04); 0 when it fills. */
 static double line_short(const ctx *x, const line_m *m, double L)
 {
-    const cunit *cf = &x->c[m->first];
-    double sig = x->PS[m->last + 1] - x->PS[m->first] - cf->sigma;
+    double sig = m->sig;
     double need = L - m->nat, other = m->st - sig;
     if (x->o->max_spread <= 0)
         return 0;
@@ -347,7 +425,7 @@ static int line_bad(const ctx *x, const line_m *m, double L, bool final, int mod
     } else if (m->nat > L + 1e-6) {
         r = m->sh > 1e-9 ? (L - m->nat) / m->sh : -DBL_MAX;
         if (r < -1 - 1e-9)
-            return m->nat - m->sh > L + para_unit_em(x->p, &x->p->u[m->last]) ? LB_DEAD : LB_NO;
+            return m->nat - m->sh > L + m->em ? LB_DEAD : LB_NO;
     } else if (final) {
         r = 0;
     } else if (!x->o->justify) {
@@ -356,7 +434,7 @@ static int line_bad(const ctx *x, const line_m *m, double L, bool final, int mod
         double sh = line_short(x, m, L);
         if (sh > 1e-6 && mode == KP_STRICT)
             return LB_NO;
-        double em = para_unit_em(x->p, &x->p->u[m->last]);
+        double em = m->em;
         r = m->st > 1e-9 ? (L - m->nat - sh) / m->st : 0;
         /* A short line costs more the more it is short. */
         if (sh > 1e-6)
@@ -411,9 +489,88 @@ static size_t last_limit(const ctx *x)
     return x->o->last_min > 0 ? 0 : x->n;
 }
 
+/* How long the line [.., end) can get with its spaces and glue stretched their most and
+ * the gaps between characters max_spread each, less the same up to `start`: the
+ * "grow" of a line from start to end (its natural width and that stretch, before the
+ * blank halves its edges lose, which only make it shorter). */
+static double kp_grow(const ctx *x, double pn, double pst, double ps)
+{
+    return pn + (pst - ps) + 8 * ps * x->o->max_spread;
+}
+
+/* The strict pass rejects a line that its stretch cannot fill (line_short): a node
+ * whose line cannot yet reach its measure is passed over with one comparison, while
+ * the break's grow is below its wake. The margin (1e-3 pt) is far above the rounding of
+ * the sums, so no line the full test would accept is passed over; -DBL_MAX: never.
+ * No unit may stretch by a negative amount, or the grow would not bound the width. */
+static double kp_wake(const ctx *x, const kp_node *nd, int mode)
+{
+    const line_start *s = &x->starts[nd->pos];
+    if (mode != KP_STRICT || !x->o->justify || x->o->max_spread <= 0 || !x->stretch_pos ||
+        s->first >= x->n)
+        return -DBL_MAX;
+    double g = s->pn + s->hn + (s->pst + s->hst - s->ps) + 8 * (s->ps + s->sigma) * x->o->max_spread;
+    return g + nd->avail - 1e-6 - 1e-3;
+}
+
+/* The search is bounded whatever the text (issue 13). Where lines may be as short as
+ * they like (the pass that sets lines short accepts any underfull line), every line
+ * count is reachable at every break: with a looseness, nodes are kept per line count,
+ * so their number grew with the paragraph and the search with its cube. A break keeps
+ * only the line counts within KP_LINE_SPREAD (plus the looseness) of its best way in;
+ * in the text of an issue, the ways in differ by four lines at the most. And where
+ * lines never fill (characters of no width), no node ever dies: beyond KP_MAX_ACTIVE
+ * active nodes (an issue has some 320 at the most, with a looseness; 25 without), the
+ * oldest go, those from which lines are the longest. */
+#define KP_LINE_SPREAD 4
+#define KP_MAX_ACTIVE 512
+
+/* Keeps the candidates whose line count is within `spread` of the best one's, in their
+ * order. Returns how many are kept. */
+static int kp_near_best(kp_cand *c, int n, int spread)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (c[i].d < c[best].d)
+            best = i;
+    int lb = n > 0 ? c[best].line : 0, k = 0;
+    for (int i = 0; i < n; i++)
+        if (abs(c[i].line - lb) <= spread)
+            c[k++] = c[i];
+    return k;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Drops the oldest active nodes (the lowest pool indices: nodes are made in the order
+ * of their breaks) down to three quarters of KP_MAX_ACTIVE, so that this runs once in
+ * a quarter of that many nodes made. The others keep their order. -1: out of memory. */
+static int kp_forget(kp_active *active, size_t *nact)
+{
+    int *idx = malloc(*nact * sizeof *idx);
+    if (!idx)
+        return -1;
+    for (size_t k = 0; k < *nact; k++)
+        idx[k] = active[k].idx;
+    qsort(idx, *nact, sizeof *idx, cmp_int);
+    int keep_from = idx[*nact - KP_MAX_ACTIVE * 3 / 4];
+    free(idx);
+    for (size_t k = 0; k < *nact;) {
+        if (active[k].idx < keep_from)
+            active[k] = active[--*nact];
+        else
+            k++;
+    }
+    return 0;
+}
+
 /* mode: KP_STRICT or KP_SHORT (whether a line that would space Han characters past
  * max_spread may be set short). */
-static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
+static int kp_run(ctx *x, double tolerance, int mode, size_t **brk_out, size_t *nbrk,
                   double *demerits)
 {
     kp_cand *cand = NULL;
@@ -421,10 +578,11 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
     size_t capcand = 0;
     bool by_lines = x->o->looseness != 0;
     kp_pool pool = { 0 };
-    int *active = NULL;
+    kp_active *active = NULL;
     size_t nact = 0, capact = 0;
     int result = -1;
-    kp_node start = { 0, 0, 1, 0, -1 };
+    kp_node start = { 0, 0, 1, 0, -1, avail(x, 0, 0) };
+    x->starts[0] = line_start_at(x, 0);
     int si = pool_add(&pool, start);
     if (si < 0)
         goto out;
@@ -432,7 +590,10 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
     active = malloc(capact * sizeof *active);
     if (!active)
         goto out;
-    active[nact++] = si;
+    active[nact++] = (kp_active){ kp_wake(x, &pool.v[si], mode), si };
+    /* Room for a node per break at first: the pool then seldom grows. */
+    if (!vec_reserve((void **)&pool.v, &pool.cap, x->n / 2 + 16, sizeof *pool.v))
+        goto out;
     size_t limit = last_limit(x);
     for (size_t b = 1; b <= x->n && nact > 0; b++) {
         /* A line that ends at a hard break is set like a last line. */
@@ -441,10 +602,17 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
         if (!final && (!x->c[b].brk || b > limit))
             continue;
         ncand = 0;
+        line_end e = line_end_at(x, b);
+        double grow = final ? DBL_MAX : kp_grow(x, e.pn, e.pst, e.ps);
+        x->work += nact;
         for (size_t k = 0; k < nact;) {
-            const kp_node *a = &pool.v[active[k]];
-            line_m m = line_measure(x, a->pos, b);
-            double L = avail(x, a->line, a->pos);
+            if (grow < active[k].wake) {
+                k++;                          /* too short yet (line_bad: LB_NO) */
+                continue;
+            }
+            const kp_node *a = &pool.v[active[k].idx];
+            line_m m = line_join(&x->starts[a->pos], &e);
+            double L = a->avail;
             if (m.first > m.last && !final) {
                 k++;
                 continue;
@@ -470,15 +638,20 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
              * fitness classes of TeX matter little where nearly every gap can break,
              * and a quarter of the nodes keeps long paragraphs fast. */
             if (cand_offer(&cand, &ncand, &capcand, by_lines ? a->line + 1 : -1, by_lines ? fit : 0,
-                           d, active[k]))
+                           d, active[k].idx))
                 goto out;
             k++;
         }
         /* No line crosses a hard break: only the ways to reach it go on. */
         if (forced)
             nact = 0;
+        if (by_lines)
+            ncand = kp_near_best(cand, ncand, abs(x->o->looseness) + KP_LINE_SPREAD);
+        if (ncand > 0 && b < x->n)
+            x->starts[b] = line_start_at(x, b);
         for (int c = 0; c < ncand; c++) {
-            kp_node nd = { b, pool.v[cand[c].idx].line + 1, cand[c].fit, cand[c].d, cand[c].idx };
+            int line = pool.v[cand[c].idx].line + 1;
+            kp_node nd = { b, line, cand[c].fit, cand[c].d, cand[c].idx, avail(x, line, b) };
             int ni = pool_add(&pool, nd);
             if (ni < 0)
                 goto out;
@@ -486,8 +659,10 @@ static int kp_run(const ctx *x, double tolerance, int mode, size_t **brk_out, si
                 continue;
             if (!VEC_PUSH_ROOM(active, capact, nact))
                 goto out;
-            active[nact++] = ni;
+            active[nact++] = (kp_active){ kp_wake(x, &pool.v[ni], mode), ni };
         }
+        if (nact > KP_MAX_ACTIVE && kp_forget(active, &nact))
+            goto out;
     }
     /* The best node at the end; with a looseness, the best with that many lines more
      * (or fewer) than the best of all, else the nearest line count towards it. */
@@ -684,13 +859,19 @@ static int keep_words(ctx *x)
 /* More lines than this is running text set as a heading: its ordinary breaks do. */
 #define BALANCE_LINES 8
 
+/* A balanced line starts at most this many break opportunities back: a heading's line
+ * has a few dozen; only text that never fills a line (characters of no width) has more,
+ * and looking further back made balancing quadratic (issue 13). With none in reach the
+ * ordinary breaks do. */
+#define BALANCE_LOOKBACK 256
+
 /* The breaks of `lines` lines as even as the allowed breaks make them: the narrowest
  * width W that still takes no more lines (found by halving, each step a first fit);
  * then, of the breaks that keep every line within W, those with the least squared
  * room left at the lines' ends (the last line's too; in ems, × 100) plus the squared
  * break penalties, a longer line above a shorter on a tie. Returns the line count, -1
  * when the allowed breaks need more lines, -2 when memory runs out. */
-static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerits)
+static int balance_at(ctx *x, int lines, size_t **brk_out, double *demerits)
 {
     if (fit_count(x, x->o->measure) != lines)
         return -1;
@@ -720,9 +901,13 @@ static int balance_at(const ctx *x, int lines, size_t **brk_out, double *demerit
             double *best = &cost[(size_t)l * stride + b];
             /* Back from b: a longer line before is found first and kept on a tie; no
              * line crosses a hard break. */
+            int starts = 0;
             for (size_t a = b; a-- > 0;) {
                 if (a > 0 && !may_end(x, a, limit))
                     continue;
+                if (++starts > BALANCE_LOOKBACK)
+                    break;
+                x->work++;
                 double w = ragged_width(x, l - 1, a, b);
                 if (w > hi + 1e-6)
                     break;
@@ -966,7 +1151,7 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         return 0;
     ctx x = { .p = p, .o = o, .n = p->nu };
     int rc = -1;
-    char *uax = malloc(p->len + 1);
+    const char *uax = NULL;
     float *tmp = malloc(4 * p->nu * sizeof *tmp);
     compose_brk *brk = malloc(p->nu * sizeof *brk);
     x.c = calloc(p->nu, sizeof *x.c);
@@ -974,8 +1159,10 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     x.PSH = malloc((p->nu + 1) * sizeof *x.PSH);
     x.PST = malloc((p->nu + 1) * sizeof *x.PST);
     x.PS = malloc((p->nu + 1) * sizeof *x.PS);
+    x.trim = malloc((p->nu + 1) * sizeof *x.trim);
+    x.starts = malloc((p->nu + 1) * sizeof *x.starts);
     size_t *br = NULL, nbr = 0;
-    if (!uax || !tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS)
+    if (!tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS || !x.trim || !x.starts)
         goto out;
     static int lb_ready;
     if (!lb_ready) {
@@ -987,8 +1174,16 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     bool latin_pair = false;
     for (size_t i = 1; i < p->nu && !latin_pair; i++)
         latin_pair = is_latinish(p->u[i - 1].cls) && is_latinish(p->u[i].cls);
+    if (latin_pair && (!p->uax || p->uax_len != p->len)) {
+        char *u = realloc(p->uax, p->len + 1);
+        if (!u)
+            goto out;
+        set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", u);
+        p->uax = u;
+        p->uax_len = p->len;
+    }
     if (latin_pair)
-        set_linebreaks_utf8((const utf8_t *)p->text, p->len, "zh", uax);
+        uax = p->uax;
     find_label(&x);
     for (;;) {
         breaks_find(p, o, uax, x.label_end, x.emergency, brk);
@@ -1039,9 +1234,9 @@ int compose(para *p, const compose_opts *o, compose_result *r)
         r->emergency = true;
     }
     rc = 0;
+    r->work = x.work;
 out:
     free(br);
-    free(uax);
     free(tmp);
     free(brk);
     free(x.c);
@@ -1049,5 +1244,7 @@ out:
     free(x.PSH);
     free(x.PST);
     free(x.PS);
+    free(x.trim);
+    free(x.starts);
     return rc;
 }

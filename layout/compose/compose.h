@@ -84,6 +84,9 @@ typedef struct {
     bool fallback;            /* no feasible optimal breaks: first-fit was used */
     bool emergency;           /* a word, number or link had to break inside itself */
     double demerits;          /* total demerits of the breaks chosen */
+    size_t work;              /* (line start, break) pairs the searches for the best and
+                                 for balanced breaks looked at: their work, bounded for
+                                 any text (tests) */
 } compose_result;
 
 /* House defaults for a measure and body em. */

@@ -24,6 +24,7 @@ void para_free(para *p)
     free(p->g);
     free(p->u);
     free(p->fonts);
+    free(p->uax);
     free(p);
 }
 

@@ -86,6 +86,10 @@ typedef struct {
     struct pcache_entry *cache;   /* the kept copy it was made from or into (pcache),
                                      NULL when none or when changed since shaping */
     bool warned;              /* its break warnings are out (trial settings repeat them) */
+    char *uax;                /* libunibreak's answers per byte of the text, found by the
+                                 composer and kept for its next composition of the same
+                                 text (the flow's looseness trials); NULL: none yet */
+    size_t uax_len;           /* the text's length when they were found (text only grows) */
 } para;
 
 /* The font glyph g is set in. */

@@ -666,6 +666,127 @@ static void test_keep_names(void **state)
     }
 }
 
+/* The breaks of a paragraph of paths at 14 characters, at its best and a line longer:
+ * the measures the break search takes from its cached line starts and ends give the
+ * same breaks as measuring each line afresh did. */
+static int adj_looseness;
+static void set_looseness(compose_opts *o) { o->looseness = adj_looseness; }
+
+static void test_kp_exact_breaks(void **state)
+{
+    (void)state;
+    static const char *paths = "配置文件位于/usr/local/share/jianbao/styles/zasto.ini，备份目录为"
+                               "/var/backup/2019/03/，日志写入/var/log/jianbao/build.log。";
+    static const char *best[] = { "配置文件位于/usr/local/", "share/jianbao/styles/zasto.",
+                                  "ini，备份目录为/var/backup/", "2019/03/，日志写入/var/log/",
+                                  "jianbao/build.log。" };
+    static const char *longer[] = { "配置文件位于/usr/", "local/share/jianbao/styles/",
+                                    "zasto.ini，备份目录为/var/", "backup/2019/03/，日志写",
+                                    "入/var/log/jianbao/build.", "log。" };
+    const span_in in[] = { { paths, 0 } };
+    for (int loose = 0; loose <= 1; loose++) {
+        composed c;
+        adj_looseness = loose;
+        run_spans(&c, in, 1, 14, 2, set_looseness);
+        const char **want = loose ? longer : best;
+        int n = loose ? 6 : 5;
+        assert_int_equal(c.r.n, n);
+        for (int l = 0; l < n; l++)
+            assert_string_equal(c.lines[l], want[l]);
+        assert_int_equal(c.r.overfull, 0);
+        assert_true(c.r.work > 0);
+        done(&c);
+    }
+}
+
+/* Composes `reps` copies of `piece`, then `tail`, at 22 characters with a looseness;
+ * returns the search's work (compose_result.work) and the number of units, and checks
+ * that no line is wider than the measure. */
+static double search_work(const char *piece, int reps, const char *tail, int looseness,
+                          size_t *units, void (*adj)(compose_opts *))
+{
+    size_t len = strlen(piece), tl = strlen(tail);
+    char *text = malloc(len * (size_t)reps + tl + 1);
+    assert_non_null(text);
+    for (int i = 0; i < reps; i++)
+        memcpy(text + len * (size_t)i, piece, len);
+    memcpy(text + len * (size_t)reps, tail, tl + 1);
+    para *p = para_new();
+    para_span sp = { { serif, serif, NULL, 0 }, EM, 0, dl_gray(0), 0, 0, false, NULL };
+    assert_int_equal(para_add(p, text, strlen(text), &sp), 0);
+    assert_int_equal(para_shape(p, lib, NULL, NULL), 0);
+    compose_opts o;
+    compose_opts_default(&o, 22 * EM, EM);
+    o.looseness = looseness;
+    if (adj)
+        adj(&o);
+    compose_result r;
+    assert_int_equal(compose(p, &o, &r), 0);
+    assert_true(r.n > 0);
+    assert_int_equal(r.overfull, 0);
+    for (int l = 0; l < r.n; l++)
+        assert_true(r.lines[l].x0 + r.lines[l].natural <= 22 * EM + 0.01f);
+    double w = (double)r.work;
+    *units = p->nu;
+    compose_result_free(&r);
+    para_free(p);
+    free(text);
+    return w;
+}
+
+/* Issue 13: long runs with a break after every character, or none that fills a line,
+ * made the search for the best breaks quadratic (characters of no width: no line ever
+ * fills, so no start ever dies) or cubic (with a looseness, when lines may be set as
+ * short as they like: every line count is reachable at every break); 400 slashes took
+ * seconds. Its work now grows with the text's length: twice the text, less than three
+ * times the work (twice, once the first lines are past; quadratic would be four times,
+ * cubic eight), and a bounded amount per unit. */
+static void test_kp_bounded_work(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *piece;
+        int reps;                 /* 2000 units */
+    } runs[] = {
+        { "/", 2000 },            /* a break after each slash (CL-LB-10) */
+        { "*", 2000 },
+        { "/a", 1000 },           /* a path thousands long */
+        { "中/", 1000 },
+        { "/ ", 1000 },
+        { "\xe2\x80\x8b", 2000 },  /* U+200B: no width */
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+        for (int loose = -2; loose <= 1; loose += 3) {
+            size_t n1, n2;
+            double w1 = search_work(runs[i].piece, runs[i].reps, "", loose, &n1, NULL);
+            double w2 = search_work(runs[i].piece, 2 * runs[i].reps, "", loose, &n2, NULL);
+            if (w2 > 3 * w1 || w2 > 1500.0 * (double)n2)
+                fail_msg("piece %zu, looseness %d: work %.0f for %zu units, %.0f for %zu", i,
+                         loose, w1, n1, w2, n2);
+        }
+}
+
+static void set_heading(compose_opts *o)
+{
+    o->justify = false;
+    o->balance = true;
+}
+
+/* The same for a heading's balanced lines (CL-PA-09): each line looked back over every
+ * break before it, and characters of no width never fill one. Three lines of Han after
+ * 2000, then 4000, of them. */
+static void test_balance_bounded_work(void **state)
+{
+    (void)state;
+    const char *han = "珠海市服务贸易和外包行业协会珠海市服务贸易和外包行业协会珠海市服务贸易和外包行业"
+                      "协会珠海市服务贸易和外包行业协会珠海市";
+    size_t n1, n2;
+    double w1 = search_work("\xe2\x80\x8b", 2000, han, 0, &n1, set_heading);
+    double w2 = search_work("\xe2\x80\x8b", 4000, han, 0, &n2, set_heading);
+    if (w2 > 3 * w1 || w2 > 1500.0 * (double)n2)
+        fail_msg("work %.0f for %zu units, %.0f for %zu", w1, n1, w2, n2);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -708,6 +829,9 @@ int main(void)
         cmocka_unit_test(test_max_spread),
         cmocka_unit_test(test_verbatim),
         cmocka_unit_test(test_keep_names),
+        cmocka_unit_test(test_kp_exact_breaks),
+        cmocka_unit_test(test_kp_bounded_work),
+        cmocka_unit_test(test_balance_bounded_work),
     };
     return cmocka_run_group_tests_name("compose", tests, setup, teardown);
 }
