@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layout/app/heap.h"
 #include "layout/app/batch.h"
 #include "layout/base/diag.h"
 #include "layout/base/path.h"
@@ -354,6 +355,7 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    heap_init();
     if (argc < 2)
         return bad_usage("no command given", NULL, usage_main);
     const char *cmd = argv[1];
