@@ -1170,10 +1170,10 @@ static int add_piece(table_layout *tl, int *cap, float top, int k)
     return 0;
 }
 
-/* The box rows after the caption: each band a piece, except a body band that does not
- * fit a column (max_h) under what comes with it (the caption and header with the first
- * body band, the repeated header with the others): it is cut between lines of its
- * cells. nrep: the header bands (repeated, never cut). Returns 0; 1 after reporting a
+/* The box rows after the caption: each band a piece, except a body band taller than a
+ * third of a column (max_h), or that does not fit one under what comes with it (the
+ * caption and header with the first body band, the repeated header with the others):
+ * it is cut between lines of its cells. nrep: the header bands (repeated, never cut). Returns 0; 1 after reporting a
  * row that cannot be cut small enough (a line taller than a column, or no line
  * boundary its cells share); -1 when memory ran out. */
 static int cut_rows(table_layout *tl, typeset_ctx *t, const doc_table *dt, size_t src, int nrep,
@@ -1218,7 +1218,10 @@ static int cut_rows(table_layout *tl, typeset_ctx *t, const doc_table *dt, size_
         if (add_piece(tl, &pcap, tl->rowy[tl->band0[k]], k))
             goto out;
         float lead = k == nrep ? first : head;
-        if (k < nrep || lead + bh[k] <= max_h)
+        /* A row taller than a third of a column may also break between its lines, as
+         * a paragraph does: moved whole, it could leave most of a page empty above it.
+         * (A table that fits a column is still set whole: the flow keeps it so.) */
+        if (k < nrep || (lead + bh[k] <= max_h && bh[k] <= max_h / 3))
             continue;
         int t0 = tl->band0[k], t1 = tl->band0[k + 1];
         int n = band_cuts(tl, order + at[k], at[k + 1] - at[k], t0, t1, &cuts);

@@ -726,6 +726,39 @@ static void test_tall_row_split(void **state)
     free(lng);
 }
 
+/* A body row taller than a third of a column, though a column could hold it, is cut
+ * too: moved whole past a page foot it left most of a page empty above it (layout fuzz
+ * seed 2754: one 117 pt row on a page, then a 558 pt one on the next). A row of a few
+ * lines stays one box row. */
+static void test_third_column_row_split(void **state)
+{
+    (void)state;
+    char *lng = long_text(40);
+    char *tall = malloc(strlen(lng) + 32);
+    assert_non_null(tall);
+    sprintf(tall, "横琴|%s|3,000.0", lng);
+    const char *rows[] = { "企业|说明|金额 (万元)", "金邦达|已认证|12.5", tall, "香洲|待认证|1.0",
+                           "斗门|待认证|2.0" };
+    tcase c;
+    tcase_open(&c, "企业认证情况", 1, 5, rows, BU_COL, BU_FULL, 1);
+    assert_non_null(c.b);
+    assert_int_equal(c.bd.d.errors, 0);
+    const float *ry;
+    assert_int_equal(table_rows(c.b, &ry), 5);
+    float h = ry[3] - ry[2];
+    /* The case: taller than a third of a column, and a column holds it whole. */
+    assert_true(h > BU_MAXH / 3 && c.b->row_h[0] + ry[2] - ry[0] + h <= BU_MAXH);
+    /* Caption, header and 金邦达 one box row each, then the pieces of 横琴. */
+    int npieces = c.b->nrows - 2 - 3;
+    assert_true(npieces >= 2);
+    assert_true(box_rows_h(c.b, 3, 3 + npieces) > h - 0.01f);
+    for (int r = 3; r < 3 + npieces; r++)
+        assert_true(c.b->row_h[r] < h);
+    tcase_close(&c);
+    free(tall);
+    free(lng);
+}
+
 /* What cannot be cut small enough is an error at the table's line: a line taller than
  * the column; the caption and header with the first line of the row. */
 static void test_tall_row_error(void **state)
@@ -940,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_grid_rules),
         cmocka_unit_test(test_pdf_rows),
         cmocka_unit_test(test_tall_row_split),
+        cmocka_unit_test(test_third_column_row_split),
         cmocka_unit_test(test_tall_row_error),
         cmocka_unit_test(test_shrink),
         cmocka_unit_test(test_too_wide_warning),
