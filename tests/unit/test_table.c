@@ -591,6 +591,18 @@ static char *long_text(int n)
     return s;
 }
 
+/* The table of the split-row tests: a header, a short row, the row holding `lng`
+ * (tall_row makes it; the caller frees), two short rows. */
+static char *tall_row(const char *lng)
+{
+    char *tall = malloc(strlen(lng) + 32);
+    assert_non_null(tall);
+    sprintf(tall, "横琴|%s|3,000.0", lng);
+    return tall;
+}
+#define TALL_ROWS(tall)                                                                   \
+    { "企业|说明|金额 (万元)", "金邦达|已认证|12.5", tall, "香洲|待认证|1.0", "斗门|待认证|2.0" }
+
 /* Appends the text of page p's text items whose element is elem. */
 static void text_of_elem(const dl_doc *d, int p, int elem, char *out, size_t cap)
 {
@@ -611,11 +623,8 @@ static void test_tall_row_split(void **state)
 {
     (void)state;
     char *lng = long_text(120);
-    char *tall = malloc(strlen(lng) + 32);
-    assert_non_null(tall);
-    sprintf(tall, "横琴|%s|3,000.0", lng);
-    const char *rows[] = { "企业|说明|金额 (万元)", "金邦达|已认证|12.5", tall, "香洲|待认证|1.0",
-                           "斗门|待认证|2.0" };
+    char *tall = tall_row(lng);
+    const char *rows[] = TALL_ROWS(tall);
     tcase c;
     tcase_open(&c, "企业认证情况", 1, 5, rows, BU_COL, BU_FULL, 1);
     box *b = c.b;
@@ -734,11 +743,8 @@ static void test_third_column_row_split(void **state)
 {
     (void)state;
     char *lng = long_text(40);
-    char *tall = malloc(strlen(lng) + 32);
-    assert_non_null(tall);
-    sprintf(tall, "横琴|%s|3,000.0", lng);
-    const char *rows[] = { "企业|说明|金额 (万元)", "金邦达|已认证|12.5", tall, "香洲|待认证|1.0",
-                           "斗门|待认证|2.0" };
+    char *tall = tall_row(lng);
+    const char *rows[] = TALL_ROWS(tall);
     tcase c;
     tcase_open(&c, "企业认证情况", 1, 5, rows, BU_COL, BU_FULL, 1);
     assert_non_null(c.b);
