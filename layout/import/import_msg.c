@@ -110,7 +110,8 @@ bool imp_report(imp_ctx *c, diag *d, bool verbose, int counts[2])
         counts[w->check ? 0 : 1]++;
     }
     free(at);
-    qsort(c->warn, (size_t)c->nwarn, sizeof *c->warn, imp_warning_cmp);
+    if (c->nwarn > 1)           /* no list at all when nothing was said */
+        qsort(c->warn, (size_t)c->nwarn, sizeof *c->warn, imp_warning_cmp);
     if (counts[0] == 1)
         diag_note(d, "check this place in %s:", c->name);
     else if (counts[0] > 1)

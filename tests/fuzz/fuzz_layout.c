@@ -60,13 +60,29 @@ static int set_labels(dl_doc *out)
     return 0;
 }
 
+/* The first internal error of a log ("…: error: internal: …"), else NULL. Only where
+ * the message starts: the input's own text, quoted in a message, may say the same
+ * (libFuzzer learns the string from the comparison below). */
+static const char *internal_error(const char *log)
+{
+    static const char key[] = "error: internal: ";
+    for (const char *e = log; e && (e = strstr(e, key)); e += sizeof key - 1) {
+        const char *line = e;
+        while (line > log && line[-1] != '\n')
+            line--;
+        if (!memchr(line, '\'', (size_t)(e - line)))
+            return e;
+    }
+    return NULL;
+}
+
 /* Closes the input's diagnostics; an internal error aborts with the message. */
 static void check_log(FILE *mem, char **log)
 {
     if (!mem)
         return;
     fclose(mem);             /* sets *log */
-    const char *e = *log ? strstr(*log, "error: internal") : NULL;
+    const char *e = *log ? internal_error(*log) : NULL;
     if (e) {
         fprintf(stderr, "fuzz_layout: %s", e);
         abort();
