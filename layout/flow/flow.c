@@ -1312,6 +1312,34 @@ static int stretch_column(flow *f, int page, placement *pl, const fill_stats *fs
     return 0;
 }
 
+/* A balanced band that left columns empty beside the others (a heading and its
+ * figure, and nothing more to set beside them): a gap, reported at the band's first
+ * block, once; further empty columns are noted with it. A paragraph of two lines
+ * alone is no gap: it is never torn a line to each column. Returns -1 on failure. */
+static int report_empty_columns(flow *f, int page, const fill_stats *fs, int i, int j)
+{
+    bool couplet = true;
+    for (int m = i; m < j && couplet; m++)
+        couplet = f->pc[m].kind == PK_LINE && f->pc[m].obj == f->pc[i].obj && f->pc[m].nlines <= 2;
+    int lines = (int)floorf(fs->used / f->g->pitch + 0.01f);
+    if (couplet || lines < 2 || i >= j)
+        return 0;
+    bool said = false;
+    for (int c = 1; c < f->g->cols && c < 8; c++) {
+        if (fs->colh[c] > 0)
+            continue;
+        int rc = said ? (dl_gap_add(f->d, page, c, f->pc[i].block, (float)lines) < 0 ? -1 : 0)
+                      : report_gap_why(f, page, c, f->pc[i].block, (float)lines,
+                                       "nothing in its band could stand beside the rest (a "
+                                       "heading keeps its lines, a figure or table its place); "
+                                       "adding text to the band fills it");
+        if (rc)
+            return -1;
+        said = true;
+    }
+    return 0;
+}
+
 /* Whether a fill took everything: all pieces, and no float left waiting. */
 static bool fill_all(int k, int j, const fill_stats *fs) { return k >= j && fs->nleft == 0; }
 
@@ -1423,6 +1451,8 @@ static int flow_band(flow *f, page_state *ps, int i, int j)
                 if ((!all || fs.colh[c] > 0) &&
                     stretch_column(f, ps->page, &pl, &fs, c, target, &reported))
                     goto out;
+            if (all && reported == -1 && report_empty_columns(f, ps->page, &fs, i, j))
+                goto out;
         }
         if (draw_band(f, ps, &pl, all ? snap(f, fs.used) : H))
             goto out;

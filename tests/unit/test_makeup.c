@@ -845,6 +845,44 @@ static void test_heading_goes_with_a_long_wide_table(void **state)
     issue_free(&is);
 }
 
+/* An article that is only a heading and a tall figure fills one column of its band
+ * and leaves the other empty: nothing could stand beside them, and the flow says so
+ * (layout fuzz seeds 2562, 2942: the empty column was left silently). */
+static void test_empty_column_beside_a_figure_reported(void **state)
+{
+    (void)state;
+    char dir[300];
+    FILE *f = issue_open("empty-column", dir, sizeof dir);
+    fputs("# 企业动态\n\n## 珠海服务外包产业园一季度运行情况\n\n", f);
+    put_lines(f, 2, 1);
+    fputs("## 园区全景\n\n#### 二〇一九年三月摄于横琴\n\n![园区全景](figures/tall.png)\n\n"
+          "## 横琴新区举办软件企业座谈会\n\n", f);
+    for (int i = 0; i < 6; i++)
+        put_lines(f, 12, 2 + i);
+    fclose(f);
+    char png[400];
+    snprintf(png, sizeof png, "%s/figures/tall.png", dir);
+    tu_write_png(png, 500, 1300, 128);
+
+    issue is;
+    lay_out(&is, dir);
+    lines ls = collect(&is);
+    const line *h = must_find(&ls, DL_ROLE_HEADING, "二〇一九年三月摄于横琴");
+    int right = 0;
+    for (int i = 0; i < ls.n; i++)
+        right += ls.v[i].page == h->page && ls.v[i].col == 1 && ls.v[i].y > h->y;
+    bool reported = false;
+    for (int g = 0; g < is.dl->ngaps; g++)
+        reported |= is.dl->gaps[g].page == h->page && is.dl->gaps[g].col == 1;
+    if (right == 0 && !reported)
+        fail_msg("page %d: the right column beside the heading and its figure is empty, "
+                 "unreported", h->page + 1);
+    check_frame(&is);
+    check_invariants(&is);
+    free(ls.v);
+    issue_free(&is);
+}
+
 /* Whether the text drawn on page p holds s. */
 static bool page_has(const issue *is, int p, const char *s)
 {
@@ -1150,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_default_issue_section_ends_not_almost_empty),
         cmocka_unit_test(test_section_runs_in_under_a_short_end),
         cmocka_unit_test(test_heading_goes_with_a_long_wide_table),
+        cmocka_unit_test(test_empty_column_beside_a_figure_reported),
     };
     int rc = cmocka_run_group_tests_name("makeup", tests, NULL, NULL);
     if (deflt_laid)
