@@ -498,18 +498,6 @@ static int set_info(dl_doc *out, const doc_meta *m, const doc *dc, diag *d)
     return rc ? -1 : 0;
 }
 
-/* Page labels: the cover is unnumbered; every other page shows its physical number, so
- * the number printed, the label and `pdftotext -f N` all agree. */
-static int set_labels(dl_doc *out)
-{
-    for (int p = 0; p < out->npages; p++) {
-        char num[16];
-        snprintf(num, sizeof num, "%d", p + 1);
-        if (dl_set_str(&out->pages[p].label, p == 0 ? "封面" : num))
-            return -1;
-    }
-    return 0;
-}
 
 /* ---- one build ---- */
 
@@ -658,7 +646,7 @@ static dl_doc *lay_out(typeset_ctx *t, const doc *dc, const flow_geom *g, int to
     for (int i = 0; i <= toc_pages; i++)
         if (dl_page_add(out) < 0)
             goto fail;
-    if (flow_run(t, dc, g, out) || set_labels(out))
+    if (flow_run(t, dc, g, out) || front_labels(out))
         goto fail;
     return out;
 fail:

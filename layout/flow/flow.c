@@ -1965,17 +1965,17 @@ static int fix_problem(flow *f)
                 continue;
             setter *s = &f->set[opt[k].setter];
             int to = s->loose + dir;
+            /* The trial's breaks when alt_at kept them, else composed again (which
+             * moves the units there too). A setter only moves away from its best
+             * breaks, so the ones it leaves are not kept. */
             compose_result r = s->alt_r[to + LOOSE_MAX];
-            if (!r.lines && recompose(f, s, to, &r))
-                continue;
-            if (!s->alt_r[to + LOOSE_MAX].lines)
+            if (!r.lines) {
+                if (recompose(f, s, to, &r))
+                    continue;
                 s->units_at = to;
+            }
             memset(&s->alt_r[to + LOOSE_MAX], 0, sizeof r);
-            /* The breaks it leaves stay possible: it may come back (a later gap). */
-            if (s->alt_known[s->loose + LOOSE_MAX] && s->alt_ok[s->loose + LOOSE_MAX])
-                s->alt_r[s->loose + LOOSE_MAX] = s->r;
-            else
-                compose_result_free(&s->r);
+            compose_result_free(&s->r);
             s->r = r;
             s->loose = to;
             if (f->changed_page < 0 || s->first_page < f->changed_page)

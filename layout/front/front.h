@@ -19,6 +19,10 @@ int front_toc_pages(typeset_ctx *t, const flow_geom *g, const dl_doc *d);
  * numbers (the printed label of each entry's page) and links. */
 int front_toc(typeset_ctx *t, const flow_geom *g, dl_doc *d, int first, int n);
 
+/* Page labels: the cover is unnumbered; every other page shows its physical number, so
+ * the number printed, the label and `pdftotext -f N` all agree. */
+int front_labels(dl_doc *d);
+
 /* Running header and footer on every page but the cover, from the style's templates;
  * left and right pages mirrored. */
 int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc *d);

@@ -82,3 +82,13 @@ int front_running(typeset_ctx *t, const doc_meta *m, const flow_geom *g, dl_doc 
     return 0;
 }
 
+int front_labels(dl_doc *d)
+{
+    for (int p = 0; p < d->npages; p++) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", p + 1);
+        if (dl_set_str(&d->pages[p].label, p == 0 ? "封面" : num))
+            return -1;
+    }
+    return 0;
+}

@@ -49,16 +49,6 @@ static const page_kind pages[] = {
     { MM(210), MM(297), MM(18), 2 },    /* A4 as the house style has it */
 };
 
-static int set_labels(dl_doc *out)
-{
-    for (int p = 0; p < out->npages; p++) {
-        char num[16];
-        snprintf(num, sizeof num, "%d", p + 1);
-        if (dl_set_str(&out->pages[p].label, p == 0 ? "封面" : num))
-            return -1;
-    }
-    return 0;
-}
 
 /* The first internal error of a log ("…: error: internal: …"), else NULL. Only where
  * the message starts: the input's own text, quoted in a message, may say the same
@@ -151,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rc = flow_run(&t, dc, &g, out);
     if (rc == 0 && !t.font_error && d.errors == 0) {
         int n = front_toc_pages(&t, &g, out);
-        rc = n < 0 || set_labels(out) ? -1 : 0;
+        rc = n < 0 || front_labels(out) ? -1 : 0;
         if (rc == 0 && n == 1)
             rc = front_toc(&t, &g, out, 1, 1);
         if (rc == 0)
