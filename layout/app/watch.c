@@ -17,8 +17,12 @@
 #include "layout/base/vec.h"
 #include "layout/compose/typeset.h"
 
-/* Changes that come in a burst (an editor's save, a copied folder) are built once:
- * after this long without another, and at most this long after the first. */
+/* Changes that come in a burst (an editor's save, a copied folder) are built once: after
+ * SETTLE_MS without another when the last one brought a file (written, moved in: the
+ * save is whole), after QUIET_MS when it took one away (renamed off or deleted: an
+ * editor that saves by moving the old file aside writes the new one next), and at most
+ * MAX_WAIT_MS after the first. */
+#define SETTLE_MS 10
 #define QUIET_MS 100
 #define MAX_WAIT_MS 2000
 
@@ -64,6 +68,7 @@ void watch_opts_default(watch_opts *o)
     memset(o, 0, sizeof *o);
     issue_opts_default(&o->opts);
     o->status = stdout;
+    o->settle_ms = SETTLE_MS;
     o->quiet_ms = QUIET_MS;
 }
 
@@ -167,25 +172,29 @@ static long long now_ms(void)
     return typeset_now_ns() / 1000000;
 }
 
-/* Reads what inotify has; true when any of it should rebuild. */
-static bool drain(watcher *w)
+/* What the last change that should rebuild did. */
+typedef enum { CHANGE_NONE, CHANGE_ARRIVED, CHANGE_LEFT } change;
+
+/* Reads what inotify has; the last of it that should rebuild. */
+static change drain(watcher *w)
 {
-    bool any = false;
+    change last = CHANGE_NONE;
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
         ssize_t n = read(w->fd, buf, sizeof buf);
         if (n <= 0)
-            return any;
+            return last;
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *e = (const struct inotify_event *)p;
             if (e->mask & IN_Q_OVERFLOW)
-                any = true;
-            else if ((e->mask & IN_CREATE) && (e->mask & IN_ISDIR))
-                any |= new_dir(w, e->wd, e->name);
-            else if (e->mask & IN_CREATE)
+                last = CHANGE_LEFT;   /* events lost: wait as for the worst */
+            else if ((e->mask & IN_CREATE) && (e->mask & IN_ISDIR)) {
+                if (new_dir(w, e->wd, e->name))
+                    last = CHANGE_ARRIVED;
+            } else if (e->mask & IN_CREATE)
                 ;             /* a file being made: counted when written */
             else if (e->len && relevant(w, e->wd, e->name))
-                any = true;
+                last = (e->mask & (IN_MOVED_FROM | IN_DELETE)) ? CHANGE_LEFT : CHANGE_ARRIVED;
             p += sizeof *e + e->len;
         }
     }
@@ -196,20 +205,22 @@ static bool drain(watcher *w)
 static bool wait_change(watcher *w)
 {
     struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
-    while (!stop) {
+    change last = CHANGE_NONE;
+    while (!stop && last == CHANGE_NONE) {
         int k = poll(&pfd, 1, -1);
         if (k < 0 && errno != EINTR)
             return false;
-        if (k > 0 && drain(w))
-            break;
+        if (k > 0)
+            last = drain(w);
     }
     long long first = now_ms();
     while (!stop && now_ms() - first < MAX_WAIT_MS) {
-        int k = poll(&pfd, 1, w->o->quiet_ms);
+        int k = poll(&pfd, 1, last == CHANGE_LEFT ? w->o->quiet_ms : w->o->settle_ms);
         if (k == 0)
             break;
-        if (k > 0)
-            drain(w);
+        change c = k > 0 ? drain(w) : CHANGE_NONE;
+        if (c != CHANGE_NONE)
+            last = c;
     }
     return !stop;
 }

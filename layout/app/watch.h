@@ -16,7 +16,10 @@
 typedef struct {
     issue_opts opts;          /* style, press, output (-o) */
     FILE *status;             /* the one-line reports (stdout) */
-    int quiet_ms;             /* a change is built once no other came for this long */
+    int settle_ms;            /* a file written is built once no other change came for
+                                 this long */
+    int quiet_ms;             /* ... a file moved off or deleted, this long (the editor
+                                 may be saving by moving the old one aside) */
 } watch_opts;
 
 void watch_opts_default(watch_opts *o);

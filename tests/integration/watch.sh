@@ -86,11 +86,20 @@ echo notes > issue/notes.txt.pdf 2>/dev/null
 sleep 1
 check "no build for its own output or an editor's files" test "$(grep -c ' built \| failed ' status.txt)" -eq 4
 
+# Saved the way vim and emacs save by default: the old file renamed to a backup, then the
+# new one written. The moment without issue.md is waited out, not built as a failure.
+mv issue/issue.md issue/issue.md~
+sed 's/持续增长/平稳增长/' issue/issue.md~ > issue/issue.md
+rm issue/issue.md~
+wait_lines 5
+line_is "a save through a backup file: one build, not a failure first" 5 ' built out.pdf in '
+check "... with the saved text" sh -c "pdftotext out.pdf - | grep -q 平稳增长"
+
 # A figure the source names before it is there: failed; once it arrives (in a figures/
 # folder made while watching), built.
 printf '\n![图1 横琴](figures/a.png)\n' >> issue/issue.md
-wait_lines 5
-line_is "a figure named but missing: failed" 5 ' failed '
+wait_lines 6
+line_is "a figure named but missing: failed" 6 ' failed '
 convert -size 1200x800 xc:gray60 a.png
 mkdir -p issue/figures && mv a.png issue/figures/a.png
 i=0
