@@ -1030,7 +1030,7 @@ int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char
     w.pdf->pdf_version = o->standard == PDF_X4 ? HPDF_VER_16 : w.tag ? HPDF_VER_17 : HPDF_VER_14;
     if (w.tag && pdftag_pack(w.tag, err, errlen))
         goto done;
-    if (flate_doc(w.pdf, FLATE_LEVEL, o->cache, err, errlen))
+    if (pdffont_finish(w.fs, err, errlen) || flate_doc(w.pdf, FLATE_LEVEL, o->cache, err, errlen))
         goto done;
     rc = save_atomically(&w, path);
 done:

@@ -11,6 +11,7 @@
 #include <hpdf_list.h>
 #include <hpdf_objects.h>
 
+#include "layout/base/jobs.h"
 #include "layout/base/utf8.h"
 #include "layout/base/vec.h"
 #include "layout/pdf/flate_int.h"
@@ -30,6 +31,14 @@ typedef struct {
     unsigned upem;
     HPDF_Dict dict;
     size_t program_size;
+    /* The program, made while the pages are written (see pdffont_emit): */
+    uint32_t *sorted;         /* the used glyph ids, ascending */
+    pdfcache_key *key;        /* its cache key, NULL without a cache */
+    pdfcache_item prog;
+    bool made;                /* prog was made here, not found in the cache */
+    int prog_rc;
+    char prog_err[200];
+    HPDF_Dict file, cid_to_gid;   /* their streams, filled by pdffont_finish */
 } font_use;
 
 struct pdffont_set {
@@ -38,6 +47,12 @@ struct pdffont_set {
     int nfonts;
     pdfcache *cache;         /* NULL: programs are made every time */
     pdfcache *own_cache;     /* the disk-only cache made here when none was given */
+    int *todo;               /* fonts whose programs are to be made, largest first */
+    size_t ntodo;
+    flate **z;               /* a compressor per jobs slot */
+    int nz;
+    jobs *jobs;              /* making them, from pdffont_emit to pdffont_finish */
+    bool started;
 };
 
 pdffont_set *pdffont_set_new(font_lib *lib, pdfcache *cache)
@@ -50,17 +65,27 @@ pdffont_set *pdffont_set_new(font_lib *lib, pdfcache *cache)
     return s;
 }
 
+static void finish_jobs(pdffont_set *s);
+
 void pdffont_set_free(pdffont_set *s)
 {
     if (!s)
         return;
+    finish_jobs(s);           /* no thread may outlive what it writes to */
     for (int i = 0; i < s->nfonts; i++) {
         free(s->fonts[i].slot);
         free(s->fonts[i].used);
         free(s->fonts[i].text);
         free(s->fonts[i].text_at);
         free(s->fonts[i].adv);
+        free(s->fonts[i].sorted);
+        pdfcache_key_free(s->fonts[i].key);
+        pdfcache_item_free(&s->fonts[i].prog);
     }
+    for (int i = 0; i < s->nz; i++)
+        flate_free(s->z[i]);
+    free(s->z);
+    free(s->todo);
     free(s->fonts);
     pdfcache_free(s->own_cache);
     free(s);
@@ -191,9 +216,6 @@ typedef struct {
     HPDF_Xref xref;
     char *err;
     size_t errlen;
-    flate *z;                 /* deflates the font programs */
-    pdfcache *cache;
-    char recipe[512];         /* see program_recipe */
 } emitter;
 
 static HPDF_Dict new_dict(emitter *e)
@@ -393,16 +415,18 @@ static hb_face_t *program_face(const font *f)
 /* The program subset to sorted[0..n) and .notdef, deflated; for a TrueType font also
  * the new glyph id of each of those glyphs (from the plan's mapping: hb-subset may add
  * glyphs, so new ids are not ranks in the set). */
-static int program_of(emitter *e, hb_subset_plan_t *plan, hb_face_t *sub, const font *f,
-                      const uint32_t *sorted, size_t n, pdfcache_item *out)
+static int program_of(font_use *u, flate *z, hb_subset_plan_t *plan, hb_face_t *sub,
+                      const font *f, pdfcache_item *out)
 {
+    const uint32_t *sorted = u->sorted;
+    size_t n = u->nused;
     hb_blob_t *program = font_is_cff(f) ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '))
                                         : hb_face_reference_blob(sub);
     unsigned len = 0;
     const char *bytes = hb_blob_get_data(program, &len);
     int rc = -1;
     if (len == 0) {
-        snprintf(e->err, e->errlen, "empty subset for font %s", font_ps_name(f));
+        snprintf(u->prog_err, sizeof u->prog_err, "empty subset for font %s", font_ps_name(f));
         goto done;
     }
     out->rawlen = len;
@@ -416,25 +440,29 @@ static int program_of(emitter *e, hb_subset_plan_t *plan, hb_face_t *sub, const 
         }
         out->ngids = n;
     }
-    if (flate_compress(e->z, bytes, len, &out->z, &out->zlen) == 0)
+    if (flate_compress(z, bytes, len, &out->z, &out->zlen) == 0)
         rc = 0;
 oom:
     if (rc)
-        snprintf(e->err, e->errlen, "out of memory subsetting %s", font_ps_name(f));
+        snprintf(u->prog_err, sizeof u->prog_err, "out of memory subsetting %s", font_ps_name(f));
 done:
     hb_blob_destroy(program);
     return rc;
 }
 
-static int make_program(emitter *e, const font *f, const uint32_t *sorted, size_t n,
-                        pdfcache_item *out)
+/* Makes u's program into u->prog; on a helper thread (touches only u, f's face and z). */
+static int make_program(font_use *u, flate *z, const font *f)
 {
+    pdfcache_item *out = &u->prog;
+    const uint32_t *sorted = u->sorted;
+    size_t n = u->nused;
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     hb_face_t *src = in ? program_face(f) : NULL;
     if (!src) {
         if (in)
             hb_subset_input_destroy(in);
-        snprintf(e->err, e->errlen, "out of memory subsetting %s", font_ps_name(f));
+        snprintf(u->prog_err, sizeof u->prog_err, "out of memory subsetting %s",
+                 font_ps_name(f));
         return -1;
     }
     hb_set_t *gs = hb_subset_input_glyph_set(in);
@@ -447,9 +475,10 @@ static int make_program(emitter *e, const font *f, const uint32_t *sorted, size_
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     int rc = -1;
     if (sub)
-        rc = program_of(e, plan, sub, f, sorted, n, out);
+        rc = program_of(u, z, plan, sub, f, out);
     else
-        snprintf(e->err, e->errlen, "HarfBuzz could not subset font %s", font_ps_name(f));
+        snprintf(u->prog_err, sizeof u->prog_err, "HarfBuzz could not subset font %s",
+                 font_ps_name(f));
     if (sub)
         hb_face_destroy(sub);
     if (plan)
@@ -459,63 +488,111 @@ static int make_program(emitter *e, const font *f, const uint32_t *sorted, size_
     return rc;
 }
 
-/* The program from the cache, else made (and kept). */
-static int get_program(emitter *e, const font *f, const uint32_t *sorted, size_t n,
-                       pdfcache_item *out)
+static void program_job(void *arg, size_t job, int slot)
 {
-    pdfcache_key *k = e->cache ? pdfcache_key_new(e->recipe, font_path(f),
-                                                    font_face_index(f), sorted, n)
-                                : NULL;
-    int rc = 0;
-    if (!pdfcache_get(e->cache, k, out) || (!font_is_cff(f) && out->ngids != n)) {
-        pdfcache_item_free(out);
-        rc = make_program(e, f, sorted, n, out);
-        if (rc == 0)
-            pdfcache_put(e->cache, k, out);
-    }
-    pdfcache_key_free(k);
-    return rc;
+    pdffont_set *s = arg;
+    int id = s->todo[job];
+    const font *f = font_lib_at(s->lib, id);
+    s->fonts[id].prog_rc = make_program(&s->fonts[id], s->z[slot], f);
+    /* Subsetting read much of the file; only the used glyphs' widths are needed from
+     * here on. */
+    font_drop_resident(f);
 }
 
-/* CIDToGIDMap: 2 bytes per CID (= original glyph id) up to the largest used. */
-static HPDF_Dict cid_to_gid_map(emitter *e, const uint32_t *sorted, size_t n,
-                                const uint16_t *newgid)
+/* Finds each used font's program in the cache, and starts making those it has not.
+ * The largest go first, so the work spreads evenly over the threads. */
+static int start_programs(pdffont_set *s, char *err, size_t errlen)
+{
+    char recipe[512];
+    program_recipe(recipe, sizeof recipe);
+    if (!(s->todo = malloc(((size_t)s->nfonts + 1) * sizeof *s->todo)))
+        goto oom;
+    for (int i = 0; i < s->nfonts; i++) {
+        font_use *u = &s->fonts[i];
+        if (!u->nused)
+            continue;
+        const font *f = font_lib_at(s->lib, i);
+        if (!(u->sorted = malloc(u->nused * sizeof *u->sorted)))
+            goto oom;
+        memcpy(u->sorted, u->used, u->nused * sizeof *u->sorted);
+        qsort(u->sorted, u->nused, sizeof *u->sorted, cmp_u32);
+        u->key = s->cache ? pdfcache_key_new(recipe, font_path(f), font_face_index(f),
+                                             u->sorted, u->nused)
+                          : NULL;
+        if (pdfcache_get(s->cache, u->key, &u->prog) &&
+            (font_is_cff(f) || u->prog.ngids == u->nused))
+            continue;
+        pdfcache_item_free(&u->prog);
+        u->made = true;
+        s->todo[s->ntodo++] = i;
+    }
+    for (size_t k = 1; k < s->ntodo; k++)     /* a handful: insertion sort */
+        for (size_t m = k; m > 0 && s->fonts[s->todo[m]].nused > s->fonts[s->todo[m - 1]].nused;
+             m--) {
+            int t = s->todo[m];
+            s->todo[m] = s->todo[m - 1];
+            s->todo[m - 1] = t;
+        }
+    /* What shaping read of the font files is not needed to subset them one by one. */
+    for (int i = 0; i < font_lib_count(s->lib); i++)
+        font_drop_resident(font_lib_at(s->lib, i));
+    s->nz = jobs_slots();
+    if (!(s->z = calloc((size_t)s->nz, sizeof *s->z)))
+        goto oom;
+    for (int i = 0; i < s->nz; i++)
+        if (!(s->z[i] = flate_new(FLATE_LEVEL)))
+            goto oom;
+    s->jobs = jobs_start(s->ntodo, program_job, s);
+    s->started = true;
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* Waits for the programs (making on this thread those no helper took). */
+static void finish_jobs(pdffont_set *s)
+{
+    if (!s->started)
+        return;
+    s->started = false;
+    if (s->jobs)
+        jobs_finish(s->jobs);
+    else                      /* no helper could start: all here */
+        for (size_t k = 0; k < s->ntodo; k++)
+            program_job(s, k, 0);
+    s->jobs = NULL;
+}
+
+/* CIDToGIDMap: 2 bytes per CID (= original glyph id) up to the largest used, written
+ * into stream d. */
+static int put_cid_to_gid(HPDF_Dict d, const uint32_t *sorted, size_t n, const uint16_t *newgid)
 {
     uint32_t maxgid = n ? sorted[n - 1] : 0;
     size_t len = 2 * ((size_t)maxgid + 1);
     unsigned char *cg = calloc(1, len);
     if (!cg)
-        return NULL;
+        return -1;
     for (size_t i = 0; i < n; i++) {
         cg[2 * sorted[i]] = (unsigned char)(newgid[i] >> 8);
         cg[2 * sorted[i] + 1] = (unsigned char)(newgid[i] & 0xFF);
     }
-    HPDF_Dict d = new_stream(e, cg, len);
+    int rc = HPDF_Stream_Write(d->stream, cg, (HPDF_UINT)len) == HPDF_OK ? 0 : -1;
     free(cg);
-    return d;
+    return rc;
 }
 
+/* The font's objects; its program (being made meanwhile) goes into u->file and
+ * u->cid_to_gid in pdffont_finish. */
 static int emit_font(emitter *e, const font *f, font_use *u)
 {
-    uint32_t *sorted = malloc((u->nused ? u->nused : 1) * sizeof *sorted);
-    if (!sorted)
-        return -1;
-    memcpy(sorted, u->used, u->nused * sizeof *sorted);
-    qsort(sorted, u->nused, sizeof *sorted, cmp_u32);
-
-    pdfcache_item prog = { 0 };
-    int rc = -1;
-    if (get_program(e, f, sorted, u->nused, &prog))
-        goto done;
+    const uint32_t *sorted = u->sorted;
     char tag[7], name[160];
     subset_tag(sorted, u->nused, font_ps_name(f), tag);
     snprintf(name, sizeof name, "%s+%s", tag, font_ps_name(f));
 
-    u->program_size = prog.rawlen;
-    HPDF_Dict cid_to_gid = font_is_cff(f) ? NULL : cid_to_gid_map(e, sorted, u->nused, prog.gids);
+    HPDF_Dict cid_to_gid = font_is_cff(f) ? NULL : new_stream(e, NULL, 0);
     HPDF_Dict file = HPDF_DictStream_New(e->mm, e->xref);
-    if (file && flate_put(file, prog.z, prog.zlen))
-        file = NULL;
     HPDF_Dict fd = new_dict(e);
     HPDF_Dict cid = new_dict(e);
     HPDF_Dict t0 = new_dict(e);
@@ -528,7 +605,7 @@ static int emit_font(emitter *e, const font *f, font_use *u)
     if (!file || !fd || !cid || !t0 || !tu || !si || !desc || !bbox || !w ||
         (!font_is_cff(f) && !cid_to_gid)) {
         snprintf(e->err, e->errlen, "cannot build PDF objects for font %s", font_ps_name(f));
-        goto done;
+        return -1;
     }
     const font_metrics *m = font_get_metrics(f);
     double s = 1000.0 / font_upem(f);
@@ -537,8 +614,7 @@ static int emit_font(emitter *e, const font *f, font_use *u)
         st |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
         st |= HPDF_Dict_Add(fd, "FontFile3", file);
     } else {
-        st |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog.rawlen);
-        st |= HPDF_Dict_Add(fd, "FontFile2", file);
+        st |= HPDF_Dict_Add(fd, "FontFile2", file);   /* /Length1 with the program */
     }
     st |= HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
     st |= HPDF_Dict_AddName(fd, "FontName", name);
@@ -573,36 +649,52 @@ static int emit_font(emitter *e, const font *f, font_use *u)
     st |= HPDF_Dict_Add(t0, "ToUnicode", tu);
     if (st != HPDF_OK) {
         snprintf(e->err, e->errlen, "libharu failed building font %s", font_ps_name(f));
-        goto done;
+        return -1;
     }
     u->dict = t0;
-    rc = 0;
-done:
-    pdfcache_item_free(&prog);
-    free(sorted);
+    u->file = file;
+    u->cid_to_gid = cid_to_gid;
+    return 0;
+}
+
+/* Puts the made program of u into its streams, and keeps it in the cache. */
+static int put_program(pdffont_set *s, const font *f, font_use *u, char *err, size_t errlen)
+{
+    if (u->prog_rc) {
+        snprintf(err, errlen, "%s", u->prog_err);
+        return -1;
+    }
+    if (u->made)
+        pdfcache_put(s->cache, u->key, &u->prog);
+    u->program_size = u->prog.rawlen;
+    int rc = flate_put(u->file, u->prog.z, u->prog.zlen);
+    if (rc == 0 && !font_is_cff(f))
+        rc = HPDF_Dict_AddNumber(u->file, "Length1", (HPDF_INT32)u->prog.rawlen) != HPDF_OK ||
+                     put_cid_to_gid(u->cid_to_gid, u->sorted, u->nused, u->prog.gids)
+                 ? -1
+                 : 0;
+    if (rc)
+        snprintf(err, errlen, "libharu failed embedding font %s", font_ps_name(f));
+    pdfcache_item_free(&u->prog);
     return rc;
 }
 
 int pdffont_emit(pdffont_set *s, HPDF_Doc pdf, char *err, size_t errlen)
 {
-    emitter e = { pdf, pdf->mmgr, pdf->xref, err, errlen, flate_new(FLATE_LEVEL), s->cache, "" };
-    if (!e.z) {
-        snprintf(err, errlen, "out of memory");
+    emitter e = { pdf, pdf->mmgr, pdf->xref, err, errlen };
+    if (start_programs(s, err, errlen))
         return -1;
-    }
-    program_recipe(e.recipe, sizeof e.recipe);
-    /* What shaping read of the font files is not needed to subset them one by one. */
-    for (int i = 0; i < font_lib_count(s->lib); i++)
-        font_drop_resident(font_lib_at(s->lib, i));
-    int rc = 0;
-    for (int i = 0; i < s->nfonts && rc == 0; i++) {
-        if (!s->fonts[i].nused)
-            continue;
-        rc = emit_font(&e, font_lib_at(s->lib, i), &s->fonts[i]);
-        /* Subsetting read much of the file; only the used glyphs' widths are needed
-         * from here on. */
-        font_drop_resident(font_lib_at(s->lib, i));
-    }
-    flate_free(e.z);
-    return rc;
+    for (int i = 0; i < s->nfonts; i++)
+        if (s->fonts[i].nused && emit_font(&e, font_lib_at(s->lib, i), &s->fonts[i]))
+            return -1;
+    return 0;
+}
+
+int pdffont_finish(pdffont_set *s, char *err, size_t errlen)
+{
+    finish_jobs(s);
+    for (int i = 0; i < s->nfonts; i++)
+        if (s->fonts[i].nused && put_program(s, font_lib_at(s->lib, i), &s->fonts[i], err, errlen))
+            return -1;
+    return 0;
 }

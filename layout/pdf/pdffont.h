@@ -32,14 +32,20 @@ void pdffont_set_free(pdffont_set *s);
  * the second glyph of a cluster). The first text recorded for a glyph wins. */
 int pdffont_use(pdffont_set *s, int font, uint32_t gid, const char *text, size_t ntext);
 
-/* Subsets and writes the objects of every used font. Returns 0, or -1 with err. */
+/* Writes the objects of every used font (call once every glyph is recorded) and starts
+ * subsetting them on helper threads (layout/base/jobs.h) while the caller writes the
+ * pages. Returns 0, or -1 with err. */
 int pdffont_emit(pdffont_set *s, HPDF_Doc pdf, char *err, size_t errlen);
+
+/* After emit, before the document's streams are deflated and saved: waits for the
+ * subsets and puts them in their streams. Returns 0, or -1 with err. */
+int pdffont_finish(pdffont_set *s, char *err, size_t errlen);
 
 /* After emit: the Type0 font dictionary of a used font, or NULL. */
 HPDF_Dict pdffont_dict(const pdffont_set *s, int font);
 /* Advance of gid in text space units (1/1000 em), as written in /W. */
 double pdffont_width(const pdffont_set *s, int font, uint32_t gid);
-/* After emit: the size in bytes of the embedded font program of a used font. */
+/* After finish: the size in bytes of the embedded font program of a used font. */
 size_t pdffont_program_size(const pdffont_set *s, int font);
 /* True when every glyph used maps to Unicode text in its ToUnicode CMap (PDF/UA). */
 bool pdffont_all_mapped(const pdffont_set *s);

@@ -19,6 +19,12 @@ check "passes restarted from a checkpoint give the layout of passes from page 1"
 "$JIANBAO" build tests/data/realtext -o "$TMP/realtext.pdf" 2>/dev/null
 JIANBAO_FLOW_FULL=1 "$JIANBAO" build tests/data/realtext -o "$TMP/realtext-full.pdf" 2>/dev/null
 check "the same on tests/data/realtext" cmp "$TMP/realtext.pdf" "$TMP/realtext-full.pdf"
+# Fonts are subset and streams deflated on helper threads: one thread or many, with the
+# font cache off (every font subset here), the bytes are the same.
+JIANBAO_CACHE_DIR=off JIANBAO_THREADS=1 "$JIANBAO" build issues/2019-03 -o "$TMP/t1.pdf" 2>/dev/null
+JIANBAO_CACHE_DIR=off JIANBAO_THREADS=6 "$JIANBAO" build issues/2019-03 -o "$TMP/t6.pdf" 2>/dev/null
+check "one thread or six: the same bytes" cmp "$TMP/t1.pdf" "$TMP/t6.pdf"
+check "... and the same as a build with the font cache on" cmp "$PDF" "$TMP/t1.pdf"
 SOURCE_DATE_EPOCH=1553990400 "$JIANBAO" build issues/2019-03 -o "$TMP/dated.pdf" 2>/dev/null
 check "without SOURCE_DATE_EPOCH the issue's own date, never the clock" sh -c "pdfinfo -isodates '$PDF' | grep -q 'CreationDate: *2019-03-01T00:00:00'"
 check "SOURCE_DATE_EPOCH dates the PDF" sh -c "pdfinfo -isodates '$TMP/dated.pdf' | grep -q 'CreationDate: *2019-03-31T00:00:00'"
