@@ -18,10 +18,11 @@
 #include "layout/compose/typeset.h"
 
 /* Changes that come in a burst (an editor's save, a copied folder) are built once: after
- * SETTLE_MS without another when the last one brought a file (written, moved in: the
- * save is whole), after QUIET_MS when it took one away (renamed off or deleted: an
- * editor that saves by moving the old file aside writes the new one next), and at most
- * MAX_WAIT_MS after the first. */
+ * SETTLE_MS without another when the last one brought an input (written or moved in:
+ * the save is whole), after QUIET_MS when it took one away (renamed off or deleted: an
+ * editor that saves by moving the old file aside writes the new one next) or touched
+ * another file (a temporary one about to be renamed over an input, a figure arriving),
+ * and at most MAX_WAIT_MS after the first. */
 #define SETTLE_MS 10
 #define QUIET_MS 100
 #define MAX_WAIT_MS 2000
@@ -129,24 +130,29 @@ static bool editor_file(const char *name)
            path_has_suffix(name, ".swx") || strcmp(name, "4913") == 0;
 }
 
-/* Whether a change to name in watched folder wd should rebuild. */
-static bool relevant(const watcher *w, int wd, const char *name)
+/* What a changed name in a watched folder is. */
+typedef enum { NAME_NONE, NAME_INPUT, NAME_OTHER } name_kind;
+
+/* Whether a change to name in watched folder wd should rebuild: an input of the last
+ * build, or another file of the issue's folders (a figure named but missing may just have
+ * arrived; or it is an editor's temporary file, about to be renamed over an input). */
+static name_kind relevant(const watcher *w, int wd, const char *name)
 {
     const char *dir = NULL;
     for (size_t i = 0; i < w->ndirs; i++)
         if (w->dirs[i].wd == wd)
             dir = w->dirs[i].real;
     if (!dir || !name[0] || editor_file(name))
-        return false;
+        return NAME_NONE;
     if (w->out_dir && strcmp(dir, w->out_dir) == 0 && strcmp(name, w->out_name) == 0)
-        return false;
+        return NAME_NONE;
     for (size_t i = 0; i < w->nfiles; i++)
         if (strcmp(w->files[i].dir, dir) == 0 && strcmp(w->files[i].name, name) == 0)
-            return true;
-    /* A file added to or removed from the issue's folders: a figure named but missing
-     * may just have arrived. */
+            return NAME_INPUT;
     return (w->folder && strcmp(dir, w->folder) == 0 && !path_has_suffix(name, ".pdf")) ||
-           (w->figures && strcmp(dir, w->figures) == 0);
+                   (w->figures && strcmp(dir, w->figures) == 0)
+               ? NAME_OTHER
+               : NAME_NONE;
 }
 
 /* A folder made in a watched one: figures/ in the issue folder is watched from now on
@@ -172,7 +178,8 @@ static long long now_ms(void)
     return typeset_now_ns() / 1000000;
 }
 
-/* What the last change that should rebuild did. */
+/* What the last change that should rebuild did: an input arrived whole, or something
+ * else that more may follow. */
 typedef enum { CHANGE_NONE, CHANGE_ARRIVED, CHANGE_LEFT } change;
 
 /* Reads what inotify has; the last of it that should rebuild. */
@@ -193,8 +200,14 @@ static change drain(watcher *w)
                     last = CHANGE_ARRIVED;
             } else if (e->mask & IN_CREATE)
                 ;             /* a file being made: counted when written */
-            else if (e->len && relevant(w, e->wd, e->name))
-                last = (e->mask & (IN_MOVED_FROM | IN_DELETE)) ? CHANGE_LEFT : CHANGE_ARRIVED;
+            else if (e->len) {
+                /* Only an input written or moved in is a save that is whole. */
+                name_kind k = relevant(w, e->wd, e->name);
+                if (k == NAME_INPUT && !(e->mask & (IN_MOVED_FROM | IN_DELETE)))
+                    last = CHANGE_ARRIVED;
+                else if (k != NAME_NONE)
+                    last = CHANGE_LEFT;
+            }
             p += sizeof *e + e->len;
         }
     }
