@@ -32,4 +32,20 @@ void jobs_finish(jobs *j);
  * this thread when jobs_start could not start. */
 void jobs_run(size_t n, jobs_fn fn, void *arg);
 
+/* A queue: jobs added one at a time while the caller goes on making the next, taken by
+ * helpers in the order added. A job is fn(item, slot) for the item it was added with;
+ * the item must stay where it is until the job is done. As with jobs, which thread runs
+ * a job never changes its result. */
+typedef struct jobq jobq;
+typedef void (*jobq_fn)(void *item, int slot);
+
+/* NULL when memory runs out (then run each job yourself). */
+jobq *jobq_new(jobq_fn fn);
+/* Adds a job; returns its number, or -1 when memory ran out (then run it yourself). */
+long jobq_add(jobq *q, void *item);
+/* Until job k is done: runs it on this thread when no helper has taken it yet. */
+void jobq_wait(jobq *q, long k);
+/* Waits for every job added (running those no helper took) and frees q. */
+void jobq_free(jobq *q);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <linebreak.h>
+#include <pthread.h>
 
 void compose_opts_default(compose_opts *o, float measure, float em)
 {
@@ -1164,11 +1165,10 @@ int compose(para *p, const compose_opts *o, compose_result *r)
     size_t *br = NULL, nbr = 0;
     if (!tmp || !brk || !x.c || !x.PN || !x.PSH || !x.PST || !x.PS || !x.trim || !x.starts)
         goto out;
-    static int lb_ready;
-    if (!lb_ready) {
-        init_linebreak();
-        lb_ready = 1;
-    }
+    /* Paragraphs are composed on helper threads too (the flow): libunibreak's tables are
+     * set up once. */
+    static pthread_once_t lb_ready = PTHREAD_ONCE_INIT;
+    pthread_once(&lb_ready, init_linebreak);
     /* UAX #14 decides only between Latin letters and digits: ask it only when the
      * paragraph has such a pair. */
     bool latin_pair = false;

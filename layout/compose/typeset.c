@@ -315,19 +315,36 @@ static int compose_cached(typeset_ctx *t, para *p, const compose_opts *o, const 
     return rc;
 }
 
+bool typeset_compose_splits(const typeset_ctx *t)
+{
+    return !t->cache && !t->debug;
+}
+
+void typeset_compose_opts(const typeset_ctx *t, const style_text *ts, float measure,
+                          float indent, compose_opts *o)
+{
+    style_opts(t, ts, measure, o);
+    o->indent = indent;
+}
+
 int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
                           float indent, int looseness, compose_result *r)
 {
     compose_opts o;
-    style_opts(t, ts, measure, &o);
-    o.indent = indent;
+    typeset_compose_opts(t, ts, measure, indent, &o);
     o.looseness = looseness;
     if (compose_cached(t, p, &o, ts, r))
         return -1;
     if (t->debug && t->src && t->d)
         debug_short(t, p, r);
+    typeset_compose_report(t, p, r, measure);
+    return 0;
+}
+
+void typeset_compose_report(typeset_ctx *t, para *p, const compose_result *r, float measure)
+{
     if (p->warned)
-        return 0;
+        return;
     p->warned = (r->emergency || r->overfull || r->fallback) && t->src && p->nspans > 0;
     if (r->emergency && !r->overfull && t->src && p->nspans > 0)
         diag_warning_at(t->d, t->src, p->spans[0].src,
@@ -341,7 +358,6 @@ int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float m
                         "unbreakable part (a long number, word or link) or allow it to break",
                         measure, r->overfull ? "a line is wider than the column" : "first-fit used");
     }
-    return 0;
 }
 
 int typeset_compose_code(typeset_ctx *t, para *p, const style_text *ts, float measure,

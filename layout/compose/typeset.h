@@ -64,6 +64,17 @@ int typeset_compose(typeset_ctx *t, para *p, const style_text *ts, float measure
 int typeset_compose_loose(typeset_ctx *t, para *p, const style_text *ts, float measure,
                           float indent, int looseness, compose_result *r);
 
+/* typeset_compose in three steps, so that the middle one may run on another thread
+ * (the flow composes running text on helper threads): the options; compose() itself,
+ * which reads and writes only p and r; and the report of what is wrong with the result
+ * (overfull lines, words broken inside), in the context's diag. Only when
+ * typeset_compose_splits: without the paragraph cache (jianbao watch), which is not
+ * shared between threads, and without JIANBAO_DEBUG's reports. */
+bool typeset_compose_splits(const typeset_ctx *t);
+void typeset_compose_opts(const typeset_ctx *t, const style_text *ts, float measure,
+                          float indent, compose_opts *o);
+void typeset_compose_report(typeset_ctx *t, para *p, const compose_result *r, float measure);
+
 /* Code: p composed to measure line by line as written (compose_opts.verbatim), a line
  * too long wrapping wrap_indent further in. */
 int typeset_compose_code(typeset_ctx *t, para *p, const style_text *ts, float measure,

@@ -3,6 +3,7 @@
  * (CL-LB-14). */
 #include "layout/compose/compose_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <unicode/ubrk.h>
@@ -10,10 +11,22 @@
 #include "layout/base/utf8.h"
 
 /* One iterator for the process: the dictionary loads on its first use (a few ms), and
- * only headings that need more than one line ask for it. */
+ * only headings that need more than one line ask for it. Paragraphs may be composed on
+ * several threads: one at a time uses it. */
 static UBreakIterator *iter;
+static pthread_mutex_t iter_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int words_find_locked(const para *p, bool *start);
 
 int words_find(const para *p, bool *start)
+{
+    pthread_mutex_lock(&iter_mu);
+    int rc = words_find_locked(p, start);
+    pthread_mutex_unlock(&iter_mu);
+    return rc;
+}
+
+static int words_find_locked(const para *p, bool *start)
 {
     UErrorCode e = U_ZERO_ERROR;
     if (!iter) {

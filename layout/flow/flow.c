@@ -8,6 +8,7 @@
 
 #include "layout/base/vec.h"
 #include "layout/blocks/box.h"
+#include "layout/compose/ahead.h"
 
 #define EPS 0.01f
 
@@ -126,6 +127,7 @@ typedef struct {
                                  shaped paragraph is given back */
     int elem, lbl;            /* structure elements of its text and list label */
     uint32_t lbl_bytes;       /* the label's bytes at the start of the text */
+    int ticket;               /* composing on a helper thread (ahead.h), else -1 */
 } setter;
 
 /* A page by its section and its place in it: a section run in under the last one, or
@@ -200,6 +202,7 @@ typedef struct {
     int nck;
     size_t capck;
     int changed_page;         /* the first page a looseness change touched, else -1 */
+    ahead *ahead;             /* build_pieces: running text composed meanwhile, or NULL */
 } flow;
 
 static piece *add_piece(flow *f, piece_kind kind, float h)
@@ -225,8 +228,25 @@ static float snap(const flow *f, float y)
 }
 
 /* Composes text into a new setter; returns its index or -1. */
+/* A list label wider than the room left of its text ("201923.") would hang out of the
+ * column: the item's text moves in by the difference. */
+static int fit_label(flow *f, setter *s)
+{
+    float out = s->r.n > 0 ? -(s->x_off + s->r.lines[0].x0) : 0;
+    if (out > EPS && out < s->measure / 2) {
+        s->x_off += out;
+        s->measure -= out;
+        compose_result_free(&s->r);
+        if (typeset_compose(f->t, s->p, s->ts, s->measure, s->indent, &s->r))
+            return -1;
+    }
+    return 0;
+}
+
+/* A setter for text; composed now, or (later: running text, while the flow is being
+ * built) on a helper thread, taken by take_composed. */
 static int add_setter(flow *f, const doc_text *text, const style_text *ts, float measure,
-                      float indent, float x_off)
+                      float indent, float x_off, bool later)
 {
     para *p = typeset_para(f->t, text, ts);
     if (!p)
@@ -245,23 +265,31 @@ static int add_setter(flow *f, const doc_text *text, const style_text *ts, float
     s->align = ts->align;
     s->elem = f->elem;
     s->lbl = f->lbl;
-    if (typeset_compose(f->t, p, ts, measure, indent, &s->r)) {
+    s->ticket = later && f->ahead ? ahead_compose(f->ahead, p, ts, measure, indent) : -1;
+    if (s->ticket < 0 &&
+        (typeset_compose(f->t, p, ts, measure, indent, &s->r) || fit_label(f, s))) {
         para_free(p);
+        s->p = NULL;
         return -1;
     }
-    /* A list label wider than the room left of its text ("201923.") would hang out
-     * of the column: this item's text moves in by the difference. */
-    float out = s->r.n > 0 ? -(x_off + s->r.lines[0].x0) : 0;
-    if (out > EPS && out < measure / 2) {
-        s->x_off += out;
-        s->measure -= out;
-        compose_result_free(&s->r);
-        if (typeset_compose(f->t, p, ts, s->measure, indent, &s->r)) {
-            para_free(p);
-            return -1;
-        }
-    }
     return f->nset++;
+}
+
+/* The compositions made on helper threads, in order (their messages come out as if
+ * each had been composed in its turn). */
+static int take_composed(flow *f)
+{
+    ahead_release(f->ahead);
+    for (int i = 0; i < f->nset; i++) {
+        setter *s = &f->set[i];
+        if (s->ticket < 0)
+            continue;
+        int ticket = s->ticket;
+        s->ticket = -1;
+        if (ahead_take(f->ahead, ticket, &s->r) || fit_label(f, s))
+            return -1;
+    }
+    return 0;
 }
 
 static int add_outline(flow *f, const doc_text *text, int level)
@@ -287,7 +315,7 @@ static int add_heading(flow *f, const doc_block *b, const style_text *ts, piece_
                        int outline_level)
 {
     float measure = kind == PK_SPAN ? f->g->text_w : f->g->colw;
-    int si = add_setter(f, &b->text, ts, measure, 0, 0);
+    int si = add_setter(f, &b->text, ts, measure, 0, 0, false);
     if (si < 0)
         return -1;
     piece *p = add_piece(f, kind, 0);
@@ -374,7 +402,7 @@ static int add_para(flow *f, const doc_block *b)
         text.in = tmp;
         text.nin++;
     }
-    int si = add_setter(f, &text, ts, measure, indent, x_off);
+    int si = add_setter(f, &text, ts, measure, indent, x_off, true);
     free(tmp);
     if (si < 0)
         return -1;
@@ -483,6 +511,8 @@ static void span_headings(flow *f)
 static int build_pieces(flow *f)
 {
     const style *st = f->t->st;
+    /* Running text is composed on helper threads while the blocks after it are shaped. */
+    f->ahead = typeset_compose_splits(f->t) ? ahead_new(f->t) : NULL;
     for (int i = 0; i < f->doc->nblocks; i++) {
         const doc_block *b = &f->doc->blocks[i];
         int rc = 0;
@@ -520,6 +550,10 @@ static int build_pieces(flow *f)
         if (rc)
             f->failed = 1;
     }
+    if (f->ahead && take_composed(f))
+        f->failed = 1;
+    ahead_free(f->ahead);
+    f->ahead = NULL;
     span_headings(f);
     return f->failed ? -1 : 0;
 }
