@@ -905,7 +905,7 @@ static int write_out(const built *b, issue_ctx *ctx, const issue_opts *o, const 
     char err[512];
     long long t0 = typeset_now_ns();
     po.cache = ctx->pdf;
-    if (rc == 0 && pdf_write(b->out, ctx->fonts, &po, out, err, sizeof err)) {
+    if (rc == 0 && pdf_write_release(b->out, ctx->fonts, &po, out, err, sizeof err)) {
         diag_error_general(d, "%s", err);
         rc = -1;
     }

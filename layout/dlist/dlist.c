@@ -41,6 +41,17 @@ static void page_free(dl_page *pg)
     free(pg->section);
 }
 
+void dl_page_clear(dl_doc *d, int p)
+{
+    dl_page *pg = &d->pages[p];
+    for (uint32_t i = 0; i < pg->n; i++)
+        item_free(&pg->items[i]);
+    free(pg->items);
+    pg->items = NULL;
+    pg->n = 0;
+    pg->cap = 0;
+}
+
 void dl_truncate(dl_doc *d, int n)
 {
     while (d->npages > n && d->npages > 0)

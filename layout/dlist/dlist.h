@@ -225,6 +225,8 @@ void dl_doc_free(dl_doc *d);
 int dl_page_add(dl_doc *d);
 /* Drops the pages from index n on (a layout pass is being redone). */
 void dl_truncate(dl_doc *d, int n);
+/* Frees page p's items (it has been written out); the page, its label and section stay. */
+void dl_page_clear(dl_doc *d, int p);
 /* Appends an item to page p; returns it zeroed except kind, or NULL. */
 dl_item *dl_item_add(dl_doc *d, int page, dl_kind kind);
 

@@ -109,6 +109,21 @@ static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
     return b;
 }
 
+int flate_set(flate *z, pdfcache *cache, HPDF_Dict d, const void *raw, size_t len)
+{
+    unsigned char *zd = NULL;
+    size_t zlen;
+    int rc = -1;
+    if (pdfcache_stream_get(cache, raw, len, &zd, &zlen))
+        rc = flate_put(d, zd, zlen);
+    else if (flate_compress(z, raw, len, &zd, &zlen) == 0) {
+        pdfcache_stream_put(cache, raw, len, zd, zlen);
+        rc = flate_put(d, zd, zlen);
+    }
+    free(zd);
+    return rc;
+}
+
 /* Streams deflated together: at most this many raw bytes held at once. */
 #define BATCH_BYTES (4u << 20)
 

@@ -36,6 +36,10 @@ int flate_compress(flate *z, const void *data, size_t len, unsigned char **out,
  * already deflated. Returns 0, or -1 when libharu fails. */
 int flate_put(HPDF_Dict d, const void *zdata, size_t zlen);
 
+/* Sets the data of stream dictionary d to raw[0..len) deflated (as flate_doc would
+ * later; the cache as there). Returns 0, or -1 when memory runs out. */
+int flate_set(flate *z, pdfcache *cache, HPDF_Dict d, const void *raw, size_t len);
+
 /* Deflates now every stream of pdf that libharu would deflate while saving (page
  * contents, images, ICC profiles, our own streams): call it just before saving. A
  * stream whose deflated form cache keeps (NULL: none) is not deflated again.

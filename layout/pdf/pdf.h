@@ -24,4 +24,10 @@
 int pdf_write(const dl_doc *d, font_lib *fonts, const pdf_options *o, const char *path,
               char *err, size_t errlen);
 
+/* pdf_write, freeing each page's items once the page is written (dl_page_clear; press
+ * output, which reads them again for its document ID, keeps them): the display list
+ * and the PDF's own objects are not held whole at once. */
+int pdf_write_release(dl_doc *d, font_lib *fonts, const pdf_options *o, const char *path,
+                      char *err, size_t errlen);
+
 #endif

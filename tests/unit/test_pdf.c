@@ -78,7 +78,7 @@ static const char *lines[] = {
     "棋子♚在这里",                                 /* ♚ from a fallback font */
 };
 
-static void build_sample(const char *path, missing_log *ml)
+static dl_doc *sample_doc(missing_log *ml)
 {
     char err[256];
     font *serif = font_lib_open(lib, "Noto Serif CJK SC", "Regular", err, sizeof err);
@@ -98,10 +98,44 @@ static void build_sample(const char *path, missing_log *ml)
                          { serif, serif, NULL, 0 } };
     for (int i = 0; i < 5; i++)
         place(d, p, &fs[i], 14, 72, 100 + 40 * i, lines[i], ml);
+    return d;
+}
+
+static void build_sample(const char *path, missing_log *ml)
+{
+    char err[256];
+    dl_doc *d = sample_doc(ml);
     pdf_options o;
     pdf_options_default(&o);
     assert_int_equal(pdf_write(d, lib, &o, path, err, sizeof err), 0);
     dl_doc_free(d);
+}
+
+/* pdf_write leaves the display list as it was; pdf_write_release empties each page once
+ * written (its label stays), and the file is the same. */
+static void test_release_pages(void **state)
+{
+    (void)state;
+    char err[256], a[512], b[512];
+    snprintf(a, sizeof a, "%s/kept.pdf", tu_tmpdir());
+    snprintf(b, sizeof b, "%s/released.pdf", tu_tmpdir());
+    pdf_options o;
+    pdf_options_default(&o);
+    missing_log ml = { 0 };
+    dl_doc *d = sample_doc(&ml);
+    assert_int_equal(dl_set_str(&d->pages[0].label, "7"), 0);
+    uint32_t n = d->pages[0].n;
+    assert_true(n > 0);
+    assert_int_equal(pdf_write(d, lib, &o, a, err, sizeof err), 0);
+    assert_int_equal(d->pages[0].n, n);
+    assert_int_equal(pdf_write_release(d, lib, &o, b, err, sizeof err), 0);
+    assert_int_equal(d->pages[0].n, 0);
+    assert_null(d->pages[0].items);
+    assert_string_equal(d->pages[0].label, "7");
+    dl_doc_free(d);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_fonts_embedded(void **state)
@@ -300,7 +334,7 @@ int main(void)
         cmocka_unit_test(test_qpdf_and_mupdf),      cmocka_unit_test(test_rendered_not_blank),
         cmocka_unit_test(test_deterministic),       cmocka_unit_test(test_fallback_and_notdef),
         cmocka_unit_test(test_missing_family),      cmocka_unit_test(test_controls_never_shaped),
-        cmocka_unit_test(test_failed_write_keeps_old),
+        cmocka_unit_test(test_failed_write_keeps_old), cmocka_unit_test(test_release_pages),
     };
     return cmocka_run_group_tests_name("pdf", tests, setup, teardown);
 }
