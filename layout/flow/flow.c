@@ -1265,11 +1265,17 @@ static int report_gap_why(flow *f, int page, int col, int block, float lines, co
     return dl_gap_add(f->d, page, col, block, lines) < 0 ? -1 : 0;
 }
 
-static int report_gap(flow *f, int page, int col, int block, float lines)
+/* What block is, in a gap's message. */
+static const char *gap_what(const flow *f, int block)
 {
     const doc_block *b = block >= 0 && block < f->doc->nblocks ? &f->doc->blocks[block] : NULL;
-    const char *what = !b ? "text" : b->kind == DOC_ARTICLE ? "title"
-                     : b->kind == DOC_HEADING ? "heading" : "text";
+    return !b ? "text" : b->kind == DOC_ARTICLE ? "title" : b->kind == DOC_HEADING ? "heading"
+                                                                                   : "text";
+}
+
+static int report_gap(flow *f, int page, int col, int block, float lines)
+{
+    const char *what = gap_what(f, block);
     char why[300];
     snprintf(why, sizeof why, "this %s and the lines that must go with it do not fit there, and "
              "no paragraph before it could be set a line longer or shorter; lengthening or "
@@ -1834,6 +1840,24 @@ static int flow_pages(flow *f, int from)
                 }
                 if (new_page(f, &ps, ps.section))
                     return -1;
+                /* Boxes across the columns that waited open that page: under them it is
+                 * no fresh page, and the title moves on again while what must follow it
+                 * does not fit (each such page takes at least one of them, so this
+                 * ends). Set there, it stood alone over the space they left. */
+                while (ps.y > 0 && span_need(f, i) > flow_text_h(f->g) - ps.y + EPS) {
+                    float left = floorf((flow_text_h(f->g) - ps.y) / f->g->pitch + 0.01f);
+                    const char *what = gap_what(f, p->block);
+                    char why[300];
+                    snprintf(why, sizeof why, "the figures or tables that waited for this "
+                             "page leave too little room under them for this %s and what "
+                             "must go with it; moving one of them or this %s in the source "
+                             "closes the gap", what, what);
+                    if (!f->dry && left >= 2 &&
+                        report_gap_why(f, ps.page, -1, p->block, left, why))
+                        return -1;
+                    if (new_page(f, &ps, ps.section))
+                        return -1;
+                }
             }
             /* Whatever must follow it, the title itself never goes past the foot (the
              * page it moved to may have filled with waiting floats). */

@@ -16,7 +16,8 @@
  *   balance   the columns of a band closed by a spanning title or box end within a
  *             line of each other
  *   fill      a page that is not the last of its section has every column of its last
- *             band within a line of the foot, and is at least a third full
+ *             band within a line of the foot, and is at least a third full; a short
+ *             page is reported for its text area or for every column of it
  *
  * Each finding names the invariant, the page (1-based) and the source line of the
  * block it concerns. */
@@ -523,6 +524,21 @@ static inline bool lc_reported(const lc_ctx *c, int p, int col)
     return false;
 }
 
+/* Whether a page that ends short of the foot was reported: for its text area, or for
+ * each of its columns (bottom[k]: where column k ends), every one of them short, as
+ * the flow names each column's cause when they differ (a heading that moved on from
+ * one, a float from the other). */
+static inline bool lc_page_reported(const lc_ctx *c, int p, const float *bottom, int ncol,
+                                    float foot)
+{
+    if (lc_reported(c, p, -1))
+        return true;
+    for (int k = 0; k < ncol; k++)
+        if (floorf((foot - bottom[k]) / c->g->pitch + 0.01f) >= 2 && !lc_reported(c, p, k))
+            return false;
+    return true;
+}
+
 /* Where a box whose drawing ends at y1 ends in the flow: past its padding (up to half
  * a line, a code block's), on the grid's next line, with the line of space under it. */
 static inline float lc_box_foot(const flow_geom *g, float y1)
@@ -623,18 +639,20 @@ static inline void lc_fill(lc_ctx *c)
                    (double)(100 * used_area / text_h));
         /* The page's text reaches within a line of the foot, and each column within a
          * line of the tallest (short by two whole lines: room for two more lines). */
-        float foot = g->top + text_h;
-        if (floorf((foot - lowest) / g->pitch + 0.01f) >= 2 && !lc_reported(c, p, -1))
+        float foot = g->top + text_h, bottom[8];
+        for (int k = 0; k < ncol; k++)
+            bottom[k] = colbot[k] > 0 ? colbot[k] : last_span;
+        if (floorf((foot - lowest) / g->pitch + 0.01f) >= 2 &&
+            !lc_page_reported(c, p, bottom, ncol, foot))
             lc_add(c, "fill", p, blk, "the page ends %.1f lines short of the foot mid-section",
                    (double)((foot - lowest) / g->pitch));
         for (int k = 0; k < ncol; k++) {
-            float bottom = colbot[k] > 0 ? colbot[k] : last_span;
             /* A column may end short before a box it could not hold (as a page may). */
             bool box_next = k + 1 < ncol ? coltop_box[k + 1] : lc_box_next(c, p);
-            if (floorf((text_lowest - bottom) / g->pitch + 0.01f) >= 2 && !box_next && !couplet &&
+            if (floorf((text_lowest - bottom[k]) / g->pitch + 0.01f) >= 2 && !box_next && !couplet &&
                 !lc_reported(c, p, k))
                 lc_add(c, "fill", p, blk, "column %d ends %.1f lines short of its neighbour "
-                       "mid-section", k + 1, (double)((text_lowest - bottom) / g->pitch));
+                       "mid-section", k + 1, (double)((text_lowest - bottom[k]) / g->pitch));
         }
     }
 }
