@@ -67,12 +67,33 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BIN     ?= jianbao
+# Preflight (libqpdf, the C++ runtime, GnuTLS...) is a plugin the program opens only for
+# `jianbao preflight` (layout/app/plugin.h), beside it; so the program links only the
+# libraries it uses (--as-needed).
+PLUGIN  := $(dir $(BIN))jianbao-preflight.so
+PF_SRC  := $(wildcard layout/preflight/*.c) layout/base/vec.c layout/base/strbuf.c \
+	layout/base/utf8.c layout/base/fileio.c
+PF_OBJ  := $(PF_SRC:%.c=$(BUILD)/pic/%.o) $(patsubst %.cc,$(BUILD)/pic/%.o,$(wildcard layout/preflight/*.cc))
 
-build: $(BIN)
+build: $(BIN) $(PLUGIN)
 
 $(BIN): $(BUILD)/layout/app/cli.o $(BUILD)/libjianbao.a
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,--as-needed $(LDLIBS)
+
+$(PLUGIN): $(PF_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -shared -Wl,-Bsymbolic -o $@ $^ $(LDFLAGS) -Wl,--as-needed $(LDLIBS)
+
+$(BUILD)/pic/%.o: %.c $(wildcard layout/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (plugin)"
+	$(Q)$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.cc $(wildcard layout/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $< (plugin)"
+	$(Q)$(CXX) $(CXXFLAGS) -fPIC -c -o $@ $<
 
 $(BUILD)/libjianbao.a: $(LIB_OBJ)
 	@rm -f $@
@@ -119,7 +140,7 @@ FORCE:
 test: deps
 	@$(MAKE) --no-print-directory $(SUBJOBS) test-only
 
-test-only: $(BIN) $(TEST_BIN)
+test-only: $(BIN) $(PLUGIN) $(TEST_BIN)
 	@JIANBAO=./$(BIN) BUILD=$(BUILD) sh tests/run.sh
 
 # The slow cases, apart so that make test stays short on a busy machine.
@@ -201,12 +222,14 @@ install: deps
 # The copying alone (the tests install the binary they test).
 install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DATADIR)/styles/icc $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+		$(DATADIR)/styles/icc $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/lib/jianbao
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/jianbao
+	install -m 644 $(dir $(BIN))jianbao-preflight.so $(DESTDIR)$(PREFIX)/lib/jianbao/
 	install -m 644 jianbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/jianbao.1
 	install -m 644 styles/*.ini $(DATADIR)/styles/
 	install -m 644 styles/icc/* $(DATADIR)/styles/icc/
 	install -m 644 completion/jianbao.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jianbao
 
 clean:
-	rm -rf build build-asan build-fuzz jianbao
+	rm -rf build build-asan build-fuzz jianbao jianbao-preflight.so

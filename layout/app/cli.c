@@ -1,4 +1,5 @@
 /* cli — the jianbao command: build, watch, import, preflight, help. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "layout/import/import.h"
 #include "layout/app/issue.h"
 #include "layout/app/watch.h"
-#include "layout/preflight/preflight.h"
+#include "layout/app/plugin.h"
 
 #define VERSION "0.1"
 
@@ -301,23 +302,24 @@ static int cmd_import(int argc, char **argv)
 static int cmd_preflight(int argc, char **argv)
 {
     const char *file = NULL;
-    preflight_options po;
-    preflight_options_default(&po);
+    bool json = false, target = false;
+    preflight_standard standard = PREFLIGHT_AUTO;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
             fputs(usage_preflight, stdout);
             return 0;
         } else if (strcmp(a, "--json") == 0) {
-            po.json = true;
+            json = true;
         } else if (strcmp(a, "--target") == 0 && i + 1 < argc) {
             const char *t = argv[++i];
+            target = true;
             if (strcmp(t, "x1a") == 0)
-                po.standard = PREFLIGHT_X1A;
+                standard = PREFLIGHT_X1A;
             else if (strcmp(t, "x4") == 0)
-                po.standard = PREFLIGHT_X4;
+                standard = PREFLIGHT_X4;
             else if (strcmp(t, "auto") == 0)
-                po.standard = PREFLIGHT_AUTO;
+                standard = PREFLIGHT_AUTO;
             else
                 return bad_usage("--target takes x1a, x4 or auto, not", t, usage_preflight);
         } else if (a[0] == '-') {
@@ -330,7 +332,18 @@ static int cmd_preflight(int argc, char **argv)
     }
     if (!file)
         return bad_usage("no PDF given", NULL, usage_preflight);
-    return preflight_run(file, stdout, &po);
+    char err[PATH_MAX + 256];
+    const preflight_api *pf = plugin_preflight(err, sizeof err);
+    if (!pf) {
+        fprintf(stderr, "jianbao: error: %s\n", err);
+        return 2;             /* as a file that cannot be checked */
+    }
+    preflight_options po;
+    pf->options_default(&po);
+    po.json = json;
+    if (target)
+        po.standard = standard;
+    return pf->run(file, stdout, &po);
 }
 
 /* `jianbao help [COMMAND]`. */

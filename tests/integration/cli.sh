@@ -38,6 +38,11 @@ check "installed, outside the source folder: builds with the house style" test -
 check "build . names the PDF after the folder (out/2019-04.pdf, not out/..pdf)" sh -c "grep -q '^jianbao: wrote out/2019-04.pdf (' ../dot.txt && test ! -e 'out/..pdf'"
 "$TMP/prefix/bin/jianbao" build --press . -o ../press.pdf > ../press.txt 2>&1
 check "installed: press output finds its profile" sh -c "qpdf --qdf --object-streams=disable ../press.pdf - | grep -a -q '/S /GTS_PDFX'"
+check "installed: preflight opens its plugin from lib/jianbao" sh -c "'$TMP/prefix/bin/jianbao' preflight ../press.pdf | grep -q '^preflight: 0 failures'"
+mkdir -p "$TMP/lonely" && cp "$TMP/prefix/bin/jianbao" "$TMP/lonely/jianbao"
+"$TMP/lonely/jianbao" preflight ../press.pdf > ../lonely.txt 2>&1
+check "without its plugin, preflight says where it looked (exit 2)" sh -c "test $? -eq 2 && grep -q 'error: jianbao-preflight.so is neither in .*lonely' ../lonely.txt"
+check "... and the program does not load libqpdf for a build" sh -c "! ldd '$TMP/prefix/bin/jianbao' | grep -q qpdf"
 rm "$TMP/prefix/share/jianbao/styles/zasto.ini"
 "$TMP/prefix/bin/jianbao" build . -o ../builtin.pdf > ../builtin.txt 2>&1
 check "without any zasto.ini: the built-in house style" test -s ../builtin.pdf
