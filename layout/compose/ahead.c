@@ -14,7 +14,6 @@ typedef struct {
     int rc;
     float measure;
     long job;                 /* in the queue, -1: composed when taken */
-    bool taken;
     size_t msg_at;            /* held message bytes before its report */
     int errors_at, warnings_at;
 } ticket;
@@ -110,7 +109,6 @@ int ahead_take(ahead *a, int ticket_no, compose_result *r)
     else
         compose_job(k, 0);
     a->t->ns_compose += typeset_now_ns() - t0;   /* what the caller waited */
-    k->taken = true;
     *r = k->r;
     memset(&k->r, 0, sizeof k->r);
     if (k->rc)

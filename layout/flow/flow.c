@@ -227,7 +227,6 @@ static float snap(const flow *f, float y)
     return k * f->g->pitch;
 }
 
-/* Composes text into a new setter; returns its index or -1. */
 /* A list label wider than the room left of its text ("201923.") would hang out of the
  * column: the item's text moves in by the difference. */
 static int fit_label(flow *f, setter *s)
@@ -243,8 +242,8 @@ static int fit_label(flow *f, setter *s)
     return 0;
 }
 
-/* A setter for text; composed now, or (later: running text, while the flow is being
- * built) on a helper thread, taken by take_composed. */
+/* A new setter for text; returns its index or -1. Composed now, or (later: running
+ * text, while the flow is being built) on a helper thread, taken by take_composed. */
 static int add_setter(flow *f, const doc_text *text, const style_text *ts, float measure,
                       float indent, float x_off, bool later)
 {

@@ -511,9 +511,9 @@ static int emit_page(writer *w, int p)
         strbuf_free(&c);
         return fail(w, "out of memory writing page %d", p + 1);
     }
-    /* Deflated at once, so that a page's raw content is never held past the page (16x:
-     * some 25 MB less at the peak), except in press output, whose pages get crop marks
-     * written into their content afterwards. */
+    /* Deflated at once, so that the raw content of every page is not held until the
+     * end; except in press output, whose pages get crop marks written into their
+     * content afterwards. */
     int rc = 0;
     if (c.n && w->z)
         rc = flate_set(w->z, w->o->cache, attr->contents, c.p, c.n);
