@@ -122,10 +122,8 @@ dedit = make_issue(os.path.basename(issue.rstrip("/")) + "-edit", front,
                    edit_one_paragraph(body))
 
 results = [bench("1x", issue, runs, cold), bench("16x", d16, runs16, cold)]
-# Warm rebuild after an edit. When `jianbao watch` is on main, measure it here instead:
-# one watch process on dedit's source, the edit written while it runs, time from the
-# write to the rewritten PDF. Until then: a new process whose font cache is warm from a
-# build of the unedited issue.
+# A rebuild after an edit in a new process whose font cache is warm from a build of the
+# unedited issue (the rebuild inside `jianbao watch` is bench_watch.sh's).
 run(issue, os.path.join(out, "prime.pdf"), warm)
 results.append(bench("warm edit", dedit, runs, warm))
 results.append(bench("hostile", dhostile, runs16, cold))
