@@ -148,22 +148,10 @@ char *issue_default_out(const char *issue_dir)
     return out;
 }
 
-/* The folder of the running program ("" when unknown). */
-static void exe_dir(char *buf, size_t n)
-{
-    ssize_t k = readlink("/proc/self/exe", buf, n - 1);
-    buf[k > 0 ? k : 0] = 0;
-    char *slash = strrchr(buf, '/');
-    if (slash)
-        *slash = 0;
-    else
-        buf[0] = 0;
-}
-
 char *issue_data_dir(void)
 {
     char exe[PATH_MAX];
-    exe_dir(exe, sizeof exe);
+    path_exe_dir(exe, sizeof exe);
     if (!exe[0])
         return NULL;
     /* A checkout (./jianbao beside styles/), an installation (<prefix>/bin/jianbao and

@@ -6,20 +6,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layout/base/path.h"
+
 #define PLUGIN "jianbao-preflight.so"
 
 /* Beside the program (a checkout, a build folder), or installed in <prefix>/lib/jianbao. */
 static void *open_plugin(char *err, size_t errlen)
 {
     char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[k > 0 ? k : 0] = 0;
-    char *slash = strrchr(exe, '/');
-    if (!slash) {
+    path_exe_dir(exe, sizeof exe);
+    if (!exe[0]) {
         snprintf(err, errlen, "cannot find the program's folder to load %s", PLUGIN);
         return NULL;
     }
-    *slash = 0;
     const char *const rel[] = { "/", "/../lib/jianbao/" };
     char first[PATH_MAX + 64] = "";
     for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {

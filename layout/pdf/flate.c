@@ -9,8 +9,6 @@
 #include <hpdf_doc.h>
 #include <libdeflate.h>
 
-#include "layout/base/jobs.h"
-#include "layout/base/vec.h"
 #include "layout/pdf/pdfcache_int.h"
 
 struct flate {
@@ -124,94 +122,22 @@ int flate_set(flate *z, pdfcache *cache, HPDF_Dict d, const void *raw, size_t le
     return rc;
 }
 
-/* Streams deflated together: at most this many raw bytes held at once. */
-#define BATCH_BYTES (4u << 20)
-
-typedef struct {
-    HPDF_Dict d;
-    unsigned char *raw, *z;
-    size_t len, zlen;
-    int rc;
-} flate_job;
-
-typedef struct {
-    flate_job *jobs;
-    flate **z;                /* one compressor per jobs slot */
-} flate_batch;
-
-static void deflate_job(void *arg, size_t k, int slot)
-{
-    flate_batch *b = arg;
-    flate_job *j = &b->jobs[k];
-    j->rc = flate_compress(b->z[slot], j->raw, j->len, &j->z, &j->zlen);
-}
-
-/* Deflates jobs[0..n) (their raw bytes read) on every core, then hands each to its
- * stream, in order, and frees the bytes. */
-static int deflate_batch(flate_batch *b, size_t n, pdfcache *cache)
-{
-    jobs_run(n, deflate_job, b);
-    int rc = 0;
-    for (size_t k = 0; k < n; k++) {
-        flate_job *j = &b->jobs[k];
-        if (rc == 0 && j->rc == 0) {
-            pdfcache_stream_put(cache, j->raw, j->len, j->z, j->zlen);
-            rc = flate_put(j->d, j->z, j->zlen);
-        } else {
-            rc = -1;
-        }
-        free(j->raw);
-        free(j->z);
-    }
-    return rc;
-}
-
 int flate_doc(HPDF_Doc pdf, int level, pdfcache *cache, char *err, size_t errlen)
 {
-    flate_batch b = { 0 };
-    int nz = jobs_slots(), rc = 0;
-    size_t n = 0, held = 0, cap = 0;
-    if (!(b.z = calloc((size_t)nz, sizeof *b.z)))
-        rc = -1;
-    for (int i = 0; rc == 0 && i < nz; i++)
-        if (!(b.z[i] = flate_new(level)))
-            rc = -1;
+    flate *z = flate_new(level);
+    int rc = z ? 0 : -1;
     HPDF_Xref x = pdf->xref;
     for (HPDF_UINT i = 0; rc == 0 && i < x->entries->count; i++) {
         HPDF_XrefEntry e = HPDF_Xref_GetEntry(x, i);
         HPDF_Obj_Header *h = e ? e->obj : NULL;
         if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT || !takes_over(e->obj))
             continue;
-        HPDF_Dict d = e->obj;
-        size_t len, zlen;
-        unsigned char *raw = stream_bytes(d->stream, &len), *zd = NULL;
-        if (!raw) {
-            rc = -1;
-        } else if (pdfcache_stream_get(cache, raw, len, &zd, &zlen)) {
-            rc = flate_put(d, zd, zlen);
-            free(raw);
-            free(zd);
-        } else if (VEC_PUSH_ROOM(b.jobs, cap, n)) {
-            b.jobs[n++] = (flate_job){ .d = d, .raw = raw, .len = len };
-            held += len;
-            if (held >= BATCH_BYTES) {
-                rc = deflate_batch(&b, n, cache);
-                n = held = 0;
-            }
-        } else {
-            free(raw);
-            rc = -1;
-        }
+        size_t len;
+        unsigned char *raw = stream_bytes(((HPDF_Dict)e->obj)->stream, &len);
+        rc = raw ? flate_set(z, cache, e->obj, raw, len) : -1;
+        free(raw);
     }
-    if (rc == 0)
-        rc = deflate_batch(&b, n, cache);
-    else
-        for (size_t k = 0; k < n; k++)
-            free(b.jobs[k].raw);
-    for (int i = 0; b.z && i < nz; i++)
-        flate_free(b.z[i]);
-    free(b.z);
-    free(b.jobs);
+    flate_free(z);
     if (rc)
         snprintf(err, errlen, "out of memory compressing the PDF's streams");
     return rc;
