@@ -179,8 +179,8 @@ static long long now_ms(void)
 }
 
 /* What the last change that should rebuild did: an input arrived whole, or something
- * else that more may follow. */
-typedef enum { CHANGE_NONE, CHANGE_ARRIVED, CHANGE_LEFT } change;
+ * that more may follow (open: a file moved off or deleted, a temporary file). */
+typedef enum { CHANGE_NONE, CHANGE_ARRIVED, CHANGE_OPEN } change;
 
 /* Reads what inotify has; the last of it that should rebuild. */
 static change drain(watcher *w)
@@ -194,7 +194,7 @@ static change drain(watcher *w)
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *e = (const struct inotify_event *)p;
             if (e->mask & IN_Q_OVERFLOW)
-                last = CHANGE_LEFT;   /* events lost: wait as for the worst */
+                last = CHANGE_OPEN;   /* events lost: wait as for the worst */
             else if ((e->mask & IN_CREATE) && (e->mask & IN_ISDIR)) {
                 if (new_dir(w, e->wd, e->name))
                     last = CHANGE_ARRIVED;
@@ -206,7 +206,7 @@ static change drain(watcher *w)
                 if (k == NAME_INPUT && !(e->mask & (IN_MOVED_FROM | IN_DELETE)))
                     last = CHANGE_ARRIVED;
                 else if (k != NAME_NONE)
-                    last = CHANGE_LEFT;
+                    last = CHANGE_OPEN;
             }
             p += sizeof *e + e->len;
         }
@@ -228,7 +228,7 @@ static bool wait_change(watcher *w)
     }
     long long first = now_ms();
     while (!stop && now_ms() - first < MAX_WAIT_MS) {
-        int k = poll(&pfd, 1, last == CHANGE_LEFT ? w->o->quiet_ms : w->o->settle_ms);
+        int k = poll(&pfd, 1, last == CHANGE_OPEN ? w->o->quiet_ms : w->o->settle_ms);
         if (k == 0)
             break;
         change c = k > 0 ? drain(w) : CHANGE_NONE;
