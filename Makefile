@@ -225,7 +225,7 @@ install-files:
 		$(DATADIR)/styles/icc $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/lib/jianbao
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/jianbao
-	install -m 644 $(dir $(BIN))jianbao-preflight.so $(DESTDIR)$(PREFIX)/lib/jianbao/
+	install -m 644 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/jianbao/
 	install -m 644 jianbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/jianbao.1
 	install -m 644 styles/*.ini $(DATADIR)/styles/
 	install -m 644 styles/icc/* $(DATADIR)/styles/icc/

@@ -19,7 +19,7 @@ check "passes restarted from a checkpoint give the layout of passes from page 1"
 "$JIANBAO" build tests/data/realtext -o "$TMP/realtext.pdf" 2>/dev/null
 JIANBAO_FLOW_FULL=1 "$JIANBAO" build tests/data/realtext -o "$TMP/realtext-full.pdf" 2>/dev/null
 check "the same on tests/data/realtext" cmp "$TMP/realtext.pdf" "$TMP/realtext-full.pdf"
-# Fonts are subset and streams deflated on helper threads: one thread or many, with the
+# Running text is composed and fonts subset on helper threads: one thread or many, with the
 # font cache off (every font subset here), the bytes are the same.
 JIANBAO_CACHE_DIR=off JIANBAO_THREADS=1 "$JIANBAO" build issues/2019-03 -o "$TMP/t1.pdf" 2>/dev/null
 JIANBAO_CACHE_DIR=off JIANBAO_THREADS=6 "$JIANBAO" build issues/2019-03 -o "$TMP/t6.pdf" 2>/dev/null
